@@ -1,0 +1,157 @@
+//! Finding and reading catalog files.
+//!
+//! Layout (relative to the catalog folder):
+//! - `tools/<id>.yaml`, `practices/<id>.yaml`, `scenarios/<category>/<id>.yaml`
+//! - `scenarios/<category>/<anything>/...`: manifest files that scenarios
+//!   reference with `manifest_file` (read only when referenced)
+//! - `schema/formats/<format>.schema.json`: manifest format schemas
+//!
+//! Reading never panics and never stops at the first problem: each file
+//! that cannot be read becomes a diagnostic and the others go on.
+
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::catalog::model::Kind;
+use crate::catalog::yaml::{LineIndex, Span};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Report};
+
+/// A catalog file to parse, with its kind.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Relative to the project root.
+    pub rel: PathBuf,
+    pub abs: PathBuf,
+    pub kind: Kind,
+    /// For scenarios: the category folder it sits in.
+    pub folder: Option<String>,
+}
+
+/// Everything `discover` found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<Found>,
+    /// (format name, relative path, absolute path)
+    pub formats: Vec<(String, PathBuf, PathBuf)>,
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// Walks the catalog folder (following symlinks, reporting loops) in a
+/// stable order.
+pub fn discover(config: &Config, report: &mut Report) -> Discovered {
+    let dir = config.catalog_dir();
+    let mut found = Discovered::default();
+    if !dir.is_dir() {
+        report.push(
+            Diagnostic::error("io-error", config.catalog.clone(), Span::default(), format!("the catalog folder `{}` does not exist", config.catalog.display()))
+                .with_help("run from the project root, pass --root DIR, or set `catalog` in the [chaosbook] table of book.toml"),
+        );
+        return found;
+    }
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative(&config.root, p)).unwrap_or_else(|| config.catalog.clone());
+                let d = if e.loop_ancestor().is_some() {
+                    Diagnostic::error("symlink-loop", path, Span::default(), "symbolic link loop: this link points at one of its own parent folders")
+                        .with_help("remove the link or point it outside the catalog's own tree")
+                } else {
+                    Diagnostic::error("io-error", path, Span::default(), format!("cannot read: {e}"))
+                };
+                report.push(d);
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_to_catalog = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let parts: Vec<String> = rel_to_catalog.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        if parts.iter().any(|p| p.starts_with('.')) {
+            continue;
+        }
+        let rel = relative(&config.root, entry.path());
+        let abs = entry.path().to_path_buf();
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        match parts.as_slice() {
+            ["schema", "formats", name] if name.ends_with(".schema.json") => {
+                found.formats.push((name.trim_end_matches(".schema.json").to_string(), rel, abs));
+            }
+            ["schema", ..] => {}
+            ["tools", name] if is_yaml(name) => found.files.push(Found { rel, abs, kind: Kind::Tool, folder: None }),
+            ["practices", name] if is_yaml(name) => found.files.push(Found { rel, abs, kind: Kind::Practice, folder: None }),
+            ["scenarios", folder, name] if is_yaml(name) => {
+                found.files.push(Found { rel, abs, kind: Kind::Scenario, folder: Some(folder.to_string()) })
+            }
+            ["scenarios", _, _, ..] => {}
+            [.., name] if is_yaml(name) => report.push(
+                Diagnostic::warning("stray-file", rel, Span::default(), "this YAML file is not part of the catalog and is ignored")
+                    .with_help("tools go in catalog/tools/, practices in catalog/practices/, scenarios in catalog/scenarios/<category>/"),
+            ),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `path` relative to `root` when it is below it.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads a text file: bounded in size, UTF-8 (a BOM is accepted and dropped).
+pub fn read_text(abs: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let io = |e: std::io::Error| Diagnostic::error("io-error", rel, Span::default(), format!("cannot read the file: {e}"));
+    let meta = std::fs::metadata(abs).map_err(io)?;
+    if meta.len() > max_size {
+        return Err(Diagnostic::error(
+            "file-too-large",
+            rel,
+            Span { line: 1, column: 1, ..Span::default() },
+            format!("the file is {} bytes, over the limit of {max_size} bytes", meta.len()),
+        )
+        .with_help("split it into smaller files, or raise `max-file-size` in the [chaosbook] table of book.toml"));
+    }
+    let mut bytes = std::fs::read(abs).map_err(io)?;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or("");
+        let (line, column) = LineIndex::new(prefix).line_col(valid);
+        Diagnostic::error("file-encoding", rel, Span { start: valid, end: valid, line, column }, format!("the file is not valid UTF-8 (byte offset {valid})"))
+            .with_help("save the file as UTF-8")
+    })
+}
+
+/// Resolves a `manifest_file` path written in `scenario_rel`: relative to
+/// the scenario's folder, and inside the catalog even after following
+/// symlinks.
+pub fn resolve_manifest_path(config: &Config, scenario_abs: &Path, written: &str) -> Result<(PathBuf, PathBuf), (String, String)> {
+    let path = Path::new(written);
+    if path.is_absolute() || path.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_))) {
+        return Err((
+            format!("manifest path `{written}` leaves the scenario's folder"),
+            "put the manifest beside the scenario (e.g. `pod-delete/chaos-mesh.yaml`) and write the path without `..`".into(),
+        ));
+    }
+    let abs = scenario_abs.parent().unwrap_or(Path::new(".")).join(path);
+    let catalog = config.catalog_dir().canonicalize().map_err(|e| (format!("cannot resolve the catalog folder: {e}"), String::new()))?;
+    let real = abs.canonicalize().map_err(|_| {
+        (format!("manifest file `{written}` does not exist"), format!("create it at {}, or fix the path", relative(&config.root, &abs).display()))
+    })?;
+    if !real.starts_with(&catalog) {
+        return Err((format!("manifest path `{written}` resolves outside the catalog (through a symbolic link)"), "copy the manifest into the catalog instead of linking to it".into()));
+    }
+    if !real.is_file() {
+        return Err((format!("manifest path `{written}` is not a file"), "point at the manifest file itself".into()));
+    }
+    Ok((relative(&config.root, &abs), abs))
+}

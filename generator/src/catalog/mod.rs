@@ -1,0 +1,254 @@
+//! The catalog: loading, validation and the validated model.
+//!
+//! Data flows one way: [`load::discover`] finds files, each file is read,
+//! parsed with positions ([`yaml`]) and checked against its kind's schema
+//! ([`schema`]) in parallel; then [`validate`] checks what no single file
+//! can (ids, references, formats) and renders and checks every manifest
+//! ([`manifest`], [`template`]). The result is a [`Catalog`] plus a
+//! [`Report`]; nothing downstream uses a catalog whose report has errors.
+
+pub mod load;
+pub mod manifest;
+pub mod model;
+pub mod schema;
+pub mod template;
+pub mod validate;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Report};
+use model::{Kind, Practice, Scenario, Tool};
+use schema::{DocRef, Formats, KindSchemas};
+use yaml::{Document, Span};
+
+/// A catalog item with the file it came from.
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    pub item: T,
+    /// Relative to the project root.
+    pub file: PathBuf,
+    pub doc: Document,
+}
+
+/// A manifest as written and as rendered with the scenario's defaults.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub tool: String,
+    pub format: String,
+    /// The template text (placeholders intact).
+    pub template: String,
+    /// Where the template was written (the scenario file or its own file).
+    pub file: PathBuf,
+    pub placement: manifest::Placement,
+    /// Rendered with the scenario's default parameters.
+    pub rendered: String,
+}
+
+/// The validated catalog. Items are sorted by id.
+#[derive(Default)]
+pub struct Catalog {
+    pub config: Option<Config>,
+    pub tools: Vec<Entry<Tool>>,
+    pub scenarios: Vec<Entry<Scenario>>,
+    pub practices: Vec<Entry<Practice>>,
+    pub formats: Formats,
+    /// (scenario id, tool id) -> manifest, for supported implementations.
+    pub manifests: BTreeMap<(String, String), Manifest>,
+}
+
+impl Catalog {
+    pub fn tool(&self, id: &str) -> Option<&Entry<Tool>> {
+        self.tools.binary_search_by(|t| t.item.id.as_str().cmp(id)).ok().map(|i| &self.tools[i])
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Entry<Scenario>> {
+        self.scenarios.binary_search_by(|t| t.item.id.as_str().cmp(id)).ok().map(|i| &self.scenarios[i])
+    }
+
+    pub fn practice(&self, id: &str) -> Option<&Entry<Practice>> {
+        self.practices.binary_search_by(|t| t.item.id.as_str().cmp(id)).ok().map(|i| &self.practices[i])
+    }
+
+    /// The implementations of a scenario in tab order: sorted by tool id,
+    /// then rotated by a stable hash of the scenario id, so that across the
+    /// catalog every tool comes first about equally often.
+    pub fn tab_order<'a>(&self, scenario: &'a Scenario) -> Vec<&'a model::Implementation> {
+        tab_order(scenario)
+    }
+}
+
+/// See [`Catalog::tab_order`].
+pub fn tab_order(scenario: &Scenario) -> Vec<&model::Implementation> {
+    let mut impls: Vec<&model::Implementation> = scenario.implementations.iter().collect();
+    impls.sort_by(|a, b| a.tool.cmp(&b.tool));
+    if !impls.is_empty() {
+        let shift = (fnv1a(scenario.id.as_bytes()) % impls.len() as u64) as usize;
+        impls.rotate_left(shift);
+    }
+    impls
+}
+
+/// FNV-1a: a stable hash (std's hasher may change between releases, and tab
+/// order must not).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// A file read and parsed, before cross-file checks.
+struct Parsed {
+    found: load::Found,
+    text: Option<String>,
+    outcome: Result<(Document, serde_json::Value), Vec<Diagnostic>>,
+}
+
+/// Loads and validates the catalog under `config`.
+pub fn load(config: &Config) -> (Catalog, Report) {
+    let mut report = Report::default();
+    let discovered = load::discover(config, &mut report);
+    let schemas = KindSchemas::builtin();
+
+    let mut catalog = Catalog { config: Some(config.clone()), ..Catalog::default() };
+    catalog.formats = load_formats(config, &discovered, &mut report);
+
+    let parsed: Vec<Parsed> = discovered.files.par_iter().map(|f| parse_file(config, f, &schemas)).collect();
+
+    for p in parsed {
+        if let Some(text) = p.text {
+            report.sources.insert(p.found.rel.clone(), text);
+        }
+        let (doc, value) = match p.outcome {
+            Ok(ok) => ok,
+            Err(diags) => {
+                report.diagnostics.extend(diags);
+                continue;
+            }
+        };
+        let file = p.found.rel.clone();
+        match p.found.kind {
+            Kind::Tool => push_entry(&mut catalog.tools, value, file, doc, &mut report),
+            Kind::Practice => push_entry(&mut catalog.practices, value, file, doc, &mut report),
+            Kind::Scenario => {
+                if let Some(folder) = &p.found.folder {
+                    check_folder(&value, folder, &file, &doc, &mut report);
+                }
+                push_entry(&mut catalog.scenarios, value, file, doc, &mut report)
+            }
+        }
+    }
+    validate::cross_references(&mut catalog, &mut report);
+    validate::manifests(&mut catalog, config, &mut report);
+    report.sort();
+    (catalog, report)
+}
+
+fn check_folder(value: &serde_json::Value, folder: &str, file: &std::path::Path, doc: &Document, report: &mut Report) {
+    if let Some(cat) = value.get("category").and_then(|c| c.as_str()) {
+        if cat != folder {
+            report.push(
+                Diagnostic::error("category-folder", file, doc.locate("/category"), format!("category `{cat}` does not match the folder `{folder}` the file is in"))
+                    .with_help(format!("move the file to catalog/scenarios/{cat}/, or set `category: {folder}`")),
+            );
+        }
+    }
+}
+
+fn push_entry<T: DeserializeOwned>(list: &mut Vec<Entry<T>>, value: serde_json::Value, file: PathBuf, doc: Document, report: &mut Report) {
+    match serde_json::from_value::<T>(value) {
+        Ok(item) => list.push(Entry { item, file, doc }),
+        // The schema and the model are kept in step by tests; should they
+        // drift, the file is still reported rather than dropped silently.
+        Err(e) => report.push(Diagnostic::error("schema", file, doc.span, format!("does not fit the catalog model: {e}"))),
+    }
+}
+
+fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas) -> Parsed {
+    let text = match load::read_text(&found.abs, &found.rel, config.max_file_size) {
+        Ok(t) => t,
+        Err(d) => return Parsed { found: found.clone(), text: None, outcome: Err(vec![d]) },
+    };
+    let outcome = parse_text(&text, found, schemas);
+    Parsed { found: found.clone(), text: Some(text), outcome }
+}
+
+fn parse_text(text: &str, found: &load::Found, schemas: &KindSchemas) -> Result<(Document, serde_json::Value), Vec<Diagnostic>> {
+    let file = found.rel.as_path();
+    let docs = yaml::parse_stream(text).map_err(|e| vec![yaml_diagnostic(file, e)])?;
+    let mut docs = docs.into_iter();
+    let doc = match (docs.next(), docs.next()) {
+        (None, _) => {
+            return Err(vec![Diagnostic::error("empty-file", file, Span { line: 1, column: 1, ..Span::default() }, "the file is empty")
+                .with_help(format!("write a {} here (`chaosbook new {} ID` writes a commented template), or delete the file", found.kind.name(), found.kind.name()))])
+        }
+        (Some(_), Some(second)) => {
+            return Err(vec![Diagnostic::error("yaml-syntax", file, second.span, "a second YAML document: a catalog file holds exactly one")
+                .with_help("remove the `---` separator and what follows, or move it to a file of its own")])
+        }
+        (Some(doc), None) => doc,
+    };
+    if !doc.value.is_object() {
+        return Err(vec![Diagnostic::error("wrong-type", file, doc.span, format!("a {} file must be a mapping of fields", found.kind.name()))
+            .with_help("start with `id: ...`")]);
+    }
+    let diags = schemas.get(found.kind).check(&doc.value, &DocRef { file, doc: &doc, shift: None }, "");
+    if diags.is_empty() {
+        let value = doc.value.clone();
+        Ok((doc, value))
+    } else {
+        Err(diags)
+    }
+}
+
+pub(crate) fn yaml_diagnostic(file: &std::path::Path, e: yaml::YamlError) -> Diagnostic {
+    let (code, help) = match e.kind {
+        yaml::YamlErrorKind::Syntax => ("yaml-syntax", "fix the YAML syntax; indentation uses spaces, and `key: value` needs the space after the colon"),
+        yaml::YamlErrorKind::DuplicateKey => ("duplicate-key", "remove one of the two entries; YAML mappings may not repeat a key"),
+        yaml::YamlErrorKind::AliasLimit => ("alias-limit", "write the values out instead of nesting aliases"),
+        yaml::YamlErrorKind::Unsupported => ("yaml-unsupported", "use plain YAML: no custom tags, merge keys or complex keys"),
+    };
+    let mut d = Diagnostic::error(code, file, e.span, e.message).with_help(help);
+    if let Some((span, msg)) = e.related {
+        d = d.with_related(file, span, msg);
+    }
+    d
+}
+
+fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Report) -> Formats {
+    let mut formats = Formats::default();
+    for (name, rel, abs) in &discovered.formats {
+        let text = match load::read_text(abs, rel, config.max_file_size) {
+            Ok(t) => t,
+            Err(d) => {
+                report.push(d);
+                continue;
+            }
+        };
+        let raw = match manifest::json_document(&text) {
+            Ok(doc) => doc.value,
+            Err(e) => {
+                report.sources.insert(rel.clone(), text);
+                report.push(Diagnostic::error("format-schema", rel, e.span, format!("the format schema is not valid JSON: {}", e.message)));
+                continue;
+            }
+        };
+        match schema::load_format(name, rel, raw) {
+            Ok(f) => {
+                formats.by_name.insert(name.clone(), f);
+            }
+            Err(msg) => {
+                report.sources.insert(rel.clone(), text);
+                report.push(
+                    Diagnostic::error("format-schema", rel, Span { line: 1, column: 1, ..Span::default() }, format!("format `{name}`: {msg}"))
+                        .with_help("see catalog/schema/README.md for what a format schema holds"),
+                );
+            }
+        }
+    }
+    formats
+}
+

@@ -1,0 +1,213 @@
+//! The catalog model: typed, immutable, built only from files that passed
+//! their JSON Schema (`catalog/schema/*.schema.json` is the documented form
+//! of these types; the two are kept in step by tests).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    Kubernetes,
+    Container,
+    Host,
+    Aws,
+    Azure,
+    Gcp,
+    Jvm,
+    Tcp,
+    Http,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub homepage: String,
+    pub docs: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub license: String,
+    pub governance: String,
+    pub current_version: String,
+    pub targets: Vec<Target>,
+    pub formats: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlastRadius {
+    pub level: String,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    pub signal: String,
+    pub threshold: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Duration,
+    Enum,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    pub default: serde_json::Value,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Support {
+    Native,
+    Extension,
+    Unsupported,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Implementation {
+    pub tool: String,
+    pub support: Support,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_with: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<String>,
+}
+
+impl Implementation {
+    pub fn is_supported(&self) -> bool {
+        self.support != Support::Unsupported
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub targets: Vec<Target>,
+    pub personas: Vec<String>,
+    pub blast_radius: BlastRadius,
+    pub hypothesis: String,
+    pub steady_state: Vec<Signal>,
+    pub method: String,
+    pub parameters: Vec<Parameter>,
+    pub abort_conditions: Vec<String>,
+    pub rollback: String,
+    pub observability: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<String>,
+    pub practices: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    pub implementations: Vec<Implementation>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Practice {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub summary: String,
+    pub body: String,
+    pub scenarios: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+}
+
+/// A manifest after rendering with parameters: the text a tool runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderedManifest {
+    pub tool: String,
+    pub format: String,
+    pub text: String,
+}
+
+/// Where an item came from, for diagnostics and "edit this page" links.
+#[derive(Debug, Clone, Serialize)]
+pub struct Origin {
+    /// Relative to the project root.
+    pub file: PathBuf,
+}
+
+/// The three kinds of catalog files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Tool,
+    Scenario,
+    Practice,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Tool, Kind::Scenario, Kind::Practice];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Tool => "tool",
+            Kind::Scenario => "scenario",
+            Kind::Practice => "practice",
+        }
+    }
+
+    /// The folder under `catalog/` that holds this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Tool => "tools",
+            Kind::Scenario => "scenarios",
+            Kind::Practice => "practices",
+        }
+    }
+}

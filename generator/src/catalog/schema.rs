@@ -1,0 +1,340 @@
+//! JSON Schemas: the three catalog kinds (built into the binary, since the
+//! Rust model is written against them) and the manifest formats (read from
+//! `catalog/schema/formats/`, so a new format needs no new binary).
+//!
+//! Schema errors are turned into diagnostics at the YAML node they concern:
+//! the instance path of a jsonschema error is a JSON Pointer, and the YAML
+//! loader records a position for every pointer.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use crate::catalog::model::Kind;
+use crate::catalog::yaml::{escape_pointer, Document, Span};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+
+pub const TOOL_SCHEMA: &str = include_str!("../../../catalog/schema/tool.schema.json");
+pub const SCENARIO_SCHEMA: &str = include_str!("../../../catalog/schema/scenario.schema.json");
+pub const PRACTICE_SCHEMA: &str = include_str!("../../../catalog/schema/practice.schema.json");
+
+pub fn kind_schema_text(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Tool => TOOL_SCHEMA,
+        Kind::Scenario => SCENARIO_SCHEMA,
+        Kind::Practice => PRACTICE_SCHEMA,
+    }
+}
+
+/// A compiled schema and its source (kept to look up allowed property
+/// names for "did you mean" hints).
+pub struct Schema {
+    pub raw: Value,
+    validator: Validator,
+}
+
+impl Schema {
+    pub fn compile(raw: Value) -> Result<Self, String> {
+        let validator = jsonschema::draft202012::options().build(&raw).map_err(|e| e.to_string())?;
+        Ok(Self { raw, validator })
+    }
+
+    pub fn is_valid(&self, instance: &Value) -> bool {
+        self.validator.is_valid(instance)
+    }
+
+    /// Validates `instance` and maps every error to a diagnostic in `file`.
+    /// `doc` gives positions; `base` is the pointer of `instance` inside `doc`
+    /// (empty for the whole document).
+    pub fn check(&self, instance: &Value, doc: &DocRef, base: &str) -> Vec<Diagnostic> {
+        if self.validator.is_valid(instance) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for error in self.validator.iter_errors(instance) {
+            self.explain(&error, doc, base, &mut out);
+        }
+        out
+    }
+
+    fn explain(&self, error: &ValidationError, doc: &DocRef, base: &str, out: &mut Vec<Diagnostic>) {
+        let path = format!("{base}{}", error.instance_path().as_str());
+        let schema_path = error.schema_path().as_str().to_string();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                let allowed = self.allowed_properties(&schema_path);
+                for key in unexpected {
+                    let pointer = format!("{path}/{}", escape_pointer(key));
+                    let mut d = doc.error("unknown-field", doc.doc.locate_key(&pointer), format!("unknown field `{key}`")).with_label("not allowed here");
+                    d = match did_you_mean(key, allowed.iter().map(String::as_str)) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None if !allowed.is_empty() => d.with_help(format!("allowed fields here: {}", allowed.join(", "))),
+                        None => d.with_help("remove the field"),
+                    };
+                    out.push(d);
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                out.push(
+                    doc.error("missing-field", doc.doc.locate_key(&path), format!("missing required field `{name}`"))
+                        .with_label(format!("`{name}` is required here"))
+                        .with_help(format!("add `{name}:` to this {}", if path.is_empty() { "file" } else { "mapping" })),
+                );
+            }
+            ValidationErrorKind::Enum { options } => {
+                let allowed: Vec<String> = options.as_array().map(|a| a.iter().map(short_json).collect()).unwrap_or_default();
+                let got = short_json(error.instance());
+                let mut d = doc.error("invalid-value", doc.doc.locate(&path), format!("{got} is not an allowed value")).with_label("not allowed");
+                let plain: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+                d = match error.instance().as_str().and_then(|s| did_you_mean(s, plain.iter().copied())) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`? allowed: {}", allowed.join(", "))),
+                    None => d.with_help(format!("allowed: {}", allowed.join(", "))),
+                };
+                out.push(d);
+            }
+            ValidationErrorKind::Type { .. } => {
+                out.push(
+                    doc.error("wrong-type", doc.doc.locate(&path), error.masked().to_string())
+                        .with_label(format!("this is {}", type_name(error.instance())))
+                        .with_help(type_help(error)),
+                );
+            }
+            ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+                // Report the errors of the branch that came closest: usually
+                // the one meant (the right `kind`, a misspelt field inside).
+                let best = context.iter().filter(|errs| !errs.is_empty()).min_by_key(|errs| branch_distance(errs));
+                match best {
+                    Some(errs) if context.len() > 1 && branch_distance(errs) < 1000 => {
+                        for e in errs {
+                            self.explain(e, doc, base, out);
+                        }
+                    }
+                    _ => out.push(
+                        doc.error("schema", doc.doc.locate(&path), format!("does not match any allowed shape: {}", error.masked()))
+                            .with_help(format!("see the schema at {schema_path}")),
+                    ),
+                }
+            }
+            _ => {
+                out.push(
+                    doc.error("schema", doc.doc.locate(&path), error.masked().to_string())
+                        .with_help(format!("the schema rule that failed: {schema_path}")),
+                );
+            }
+        }
+    }
+
+    /// Property names allowed by the schema object whose keyword failed.
+    fn allowed_properties(&self, schema_path: &str) -> Vec<String> {
+        let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+        let mut names: Vec<String> = self
+            .raw
+            .pointer(parent)
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object)
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+}
+
+/// How far a failed branch is from matching: a wrong discriminator (`const`
+/// or `enum`) counts as far away, other errors as one step each.
+fn branch_distance(errors: &[ValidationError]) -> usize {
+    errors
+        .iter()
+        .map(|e| match e.kind() {
+            ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. } if e.schema_path().as_str().contains("/kind") => 1000,
+            ValidationErrorKind::Constant { .. } => 100,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn short_json(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 60 {
+        format!("{}…", &s[..s.char_indices().nth(57).map_or(s.len(), |(i, _)| i)])
+    } else {
+        s
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null (empty)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn type_help(error: &ValidationError) -> String {
+    let masked = error.masked().to_string();
+    if masked.contains("\"string\"") && matches!(error.instance().as_ref(), Value::Number(_) | Value::Bool(_)) {
+        "quote the value so YAML reads it as a string, e.g. \"30\"".to_string()
+    } else {
+        "change the value to the expected type".to_string()
+    }
+}
+
+/// A document and the file it came from, for building diagnostics.
+pub struct DocRef<'a> {
+    pub file: &'a Path,
+    pub doc: &'a Document,
+    /// Added to every span: where the document starts inside a bigger file
+    /// (an inline manifest inside a scenario file).
+    pub shift: Option<&'a dyn Fn(Span) -> Span>,
+}
+
+impl DocRef<'_> {
+    pub fn error(&self, code: &'static str, span: Span, message: String) -> Diagnostic {
+        let span = self.shift.map_or(span, |f| f(span));
+        Diagnostic::error(code, self.file.to_path_buf(), span, message)
+    }
+}
+
+/// How a format's manifests are parsed before validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Syntax {
+    /// Kubernetes-style multi-document YAML; each document validated alone.
+    YamlStream,
+    Yaml,
+    Json,
+    /// A shell script, validated as `{shebang, commands}`.
+    Script,
+}
+
+/// A manifest format: its schema plus what chaosbook needs to know to
+/// parse, name and run its files (the schema's `x-chaosbook` object).
+pub struct Format {
+    pub name: String,
+    pub file: PathBuf,
+    pub syntax: Syntax,
+    pub extension: String,
+    pub label: String,
+    pub run: String,
+    pub docs: String,
+    pub schema: Schema,
+}
+
+/// All formats found under `catalog/schema/formats/`, by name.
+#[derive(Default)]
+pub struct Formats {
+    pub by_name: BTreeMap<String, Format>,
+}
+
+impl Formats {
+    pub fn get(&self, name: &str) -> Option<&Format> {
+        self.by_name.get(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}
+
+/// Reads a format schema file's metadata and compiles it.
+pub fn load_format(name: &str, file: &Path, raw: Value) -> Result<Format, String> {
+    let meta = raw.get("x-chaosbook").ok_or("the schema has no `x-chaosbook` object (syntax, extension, label, run, docs)")?;
+    let field = |k: &str| -> Result<String, String> {
+        meta.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("`x-chaosbook.{k}` is missing or not a string"))
+    };
+    let syntax = match field("syntax")?.as_str() {
+        "yaml-stream" => Syntax::YamlStream,
+        "yaml" => Syntax::Yaml,
+        "json" => Syntax::Json,
+        "script" => Syntax::Script,
+        other => return Err(format!("`x-chaosbook.syntax` is `{other}`; expected yaml-stream, yaml, json or script")),
+    };
+    Ok(Format {
+        name: name.to_string(),
+        file: file.to_path_buf(),
+        syntax,
+        extension: field("extension")?,
+        label: field("label")?,
+        run: field("run")?,
+        docs: field("docs")?,
+        schema: Schema::compile(raw)?,
+    })
+}
+
+/// The compiled kind schemas.
+pub struct KindSchemas {
+    pub tool: Schema,
+    pub scenario: Schema,
+    pub practice: Schema,
+}
+
+impl KindSchemas {
+    pub fn builtin() -> Self {
+        let compile = |text: &str| Schema::compile(serde_json::from_str(text).expect("built-in schema is JSON")).expect("built-in schema compiles");
+        Self { tool: compile(TOOL_SCHEMA), scenario: compile(SCENARIO_SCHEMA), practice: compile(PRACTICE_SCHEMA) }
+    }
+
+    pub fn get(&self, kind: Kind) -> &Schema {
+        match kind {
+            Kind::Tool => &self.tool,
+            Kind::Scenario => &self.scenario,
+            Kind::Practice => &self.practice,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::yaml::parse_single;
+
+    fn diags(kind: Kind, text: &str) -> Vec<Diagnostic> {
+        let doc = parse_single(text).unwrap();
+        let schemas = KindSchemas::builtin();
+        let file = Path::new("catalog/tools/t.yaml");
+        schemas.get(kind).check(&doc.value, &DocRef { file, doc: &doc, shift: None }, "")
+    }
+
+    const TOOL: &str = "id: t\nname: T\nsummary: A tool that does a thing to other things.\nhomepage: https://t.example\ndocs: https://t.example/docs\nlicense: MIT\ngovernance: open-source\ncurrent_version: \"1.2\"\ntargets: [kubernetes]\nformats: [shell]\n";
+
+    #[test]
+    fn a_valid_tool_passes() {
+        assert!(diags(Kind::Tool, TOOL).is_empty());
+    }
+
+    #[test]
+    fn unknown_field_points_at_the_key_and_suggests() {
+        let text = TOOL.replace("name: T", "nmae: T");
+        let d = diags(Kind::Tool, &text);
+        let unknown = d.iter().find(|d| d.code == "unknown-field").unwrap();
+        assert_eq!((unknown.span.line, unknown.span.column), (2, 1));
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `name`?"));
+        assert!(d.iter().any(|d| d.code == "missing-field" && d.message.contains("`name`")));
+    }
+
+    #[test]
+    fn enum_and_type_errors_point_at_the_value() {
+        let text = TOOL.replace("governance: open-source", "governance: opensource").replace("targets: [kubernetes]", "targets: kubernetes");
+        let d = diags(Kind::Tool, &text);
+        let e = d.iter().find(|d| d.code == "invalid-value").unwrap();
+        assert_eq!((e.span.line, e.span.column), (7, 13));
+        assert!(e.help.as_deref().unwrap().starts_with("did you mean `open-source`?"));
+        let t = d.iter().find(|d| d.code == "wrong-type").unwrap();
+        assert_eq!((t.span.line, t.span.column), (9, 10));
+    }
+
+    #[test]
+    fn builtin_schemas_are_2020_12() {
+        for kind in Kind::ALL {
+            let v: Value = serde_json::from_str(kind_schema_text(kind)).unwrap();
+            assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+            assert!(jsonschema::meta::is_valid(&v));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Project settings: the `[chaosbook]` table of `book.toml`.
+//!
+//! ```toml
+//! [chaosbook]
+//! catalog = "catalog"          # folder of the catalog, relative to the root
+//! max-file-size = 5242880      # bytes; larger catalog files are refused unread
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::catalog::yaml::LineIndex;
+use crate::diagnostics::{Diagnostic, Report};
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The project root (where book.toml is).
+    pub root: PathBuf,
+    /// The catalog folder, relative to the root.
+    pub catalog: PathBuf,
+    pub max_file_size: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ChaosbookTable {
+    catalog: Option<PathBuf>,
+    max_file_size: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+struct BookToml {
+    #[serde(default)]
+    chaosbook: Option<ChaosbookTable>,
+}
+
+impl Config {
+    pub fn defaults(root: &Path) -> Self {
+        Self { root: root.to_path_buf(), catalog: PathBuf::from("catalog"), max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
+
+    /// Reads `book.toml` under `root` (a missing file means defaults).
+    /// Problems in it are reported as diagnostics on book.toml.
+    pub fn load(root: &Path) -> Result<Self, Report> {
+        let mut config = Self::defaults(root);
+        let path = root.join("book.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(config),
+            Err(e) => {
+                let mut r = Report::default();
+                r.push(Diagnostic::error("io-error", "book.toml", Default::default(), format!("cannot read book.toml: {e}")));
+                return Err(r);
+            }
+        };
+        match toml::from_str::<BookToml>(&text) {
+            Ok(book) => {
+                if let Some(t) = book.chaosbook {
+                    if let Some(c) = t.catalog {
+                        config.catalog = c;
+                    }
+                    if let Some(m) = t.max_file_size {
+                        config.max_file_size = m;
+                    }
+                }
+                Ok(config)
+            }
+            Err(e) => {
+                let index = LineIndex::new(&text);
+                let span = e.span().map(|r| index.span(r.start, r.end)).unwrap_or_else(|| index.span(0, 0));
+                let mut r = Report::default();
+                r.sources.insert("book.toml", text.clone());
+                r.push(
+                    Diagnostic::error("config", "book.toml", span, e.message().to_string())
+                        .with_help("the [chaosbook] table takes `catalog` (a folder) and `max-file-size` (bytes)"),
+                );
+                Err(r)
+            }
+        }
+    }
+
+    pub fn catalog_dir(&self) -> PathBuf {
+        self.root.join(&self.catalog)
+    }
+}

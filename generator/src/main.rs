@@ -1,0 +1,131 @@
+//! The `chaosbook` command line: parses arguments and calls the library.
+//! Exit codes: 0 success, 1 the input has errors, 2 usage or environment.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chaosbook::catalog::model::Kind;
+use chaosbook::diagnostics::{Format, Severity};
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+#[derive(Parser)]
+#[command(name = "chaosbook", version, about = "Validate the chaos scenario catalog and publish the whitepaper")]
+struct Cli {
+    /// Project root (the folder with book.toml and catalog/).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the catalog: schemas, references, manifests, neutrality.
+    Check {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Print a JSON Schema (tool, scenario, practice, formats/NAME); without NAME, list them.
+    Schema { name: Option<String> },
+    /// Write a new, commented catalog file that passes `check`.
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        id: String,
+        /// Category folder of a new scenario.
+        #[arg(long)]
+        category: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Scenario,
+    Tool,
+    Practice,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { format } => check(&cli.root, format),
+        Command::Schema { name } => schema(&cli.root, name.as_deref()),
+        Command::New { kind, id, category } => {
+            let kind = match kind {
+                NewKind::Scenario => Kind::Scenario,
+                NewKind::Tool => Kind::Tool,
+                NewKind::Practice => Kind::Practice,
+            };
+            match chaosbook::scaffold::new_item(&cli.root, kind, &id, category.as_deref()) {
+                Ok(path) => {
+                    println!("wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+fn check(root: &std::path::Path, format: Format) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!("error: the project root `{}` is not a folder", root.display());
+        return ExitCode::from(2);
+    }
+    let (catalog, report) = chaosbook::check(root);
+    match format {
+        Format::Human => {
+            let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+            let mut err = StandardStream::stderr(color);
+            let _ = report.write_human(&mut err);
+            let mut summary = format!(
+                "checked {} tools, {} scenarios ({} manifests), {} practices: {} errors, {} warnings",
+                catalog.tools.len(),
+                catalog.scenarios.len(),
+                catalog.manifests.len(),
+                catalog.practices.len(),
+                report.count(Severity::Error),
+                report.count(Severity::Warning)
+            );
+            if !catalog.scenarios.is_empty() {
+                let shares = chaosbook::catalog::validate::first_tab_shares(&catalog);
+                let listed: Vec<String> = shares.iter().map(|(id, n, pct)| format!("{id} {n} ({pct:.1}%)")).collect();
+                summary.push_str(&format!("\nfirst tab per tool: {}", listed.join(", ")));
+            }
+            let _ = writeln!(err, "{summary}");
+        }
+        Format::Json => println!("{}", report.json()),
+        Format::Github => print!("{}", report.github()),
+    }
+    if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn schema(root: &std::path::Path, name: Option<&str>) -> ExitCode {
+    match name {
+        None => {
+            for n in chaosbook::schema_names(root) {
+                println!("{n}");
+            }
+            ExitCode::SUCCESS
+        }
+        Some(n) => match chaosbook::schema_text(root, n) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no schema called `{n}`; `chaosbook schema` lists them");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

@@ -1,0 +1,182 @@
+//! `chaosbook new`: commented starting points that pass `check` as written
+//! (with warnings that point at what is still to be filled in).
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::model::Kind;
+use crate::config::Config;
+
+pub const CATEGORIES: [&str; 8] = ["pod-container", "resource", "network", "application", "time", "node-platform", "cloud", "security"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("`{0}` is not a valid id: use lower-case letters, digits and single dashes (e.g. pod-delete)")]
+    BadId(String),
+    #[error("unknown category `{0}`; categories: {list}", list = CATEGORIES.join(", "))]
+    BadCategory(String),
+    #[error("{0} already exists; choose another id or edit that file")]
+    Exists(String),
+    #[error("cannot write {0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// Writes a new catalog file and returns its path relative to the root.
+pub fn new_item(root: &Path, kind: Kind, id: &str, category: Option<&str>) -> Result<PathBuf, ScaffoldError> {
+    if !valid_id(id) {
+        return Err(ScaffoldError::BadId(id.to_string()));
+    }
+    let config = Config::load(root).unwrap_or_else(|_| Config::defaults(root));
+    let (catalog, _) = crate::catalog::load(&config);
+    let rel = match kind {
+        Kind::Scenario => {
+            let category = category.unwrap_or("application");
+            if !CATEGORIES.contains(&category) {
+                return Err(ScaffoldError::BadCategory(category.to_string()));
+            }
+            config.catalog.join("scenarios").join(category).join(format!("{id}.yaml"))
+        }
+        _ => config.catalog.join(kind.folder()).join(format!("{id}.yaml")),
+    };
+    let abs = root.join(&rel);
+    if abs.exists() {
+        return Err(ScaffoldError::Exists(rel.display().to_string()));
+    }
+    let text = match kind {
+        Kind::Tool => tool(id),
+        Kind::Practice => practice(id),
+        Kind::Scenario => {
+            let tools: Vec<String> = catalog.tools.iter().map(|t| t.item.id.clone()).collect();
+            let practice = catalog.practices.first().map_or("testing-in-production".to_string(), |p| p.item.id.clone());
+            scenario(id, category.unwrap_or("application"), &tools, &practice)
+        }
+    };
+    if let Some(parent) = abs.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| ScaffoldError::Io(rel.display().to_string(), e))?;
+    }
+    std::fs::write(&abs, text).map_err(|e| ScaffoldError::Io(rel.display().to_string(), e))?;
+    Ok(rel)
+}
+
+fn title_of(id: &str) -> String {
+    let words = id.replace('-', " ");
+    let mut c = words.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+fn tool(id: &str) -> String {
+    format!(
+        r#"# yaml-language-server: $schema=../schema/tool.schema.json
+# A tool of the landscape. Describe it neutrally: what it is and how it
+# injects faults; no ranking, no superlatives. Field reference:
+# catalog/schema/README.md
+id: {id}
+name: {title}
+summary: >-
+  What the tool is and how it injects faults, in two to four neutral sentences.
+homepage: https://example.org/{id}
+docs: https://example.org/{id}/docs
+license: Apache-2.0          # SPDX id, or `proprietary`
+governance: open-source      # cncf-sandbox | cncf-incubating | cncf-graduated | open-source | vendor-open-source | commercial
+current_version: "1.0.0"     # latest release; implementations say which one they were verified with
+targets: [kubernetes]        # kubernetes | container | host | aws | azure | gcp | jvm | tcp | http
+formats: [shell]             # manifest formats, each a schema in catalog/schema/formats/
+"#,
+        title = title_of(id)
+    )
+}
+
+fn practice(id: &str) -> String {
+    format!(
+        r#"# yaml-language-server: $schema=../schema/practice.schema.json
+# A best practice. Field reference: catalog/schema/README.md
+id: {id}
+title: {title}
+area: experiment-design   # testing-in-production | cd-integration | security | observability | gameday | multi-tenancy | hybrid | adoption | safety | experiment-design | learning
+summary: >-
+  One or two sentences that say what the practice is and why it matters.
+body: |
+  Write the practice here in markdown: when it applies, how to do it, what
+  evidence shows it is in place, and the mistakes to avoid.
+scenarios: []             # ids of scenarios that exercise this practice
+"#,
+        title = title_of(id)
+    )
+}
+
+fn scenario(id: &str, category: &str, tools: &[String], practice: &str) -> String {
+    let mut impls = String::new();
+    for t in tools {
+        impls.push_str(&format!(
+            "  - tool: {t}\n    support: unsupported\n    reason: >-\n      Not written yet: replace this entry with an implementation, or state why {t} cannot do it.\n"
+        ));
+    }
+    if tools.is_empty() {
+        impls.push_str("  []\n");
+    }
+    format!(
+        r#"# yaml-language-server: $schema=../../schema/scenario.schema.json
+# A fault scenario: a tool-neutral experiment design plus one entry per tool.
+# Field reference: catalog/schema/README.md. Preview with `chaosbook serve`.
+id: {id}
+title: {title}
+summary: >-
+  What fails, and why it matters to the people who run the system.
+category: {category}
+targets: [kubernetes]
+personas: [developer, sre]
+blast_radius:
+  level: low              # low | medium | high
+  scope: one pod of one deployment
+hypothesis: >-
+  When the fault is injected, the service keeps its error rate under 1% and
+  its p99 latency under 500 ms, and recovers within 60 seconds.
+steady_state:
+  - signal: HTTP error ratio at the service
+    threshold: below 1% over 1 minute
+    query: sum(rate(http_requests_total{{code=~"5.."}}[1m])) / sum(rate(http_requests_total[1m]))
+method: >-
+  What the fault does, to what, for how long, and how the experiment runs.
+parameters:
+  # Manifests use them as {{{{ name }}}}; durations render per tool with
+  # filters: {{{{ duration | seconds }}}}, {{{{ duration | iso8601 }}}}.
+  - name: namespace
+    type: string
+    default: default
+    description: namespace of the target workload
+  - name: duration
+    type: duration
+    default: 60s
+    description: how long the fault lasts
+abort_conditions:
+  - the error ratio stays above 5% for 2 minutes
+rollback: >-
+  How to stop the fault and restore the steady state.
+observability:
+  - what to watch, and how the experiment is marked in metrics, logs and traces
+practices: [{practice}]
+implementations:
+  # One entry per tool of catalog/tools/: an implementation (support: native
+  # or extension, with format, manifest, docs and verified_with) or an
+  # honest `support: unsupported` with a reason.
+{impls}"#,
+        title = title_of(id)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_kebab_case() {
+        assert!(valid_id("pod-delete"));
+        assert!(valid_id("a1"));
+        for bad in ["", "Pod", "pod--delete", "-pod", "pod_delete", "pod-"] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+    }
+}
