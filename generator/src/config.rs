@@ -39,7 +39,11 @@ struct BookToml {
 
 impl Config {
     pub fn defaults(root: &Path) -> Self {
-        Self { root: root.to_path_buf(), catalog: PathBuf::from("catalog"), max_file_size: DEFAULT_MAX_FILE_SIZE }
+        Self {
+            root: root.to_path_buf(),
+            catalog: PathBuf::from("catalog"),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
     }
 
     /// Reads `book.toml` under `root` (a missing file means defaults).
@@ -52,7 +56,12 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(config),
             Err(e) => {
                 let mut r = Report::default();
-                r.push(Diagnostic::error("io-error", "book.toml", Default::default(), format!("cannot read book.toml: {e}")));
+                r.push(Diagnostic::error(
+                    "io-error",
+                    "book.toml",
+                    Default::default(),
+                    format!("cannot read book.toml: {e}"),
+                ));
                 return Err(r);
             }
         };
@@ -70,7 +79,10 @@ impl Config {
             }
             Err(e) => {
                 let index = LineIndex::new(&text);
-                let span = e.span().map(|r| index.span(r.start, r.end)).unwrap_or_else(|| index.span(0, 0));
+                let span = e
+                    .span()
+                    .map(|r| index.span(r.start, r.end))
+                    .unwrap_or_else(|| index.span(0, 0));
                 let mut r = Report::default();
                 r.sources.insert("book.toml", text.clone());
                 r.push(

@@ -48,12 +48,34 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: impl Into<PathBuf>, span: Span, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, code, message: message.into(), file: file.into(), span, label: None, help: None, related: Vec::new() }
+    pub fn error(
+        code: &'static str,
+        file: impl Into<PathBuf>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: file.into(),
+            span,
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
     }
 
-    pub fn warning(code: &'static str, file: impl Into<PathBuf>, span: Span, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(code, file, span, message) }
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<PathBuf>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, file, span, message)
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -66,8 +88,17 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_related(mut self, file: impl Into<PathBuf>, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related { file: file.into(), span, message: message.into() });
+    pub fn with_related(
+        mut self,
+        file: impl Into<PathBuf>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file: file.into(),
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -78,7 +109,10 @@ impl Diagnostic {
 
 /// A path as shown to users: `/`-separated on every platform.
 pub fn display_path(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The texts of the files diagnostics point into, for source snippets.
@@ -128,18 +162,29 @@ impl Report {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     /// A stable order (file, line, column, code), so output is deterministic
     /// although files are checked in parallel.
     pub fn sort(&mut self) {
         self.diagnostics.sort_by(|a, b| {
-            (&a.file, a.span.line, a.span.column, a.code, &a.message).cmp(&(&b.file, b.span.line, b.span.column, b.code, &b.message))
+            (&a.file, a.span.line, a.span.column, a.code, &a.message).cmp(&(
+                &b.file,
+                b.span.line,
+                b.span.column,
+                b.code,
+                &b.message,
+            ))
         });
         self.diagnostics.dedup();
     }
@@ -149,8 +194,12 @@ impl Report {
         let mut files = SimpleFiles::new();
         let mut ids = HashMap::new();
         let mut id_for = |path: &Path, files: &mut SimpleFiles<String, String>| -> usize {
-            *ids.entry(path.to_path_buf())
-                .or_insert_with(|| files.add(display_path(path), self.sources.get(path).unwrap_or("").to_string()))
+            *ids.entry(path.to_path_buf()).or_insert_with(|| {
+                files.add(
+                    display_path(path),
+                    self.sources.get(path).unwrap_or("").to_string(),
+                )
+            })
         };
         let config = Config::default();
         for d in &self.diagnostics {
@@ -163,17 +212,28 @@ impl Report {
             .with_message(&d.message);
             let mut labels = Vec::new();
             if self.sources.get(&d.file).is_some() {
-                labels.push(Label::primary(file_id, clamp(d.span, self.sources.get(&d.file))).with_message(d.label.clone().unwrap_or_default()));
+                labels.push(
+                    Label::primary(file_id, clamp(d.span, self.sources.get(&d.file)))
+                        .with_message(d.label.clone().unwrap_or_default()),
+                );
             }
             for r in &d.related {
                 if self.sources.get(&r.file).is_some() {
                     let rid = id_for(&r.file, &mut files);
-                    labels.push(Label::secondary(rid, clamp(r.span, self.sources.get(&r.file))).with_message(&r.message));
+                    labels.push(
+                        Label::secondary(rid, clamp(r.span, self.sources.get(&r.file)))
+                            .with_message(&r.message),
+                    );
                 }
             }
             let mut notes = Vec::new();
             if labels.is_empty() {
-                notes.push(format!("at {}:{}:{}", d.file_display(), d.span.line, d.span.column));
+                notes.push(format!(
+                    "at {}:{}:{}",
+                    d.file_display(),
+                    d.span.line,
+                    d.span.column
+                ));
             }
             if let Some(h) = &d.help {
                 notes.push(format!("help: {h}"));
@@ -250,14 +310,19 @@ fn clamp(span: Span, text: Option<&str>) -> std::ops::Range<usize> {
     let mut end = span.end.clamp(start, len);
     if end == start && start < len {
         // Underline at least one character so the caret is visible.
-        let next = text.unwrap_or("")[start..].chars().next().map_or(1, char::len_utf8);
+        let next = text.unwrap_or("")[start..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8);
         end = start + next;
     }
     start..end
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -265,7 +330,10 @@ fn escape_property(s: &str) -> String {
 }
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -280,10 +348,21 @@ mod tests {
 
     fn sample() -> Report {
         let mut r = Report::default();
-        r.sources.insert("catalog/tools/x.yaml", "id: x\ntitel: X\n");
+        r.sources
+            .insert("catalog/tools/x.yaml", "id: x\ntitel: X\n");
         r.push(
-            Diagnostic::error("unknown-field", "catalog/tools/x.yaml", Span { start: 6, end: 11, line: 2, column: 1 }, "unknown field `titel`")
-                .with_help("did you mean `title`?"),
+            Diagnostic::error(
+                "unknown-field",
+                "catalog/tools/x.yaml",
+                Span {
+                    start: 6,
+                    end: 11,
+                    line: 2,
+                    column: 1,
+                },
+                "unknown field `titel`",
+            )
+            .with_help("did you mean `title`?"),
         );
         r
     }
@@ -291,7 +370,10 @@ mod tests {
     #[test]
     fn human_output_has_snippet_and_caret() {
         let out = sample().human_string();
-        assert!(out.contains("error[unknown-field]: unknown field `titel`"), "{out}");
+        assert!(
+            out.contains("error[unknown-field]: unknown field `titel`"),
+            "{out}"
+        );
         assert!(out.contains("catalog/tools/x.yaml:2:1"), "{out}");
         assert!(out.contains("^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `title`?"), "{out}");
@@ -317,7 +399,10 @@ mod tests {
     #[test]
     fn suggestions_only_for_close_words() {
         assert_eq!(did_you_mean("titel", ["title", "summary"]), Some("title"));
-        assert_eq!(did_you_mean("chaos-mseh", ["chaos-mesh", "litmuschaos"]), Some("chaos-mesh"));
+        assert_eq!(
+            did_you_mean("chaos-mseh", ["chaos-mesh", "litmuschaos"]),
+            Some("chaos-mesh")
+        );
         assert_eq!(did_you_mean("zzz", ["title", "summary"]), None);
     }
 }

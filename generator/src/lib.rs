@@ -34,11 +34,19 @@ pub fn check(root: &Path) -> (Catalog, Report) {
 /// The JSON Schemas `chaosbook schema` prints: the three kinds, built in,
 /// and the formats found in the catalog.
 pub fn schema_names(root: &Path) -> Vec<String> {
-    let mut names: Vec<String> = catalog::model::Kind::ALL.iter().map(|k| k.name().to_string()).collect();
+    let mut names: Vec<String> = catalog::model::Kind::ALL
+        .iter()
+        .map(|k| k.name().to_string())
+        .collect();
     if let Ok(config) = config::Config::load(root) {
         let mut report = Report::default();
         let found = catalog::load::discover(&config, &mut report);
-        names.extend(found.formats.into_iter().map(|(name, _, _)| format!("formats/{name}")));
+        names.extend(
+            found
+                .formats
+                .into_iter()
+                .map(|(name, _, _)| format!("formats/{name}")),
+        );
     }
     names
 }
@@ -51,5 +59,11 @@ pub fn schema_text(root: &Path, name: &str) -> Option<String> {
     }
     let format = name.strip_prefix("formats/").unwrap_or(name);
     let config = config::Config::load(root).ok()?;
-    std::fs::read_to_string(config.catalog_dir().join("schema/formats").join(format!("{format}.schema.json"))).ok()
+    std::fs::read_to_string(
+        config
+            .catalog_dir()
+            .join("schema/formats")
+            .join(format!("{format}.schema.json")),
+    )
+    .ok()
 }

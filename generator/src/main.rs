@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 #[derive(Parser)]
-#[command(name = "chaosbook", version, about = "Validate the chaos scenario catalog and publish the whitepaper")]
+#[command(
+    name = "chaosbook",
+    version,
+    about = "Validate the chaos scenario catalog and publish the whitepaper"
+)]
 struct Cli {
     /// Project root (the folder with book.toml and catalog/).
     #[arg(long, global = true, default_value = ".")]
@@ -74,13 +78,20 @@ fn main() -> ExitCode {
 
 fn check(root: &std::path::Path, format: Format) -> ExitCode {
     if !root.is_dir() {
-        eprintln!("error: the project root `{}` is not a folder", root.display());
+        eprintln!(
+            "error: the project root `{}` is not a folder",
+            root.display()
+        );
         return ExitCode::from(2);
     }
     let (catalog, report) = chaosbook::check(root);
     match format {
         Format::Human => {
-            let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+            let color = if std::io::stderr().is_terminal() {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            };
             let mut err = StandardStream::stderr(color);
             let _ = report.write_human(&mut err);
             let mut summary = format!(
@@ -94,7 +105,10 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
             );
             if !catalog.scenarios.is_empty() {
                 let shares = chaosbook::catalog::validate::first_tab_shares(&catalog);
-                let listed: Vec<String> = shares.iter().map(|(id, n, pct)| format!("{id} {n} ({pct:.1}%)")).collect();
+                let listed: Vec<String> = shares
+                    .iter()
+                    .map(|(id, n, pct)| format!("{id} {n} ({pct:.1}%)"))
+                    .collect();
                 summary.push_str(&format!("\nfirst tab per tool: {}", listed.join(", ")));
             }
             let _ = writeln!(err, "{summary}");

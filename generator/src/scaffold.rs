@@ -6,7 +6,16 @@ use std::path::{Path, PathBuf};
 use crate::catalog::model::Kind;
 use crate::config::Config;
 
-pub const CATEGORIES: [&str; 8] = ["pod-container", "resource", "network", "application", "time", "node-platform", "cloud", "security"];
+pub const CATEGORIES: [&str; 8] = [
+    "pod-container",
+    "resource",
+    "network",
+    "application",
+    "time",
+    "node-platform",
+    "cloud",
+    "security",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
@@ -21,11 +30,23 @@ pub enum ScaffoldError {
 }
 
 pub fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    !id.is_empty()
+        && id.len() <= 64
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Writes a new catalog file and returns its path relative to the root.
-pub fn new_item(root: &Path, kind: Kind, id: &str, category: Option<&str>) -> Result<PathBuf, ScaffoldError> {
+pub fn new_item(
+    root: &Path,
+    kind: Kind,
+    id: &str,
+    category: Option<&str>,
+) -> Result<PathBuf, ScaffoldError> {
     if !valid_id(id) {
         return Err(ScaffoldError::BadId(id.to_string()));
     }
@@ -37,9 +58,16 @@ pub fn new_item(root: &Path, kind: Kind, id: &str, category: Option<&str>) -> Re
             if !CATEGORIES.contains(&category) {
                 return Err(ScaffoldError::BadCategory(category.to_string()));
             }
-            config.catalog.join("scenarios").join(category).join(format!("{id}.yaml"))
+            config
+                .catalog
+                .join("scenarios")
+                .join(category)
+                .join(format!("{id}.yaml"))
         }
-        _ => config.catalog.join(kind.folder()).join(format!("{id}.yaml")),
+        _ => config
+            .catalog
+            .join(kind.folder())
+            .join(format!("{id}.yaml")),
     };
     let abs = root.join(&rel);
     if abs.exists() {
@@ -50,12 +78,16 @@ pub fn new_item(root: &Path, kind: Kind, id: &str, category: Option<&str>) -> Re
         Kind::Practice => practice(id),
         Kind::Scenario => {
             let tools: Vec<String> = catalog.tools.iter().map(|t| t.item.id.clone()).collect();
-            let practice = catalog.practices.first().map_or("testing-in-production".to_string(), |p| p.item.id.clone());
+            let practice = catalog
+                .practices
+                .first()
+                .map_or("testing-in-production".to_string(), |p| p.item.id.clone());
             scenario(id, category.unwrap_or("application"), &tools, &practice)
         }
     };
     if let Some(parent) = abs.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| ScaffoldError::Io(rel.display().to_string(), e))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| ScaffoldError::Io(rel.display().to_string(), e))?;
     }
     std::fs::write(&abs, text).map_err(|e| ScaffoldError::Io(rel.display().to_string(), e))?;
     Ok(rel)
@@ -64,7 +96,9 @@ pub fn new_item(root: &Path, kind: Kind, id: &str, category: Option<&str>) -> Re
 fn title_of(id: &str) -> String {
     let words = id.replace('-', " ");
     let mut c = words.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn tool(id: &str) -> String {

@@ -57,12 +57,25 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| relative(&config.root, p)).unwrap_or_else(|| config.catalog.clone());
+                let path = e
+                    .path()
+                    .map(|p| relative(&config.root, p))
+                    .unwrap_or_else(|| config.catalog.clone());
                 let d = if e.loop_ancestor().is_some() {
-                    Diagnostic::error("symlink-loop", path, Span::default(), "symbolic link loop: this link points at one of its own parent folders")
-                        .with_help("remove the link or point it outside the catalog's own tree")
+                    Diagnostic::error(
+                        "symlink-loop",
+                        path,
+                        Span::default(),
+                        "symbolic link loop: this link points at one of its own parent folders",
+                    )
+                    .with_help("remove the link or point it outside the catalog's own tree")
                 } else {
-                    Diagnostic::error("io-error", path, Span::default(), format!("cannot read: {e}"))
+                    Diagnostic::error(
+                        "io-error",
+                        path,
+                        Span::default(),
+                        format!("cannot read: {e}"),
+                    )
                 };
                 report.push(d);
                 continue;
@@ -72,7 +85,10 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
             continue;
         }
         let rel_to_catalog = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let parts: Vec<String> = rel_to_catalog.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let parts: Vec<String> = rel_to_catalog
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         if parts.iter().any(|p| p.starts_with('.')) {
             continue;
         }
@@ -102,21 +118,30 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
 
 /// `path` relative to `root` when it is below it.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Reads a text file: bounded in size, UTF-8 (a BOM is accepted and dropped).
-pub fn read_text(abs: &Path, rel: &Path, max_size: u64) -> Result<String, Diagnostic> {
-    let io = |e: std::io::Error| Diagnostic::error("io-error", rel, Span::default(), format!("cannot read the file: {e}"));
+pub fn read_text(abs: &Path, rel: &Path, max_size: u64) -> Result<String, Box<Diagnostic>> {
+    let io = |e: std::io::Error| {
+        Box::new(Diagnostic::error(
+            "io-error",
+            rel,
+            Span::default(),
+            format!("cannot read the file: {e}"),
+        ))
+    };
     let meta = std::fs::metadata(abs).map_err(io)?;
     if meta.len() > max_size {
-        return Err(Diagnostic::error(
+        return Err(Box::new(Diagnostic::error(
             "file-too-large",
             rel,
             Span { line: 1, column: 1, ..Span::default() },
             format!("the file is {} bytes, over the limit of {max_size} bytes", meta.len()),
         )
-        .with_help("split it into smaller files, or raise `max-file-size` in the [chaosbook] table of book.toml"));
+        .with_help("split it into smaller files, or raise `max-file-size` in the [chaosbook] table of book.toml")));
     }
     let mut bytes = std::fs::read(abs).map_err(io)?;
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -126,32 +151,74 @@ pub fn read_text(abs: &Path, rel: &Path, max_size: u64) -> Result<String, Diagno
         let valid = e.utf8_error().valid_up_to();
         let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or("");
         let (line, column) = LineIndex::new(prefix).line_col(valid);
-        Diagnostic::error("file-encoding", rel, Span { start: valid, end: valid, line, column }, format!("the file is not valid UTF-8 (byte offset {valid})"))
-            .with_help("save the file as UTF-8")
+        Box::new(
+            Diagnostic::error(
+                "file-encoding",
+                rel,
+                Span {
+                    start: valid,
+                    end: valid,
+                    line,
+                    column,
+                },
+                format!("the file is not valid UTF-8 (byte offset {valid})"),
+            )
+            .with_help("save the file as UTF-8"),
+        )
     })
 }
 
 /// Resolves a `manifest_file` path written in `scenario_rel`: relative to
 /// the scenario's folder, and inside the catalog even after following
 /// symlinks.
-pub fn resolve_manifest_path(config: &Config, scenario_abs: &Path, written: &str) -> Result<(PathBuf, PathBuf), (String, String)> {
+pub fn resolve_manifest_path(
+    config: &Config,
+    scenario_abs: &Path,
+    written: &str,
+) -> Result<(PathBuf, PathBuf), (String, String)> {
     let path = Path::new(written);
-    if path.is_absolute() || path.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_))) {
+    if path.is_absolute()
+        || path.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        })
+    {
         return Err((
             format!("manifest path `{written}` leaves the scenario's folder"),
             "put the manifest beside the scenario (e.g. `pod-delete/chaos-mesh.yaml`) and write the path without `..`".into(),
         ));
     }
     let abs = scenario_abs.parent().unwrap_or(Path::new(".")).join(path);
-    let catalog = config.catalog_dir().canonicalize().map_err(|e| (format!("cannot resolve the catalog folder: {e}"), String::new()))?;
+    let catalog = config.catalog_dir().canonicalize().map_err(|e| {
+        (
+            format!("cannot resolve the catalog folder: {e}"),
+            String::new(),
+        )
+    })?;
     let real = abs.canonicalize().map_err(|_| {
-        (format!("manifest file `{written}` does not exist"), format!("create it at {}, or fix the path", relative(&config.root, &abs).display()))
+        (
+            format!("manifest file `{written}` does not exist"),
+            format!(
+                "create it at {}, or fix the path",
+                relative(&config.root, &abs).display()
+            ),
+        )
     })?;
     if !real.starts_with(&catalog) {
-        return Err((format!("manifest path `{written}` resolves outside the catalog (through a symbolic link)"), "copy the manifest into the catalog instead of linking to it".into()));
+        return Err((
+            format!(
+                "manifest path `{written}` resolves outside the catalog (through a symbolic link)"
+            ),
+            "copy the manifest into the catalog instead of linking to it".into(),
+        ));
     }
     if !real.is_file() {
-        return Err((format!("manifest path `{written}` is not a file"), "point at the manifest file itself".into()));
+        return Err((
+            format!("manifest path `{written}` is not a file"),
+            "point at the manifest file itself".into(),
+        ));
     }
     Ok((relative(&config.root, &abs), abs))
 }

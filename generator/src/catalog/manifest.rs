@@ -38,7 +38,10 @@ impl Placement {
                     .skip(first - 1)
                     .find(|l| !l.trim().is_empty())
                     .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
-                Placement::Block { line: first, indent }
+                Placement::Block {
+                    line: first,
+                    indent,
+                }
             }
             _ => Placement::Scalar(node.value),
         }
@@ -54,8 +57,15 @@ impl Placement {
                 let col0 = indent + span.column.saturating_sub(1);
                 let start = source.offset(line, col0);
                 let len = span.end.saturating_sub(span.start);
-                let line_end = source.text()[start..].find('\n').map_or(source.text().len(), |i| start + i);
-                Span { start, end: (start + len).min(line_end), line, column: col0 + 1 }
+                let line_end = source.text()[start..]
+                    .find('\n')
+                    .map_or(source.text().len(), |i| start + i);
+                Span {
+                    start,
+                    end: (start + len).min(line_end),
+                    line,
+                    column: col0 + 1,
+                }
             }
         }
     }
@@ -63,13 +73,27 @@ impl Placement {
 
 /// Checks one rendered manifest against its format. `source` is the text of
 /// the file it was written in, `file` that file's path.
-pub fn check(format: &Format, text: &str, file: &Path, source: &str, placement: Placement) -> Vec<Diagnostic> {
+pub fn check(
+    format: &Format,
+    text: &str,
+    file: &Path,
+    source: &str,
+    placement: Placement,
+) -> Vec<Diagnostic> {
     let source_index = LineIndex::new(source);
     let shift = |s: Span| placement.map(s, &source_index);
     let label = &format.name;
     let syntax_error = |e: yaml::YamlError| {
-        Diagnostic::error("manifest-syntax", file, shift(e.span), format!("{label} manifest: {}", e.message))
-            .with_help(format!("the manifest must be valid {}", syntax_name(format.syntax)))
+        Diagnostic::error(
+            "manifest-syntax",
+            file,
+            shift(e.span),
+            format!("{label} manifest: {}", e.message),
+        )
+        .with_help(format!(
+            "the manifest must be valid {}",
+            syntax_name(format.syntax)
+        ))
     };
     let docs: Vec<Document> = match format.syntax {
         Syntax::Yaml => match yaml::parse_single(text) {
@@ -87,12 +111,25 @@ pub fn check(format: &Format, text: &str, file: &Path, source: &str, placement: 
         Syntax::Script => vec![script_document(text)],
     };
     if docs.is_empty() {
-        return vec![Diagnostic::error("manifest-syntax", file, shift(Span { line: 1, column: 1, ..Span::default() }), format!("{label} manifest is empty"))
-            .with_help("write the complete manifest the tool runs")];
+        return vec![Diagnostic::error(
+            "manifest-syntax",
+            file,
+            shift(Span {
+                line: 1,
+                column: 1,
+                ..Span::default()
+            }),
+            format!("{label} manifest is empty"),
+        )
+        .with_help("write the complete manifest the tool runs")];
     }
     let mut out = Vec::new();
     for doc in &docs {
-        let doc_ref = DocRef { file, doc, shift: Some(&shift) };
+        let doc_ref = DocRef {
+            file,
+            doc,
+            shift: Some(&shift),
+        };
         for mut d in format.schema.check(&doc.value, &doc_ref, "") {
             d.message = format!("{label} manifest: {}", d.message);
             d.code = "manifest-invalid";
@@ -116,11 +153,30 @@ pub fn json_document(text: &str) -> Result<Document, yaml::YamlError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let index = LineIndex::new(text);
         let start = index.offset(e.line(), e.column().saturating_sub(1));
-        yaml::YamlError { kind: yaml::YamlErrorKind::Syntax, message: e.to_string(), span: Span { start, end: start, line: e.line(), column: e.column() }, related: None }
+        yaml::YamlError {
+            kind: yaml::YamlErrorKind::Syntax,
+            message: e.to_string(),
+            span: Span {
+                start,
+                end: start,
+                line: e.line(),
+                column: e.column(),
+            },
+            related: None,
+        }
     })?;
     match yaml::parse_single(text) {
         Ok(doc) if doc.value == value => Ok(doc),
-        _ => Ok(Document { value, positions: HashMap::new(), span: Span { start: 0, end: text.len(), line: 1, column: 1 } }),
+        _ => Ok(Document {
+            value,
+            positions: HashMap::new(),
+            span: Span {
+                start: 0,
+                end: text.len(),
+                line: 1,
+                column: 1,
+            },
+        }),
     }
 }
 
@@ -143,7 +199,14 @@ pub fn script_document(text: &str) -> Document {
             first = false;
             if line.starts_with("#!") {
                 shebang = line.trim().to_string();
-                positions.insert("/shebang".to_string(), NodePos { key: None, value: index.span(start, start + line.len()), style: None });
+                positions.insert(
+                    "/shebang".to_string(),
+                    NodePos {
+                        key: None,
+                        value: index.span(start, start + line.len()),
+                        style: None,
+                    },
+                );
                 continue;
             }
         }
@@ -154,7 +217,10 @@ pub fn script_document(text: &str) -> Document {
                 if trimmed.is_empty() || trimmed.starts_with('#') {
                     continue;
                 }
-                (start + (line.len() - line.trim_start().len()), String::new())
+                (
+                    start + (line.len() - line.trim_start().len()),
+                    String::new(),
+                )
             }
         };
         if let Some(body) = trimmed.strip_suffix('\\') {
@@ -170,14 +236,32 @@ pub fn script_document(text: &str) -> Document {
         }
         acc.push_str(trimmed);
         let end = start + line.len();
-        positions.insert(format!("/commands/{}", commands.len()), NodePos { key: None, value: index.span(cmd_start, end), style: None });
+        positions.insert(
+            format!("/commands/{}", commands.len()),
+            NodePos {
+                key: None,
+                value: index.span(cmd_start, end),
+                style: None,
+            },
+        );
         commands.push(Value::String(acc));
     }
     if let Some((cmd_start, acc)) = pending {
-        positions.insert(format!("/commands/{}", commands.len()), NodePos { key: None, value: index.span(cmd_start, text.len()), style: None });
+        positions.insert(
+            format!("/commands/{}", commands.len()),
+            NodePos {
+                key: None,
+                value: index.span(cmd_start, text.len()),
+                style: None,
+            },
+        );
         commands.push(Value::String(acc));
     }
-    Document { value: json!({"shebang": shebang, "commands": commands}), positions, span: index.span(0, 0) }
+    Document {
+        value: json!({"shebang": shebang, "commands": commands}),
+        positions,
+        span: index.span(0, 0),
+    }
 }
 
 #[cfg(test)]
@@ -188,7 +272,13 @@ mod tests {
     fn scripts_become_shebang_and_logical_commands() {
         let doc = script_document("#!/usr/bin/env bash\n# comment\nset -euo pipefail\n\npumba netem --duration 1m \\\n  delay --time 300 \\\n  shop\n");
         assert_eq!(doc.value["shebang"], "#!/usr/bin/env bash");
-        assert_eq!(doc.value["commands"], json!(["set -euo pipefail", "pumba netem --duration 1m delay --time 300 shop"]));
+        assert_eq!(
+            doc.value["commands"],
+            json!([
+                "set -euo pipefail",
+                "pumba netem --duration 1m delay --time 300 shop"
+            ])
+        );
         assert_eq!(doc.node("/commands/1").unwrap().value.line, 5);
     }
 
@@ -208,7 +298,15 @@ mod tests {
         let placement = Placement::of_scalar(source, node);
         let index = LineIndex::new(source);
         // "spec" is at line 2, column 1 of the manifest.
-        let mapped = placement.map(Span { start: 8, end: 12, line: 2, column: 1 }, &index);
+        let mapped = placement.map(
+            Span {
+                start: 8,
+                end: 12,
+                line: 2,
+                column: 1,
+            },
+            &index,
+        );
         assert_eq!((mapped.line, mapped.column), (4, 7));
         assert_eq!(&source[mapped.start..mapped.end], "spec");
     }

@@ -64,15 +64,24 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn tool(&self, id: &str) -> Option<&Entry<Tool>> {
-        self.tools.binary_search_by(|t| t.item.id.as_str().cmp(id)).ok().map(|i| &self.tools[i])
+        self.tools
+            .binary_search_by(|t| t.item.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.tools[i])
     }
 
     pub fn scenario(&self, id: &str) -> Option<&Entry<Scenario>> {
-        self.scenarios.binary_search_by(|t| t.item.id.as_str().cmp(id)).ok().map(|i| &self.scenarios[i])
+        self.scenarios
+            .binary_search_by(|t| t.item.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.scenarios[i])
     }
 
     pub fn practice(&self, id: &str) -> Option<&Entry<Practice>> {
-        self.practices.binary_search_by(|t| t.item.id.as_str().cmp(id)).ok().map(|i| &self.practices[i])
+        self.practices
+            .binary_search_by(|t| t.item.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.practices[i])
     }
 
     /// The implementations of a scenario in tab order: sorted by tool id,
@@ -97,7 +106,9 @@ pub fn tab_order(scenario: &Scenario) -> Vec<&model::Implementation> {
 /// FNV-1a: a stable hash (std's hasher may change between releases, and tab
 /// order must not).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A file read and parsed, before cross-file checks.
@@ -113,10 +124,17 @@ pub fn load(config: &Config) -> (Catalog, Report) {
     let discovered = load::discover(config, &mut report);
     let schemas = KindSchemas::builtin();
 
-    let mut catalog = Catalog { config: Some(config.clone()), ..Catalog::default() };
+    let mut catalog = Catalog {
+        config: Some(config.clone()),
+        ..Catalog::default()
+    };
     catalog.formats = load_formats(config, &discovered, &mut report);
 
-    let parsed: Vec<Parsed> = discovered.files.par_iter().map(|f| parse_file(config, f, &schemas)).collect();
+    let parsed: Vec<Parsed> = discovered
+        .files
+        .par_iter()
+        .map(|f| parse_file(config, f, &schemas))
+        .collect();
 
     for p in parsed {
         if let Some(text) = p.text {
@@ -147,36 +165,74 @@ pub fn load(config: &Config) -> (Catalog, Report) {
     (catalog, report)
 }
 
-fn check_folder(value: &serde_json::Value, folder: &str, file: &std::path::Path, doc: &Document, report: &mut Report) {
+fn check_folder(
+    value: &serde_json::Value,
+    folder: &str,
+    file: &std::path::Path,
+    doc: &Document,
+    report: &mut Report,
+) {
     if let Some(cat) = value.get("category").and_then(|c| c.as_str()) {
         if cat != folder {
             report.push(
-                Diagnostic::error("category-folder", file, doc.locate("/category"), format!("category `{cat}` does not match the folder `{folder}` the file is in"))
-                    .with_help(format!("move the file to catalog/scenarios/{cat}/, or set `category: {folder}`")),
+                Diagnostic::error(
+                    "category-folder",
+                    file,
+                    doc.locate("/category"),
+                    format!("category `{cat}` does not match the folder `{folder}` the file is in"),
+                )
+                .with_help(format!(
+                    "move the file to catalog/scenarios/{cat}/, or set `category: {folder}`"
+                )),
             );
         }
     }
 }
 
-fn push_entry<T: DeserializeOwned>(list: &mut Vec<Entry<T>>, value: serde_json::Value, file: PathBuf, doc: Document, report: &mut Report) {
+fn push_entry<T: DeserializeOwned>(
+    list: &mut Vec<Entry<T>>,
+    value: serde_json::Value,
+    file: PathBuf,
+    doc: Document,
+    report: &mut Report,
+) {
     match serde_json::from_value::<T>(value) {
         Ok(item) => list.push(Entry { item, file, doc }),
         // The schema and the model are kept in step by tests; should they
         // drift, the file is still reported rather than dropped silently.
-        Err(e) => report.push(Diagnostic::error("schema", file, doc.span, format!("does not fit the catalog model: {e}"))),
+        Err(e) => report.push(Diagnostic::error(
+            "schema",
+            file,
+            doc.span,
+            format!("does not fit the catalog model: {e}"),
+        )),
     }
 }
 
 fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas) -> Parsed {
     let text = match load::read_text(&found.abs, &found.rel, config.max_file_size) {
         Ok(t) => t,
-        Err(d) => return Parsed { found: found.clone(), text: None, outcome: Err(vec![d]) },
+        Err(d) => {
+            return Parsed {
+                found: found.clone(),
+                text: None,
+                outcome: Err(vec![*d]),
+            }
+        }
     };
     let outcome = parse_text(&text, found, schemas);
-    Parsed { found: found.clone(), text: Some(text), outcome }
+    Parsed {
+        found: found.clone(),
+        text: Some(text),
+        outcome,
+    }
 }
 
-fn parse_text(text: &str, found: &load::Found, schemas: &KindSchemas) -> Result<(Document, serde_json::Value), Vec<Diagnostic>> {
+fn parse_text(
+    text: &str,
+    found: &load::Found,
+    schemas: &KindSchemas,
+) -> Result<(Document, serde_json::Value), Vec<Diagnostic>> {
     let file = found.rel.as_path();
     let docs = yaml::parse_stream(text).map_err(|e| vec![yaml_diagnostic(file, e)])?;
     let mut docs = docs.into_iter();
@@ -192,10 +248,23 @@ fn parse_text(text: &str, found: &load::Found, schemas: &KindSchemas) -> Result<
         (Some(doc), None) => doc,
     };
     if !doc.value.is_object() {
-        return Err(vec![Diagnostic::error("wrong-type", file, doc.span, format!("a {} file must be a mapping of fields", found.kind.name()))
-            .with_help("start with `id: ...`")]);
+        return Err(vec![Diagnostic::error(
+            "wrong-type",
+            file,
+            doc.span,
+            format!("a {} file must be a mapping of fields", found.kind.name()),
+        )
+        .with_help("start with `id: ...`")]);
     }
-    let diags = schemas.get(found.kind).check(&doc.value, &DocRef { file, doc: &doc, shift: None }, "");
+    let diags = schemas.get(found.kind).check(
+        &doc.value,
+        &DocRef {
+            file,
+            doc: &doc,
+            shift: None,
+        },
+        "",
+    );
     if diags.is_empty() {
         let value = doc.value.clone();
         Ok((doc, value))
@@ -224,7 +293,7 @@ fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Rep
         let text = match load::read_text(abs, rel, config.max_file_size) {
             Ok(t) => t,
             Err(d) => {
-                report.push(d);
+                report.push(*d);
                 continue;
             }
         };
@@ -232,7 +301,12 @@ fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Rep
             Ok(doc) => doc.value,
             Err(e) => {
                 report.sources.insert(rel.clone(), text);
-                report.push(Diagnostic::error("format-schema", rel, e.span, format!("the format schema is not valid JSON: {}", e.message)));
+                report.push(Diagnostic::error(
+                    "format-schema",
+                    rel,
+                    e.span,
+                    format!("the format schema is not valid JSON: {}", e.message),
+                ));
                 continue;
             }
         };
@@ -243,12 +317,20 @@ fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Rep
             Err(msg) => {
                 report.sources.insert(rel.clone(), text);
                 report.push(
-                    Diagnostic::error("format-schema", rel, Span { line: 1, column: 1, ..Span::default() }, format!("format `{name}`: {msg}"))
-                        .with_help("see catalog/schema/README.md for what a format schema holds"),
+                    Diagnostic::error(
+                        "format-schema",
+                        rel,
+                        Span {
+                            line: 1,
+                            column: 1,
+                            ..Span::default()
+                        },
+                        format!("format `{name}`: {msg}"),
+                    )
+                    .with_help("see catalog/schema/README.md for what a format schema holds"),
                 );
             }
         }
     }
     formats
 }
-

@@ -38,7 +38,9 @@ pub struct Schema {
 
 impl Schema {
     pub fn compile(raw: Value) -> Result<Self, String> {
-        let validator = jsonschema::draft202012::options().build(&raw).map_err(|e| e.to_string())?;
+        let validator = jsonschema::draft202012::options()
+            .build(&raw)
+            .map_err(|e| e.to_string())?;
         Ok(Self { raw, validator })
     }
 
@@ -60,18 +62,33 @@ impl Schema {
         out
     }
 
-    fn explain(&self, error: &ValidationError, doc: &DocRef, base: &str, out: &mut Vec<Diagnostic>) {
+    fn explain(
+        &self,
+        error: &ValidationError,
+        doc: &DocRef,
+        base: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let path = format!("{base}{}", error.instance_path().as_str());
         let schema_path = error.schema_path().as_str().to_string();
         match error.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            ValidationErrorKind::AdditionalProperties { unexpected }
+            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
                 let allowed = self.allowed_properties(&schema_path);
                 for key in unexpected {
                     let pointer = format!("{path}/{}", escape_pointer(key));
-                    let mut d = doc.error("unknown-field", doc.doc.locate_key(&pointer), format!("unknown field `{key}`")).with_label("not allowed here");
+                    let mut d = doc
+                        .error(
+                            "unknown-field",
+                            doc.doc.locate_key(&pointer),
+                            format!("unknown field `{key}`"),
+                        )
+                        .with_label("not allowed here");
                     d = match did_you_mean(key, allowed.iter().map(String::as_str)) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None if !allowed.is_empty() => d.with_help(format!("allowed fields here: {}", allowed.join(", "))),
+                        None if !allowed.is_empty() => {
+                            d.with_help(format!("allowed fields here: {}", allowed.join(", ")))
+                        }
                         None => d.with_help("remove the field"),
                     };
                     out.push(d);
@@ -80,33 +97,67 @@ impl Schema {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
                 out.push(
-                    doc.error("missing-field", doc.doc.locate_key(&path), format!("missing required field `{name}`"))
-                        .with_label(format!("`{name}` is required here"))
-                        .with_help(format!("add `{name}:` to this {}", if path.is_empty() { "file" } else { "mapping" })),
+                    doc.error(
+                        "missing-field",
+                        doc.doc.locate_key(&path),
+                        format!("missing required field `{name}`"),
+                    )
+                    .with_label(format!("`{name}` is required here"))
+                    .with_help(format!(
+                        "add `{name}:` to this {}",
+                        if path.is_empty() { "file" } else { "mapping" }
+                    )),
                 );
             }
             ValidationErrorKind::Enum { options } => {
-                let allowed: Vec<String> = options.as_array().map(|a| a.iter().map(short_json).collect()).unwrap_or_default();
+                let allowed: Vec<String> = options
+                    .as_array()
+                    .map(|a| a.iter().map(short_json).collect())
+                    .unwrap_or_default();
                 let got = short_json(error.instance());
-                let mut d = doc.error("invalid-value", doc.doc.locate(&path), format!("{got} is not an allowed value")).with_label("not allowed");
-                let plain: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-                d = match error.instance().as_str().and_then(|s| did_you_mean(s, plain.iter().copied())) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`? allowed: {}", allowed.join(", "))),
+                let mut d = doc
+                    .error(
+                        "invalid-value",
+                        doc.doc.locate(&path),
+                        format!("{got} is not an allowed value"),
+                    )
+                    .with_label("not allowed");
+                let plain: Vec<&str> = options
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                d = match error
+                    .instance()
+                    .as_str()
+                    .and_then(|s| did_you_mean(s, plain.iter().copied()))
+                {
+                    Some(s) => d.with_help(format!(
+                        "did you mean `{s}`? allowed: {}",
+                        allowed.join(", ")
+                    )),
                     None => d.with_help(format!("allowed: {}", allowed.join(", "))),
                 };
                 out.push(d);
             }
             ValidationErrorKind::Type { .. } => {
                 out.push(
-                    doc.error("wrong-type", doc.doc.locate(&path), error.masked().to_string())
-                        .with_label(format!("this is {}", type_name(error.instance())))
-                        .with_help(type_help(error)),
+                    doc.error(
+                        "wrong-type",
+                        doc.doc.locate(&path),
+                        error.masked().to_string(),
+                    )
+                    .with_label(format!("this is {}", type_name(error.instance())))
+                    .with_help(type_help(error)),
                 );
             }
-            ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            ValidationErrorKind::OneOfNotValid { context }
+            | ValidationErrorKind::AnyOf { context } => {
                 // Report the errors of the branch that came closest: usually
                 // the one meant (the right `kind`, a misspelt field inside).
-                let best = context.iter().filter(|errs| !errs.is_empty()).min_by_key(|errs| branch_distance(errs));
+                let best = context
+                    .iter()
+                    .filter(|errs| !errs.is_empty())
+                    .min_by_key(|errs| branch_distance(errs));
                 match best {
                     Some(errs) if context.len() > 1 && branch_distance(errs) < 1000 => {
                         for e in errs {
@@ -114,8 +165,12 @@ impl Schema {
                         }
                     }
                     _ => out.push(
-                        doc.error("schema", doc.doc.locate(&path), format!("does not match any allowed shape: {}", error.masked()))
-                            .with_help(format!("see the schema at {schema_path}")),
+                        doc.error(
+                            "schema",
+                            doc.doc.locate(&path),
+                            format!("does not match any allowed shape: {}", error.masked()),
+                        )
+                        .with_help(format!("see the schema at {schema_path}")),
                     ),
                 }
             }
@@ -149,7 +204,11 @@ fn branch_distance(errors: &[ValidationError]) -> usize {
     errors
         .iter()
         .map(|e| match e.kind() {
-            ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. } if e.schema_path().as_str().contains("/kind") => 1000,
+            ValidationErrorKind::Constant { .. } | ValidationErrorKind::Enum { .. }
+                if e.schema_path().as_str().contains("/kind") =>
+            {
+                1000
+            }
             ValidationErrorKind::Constant { .. } => 100,
             _ => 1,
         })
@@ -159,7 +218,10 @@ fn branch_distance(errors: &[ValidationError]) -> usize {
 fn short_json(v: &Value) -> String {
     let s = v.to_string();
     if s.len() > 60 {
-        format!("{}…", &s[..s.char_indices().nth(57).map_or(s.len(), |(i, _)| i)])
+        format!(
+            "{}…",
+            &s[..s.char_indices().nth(57).map_or(s.len(), |(i, _)| i)]
+        )
     } else {
         s
     }
@@ -178,7 +240,9 @@ fn type_name(v: &Value) -> &'static str {
 
 fn type_help(error: &ValidationError) -> String {
     let masked = error.masked().to_string();
-    if masked.contains("\"string\"") && matches!(error.instance().as_ref(), Value::Number(_) | Value::Bool(_)) {
+    if masked.contains("\"string\"")
+        && matches!(error.instance().as_ref(), Value::Number(_) | Value::Bool(_))
+    {
         "quote the value so YAML reads it as a string, e.g. \"30\"".to_string()
     } else {
         "change the value to the expected type".to_string()
@@ -244,16 +308,25 @@ impl Formats {
 
 /// Reads a format schema file's metadata and compiles it.
 pub fn load_format(name: &str, file: &Path, raw: Value) -> Result<Format, String> {
-    let meta = raw.get("x-chaosbook").ok_or("the schema has no `x-chaosbook` object (syntax, extension, label, run, docs)")?;
+    let meta = raw
+        .get("x-chaosbook")
+        .ok_or("the schema has no `x-chaosbook` object (syntax, extension, label, run, docs)")?;
     let field = |k: &str| -> Result<String, String> {
-        meta.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("`x-chaosbook.{k}` is missing or not a string"))
+        meta.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| format!("`x-chaosbook.{k}` is missing or not a string"))
     };
     let syntax = match field("syntax")?.as_str() {
         "yaml-stream" => Syntax::YamlStream,
         "yaml" => Syntax::Yaml,
         "json" => Syntax::Json,
         "script" => Syntax::Script,
-        other => return Err(format!("`x-chaosbook.syntax` is `{other}`; expected yaml-stream, yaml, json or script")),
+        other => {
+            return Err(format!(
+                "`x-chaosbook.syntax` is `{other}`; expected yaml-stream, yaml, json or script"
+            ))
+        }
     };
     Ok(Format {
         name: name.to_string(),
@@ -276,8 +349,15 @@ pub struct KindSchemas {
 
 impl KindSchemas {
     pub fn builtin() -> Self {
-        let compile = |text: &str| Schema::compile(serde_json::from_str(text).expect("built-in schema is JSON")).expect("built-in schema compiles");
-        Self { tool: compile(TOOL_SCHEMA), scenario: compile(SCENARIO_SCHEMA), practice: compile(PRACTICE_SCHEMA) }
+        let compile = |text: &str| {
+            Schema::compile(serde_json::from_str(text).expect("built-in schema is JSON"))
+                .expect("built-in schema compiles")
+        };
+        Self {
+            tool: compile(TOOL_SCHEMA),
+            scenario: compile(SCENARIO_SCHEMA),
+            practice: compile(PRACTICE_SCHEMA),
+        }
     }
 
     pub fn get(&self, kind: Kind) -> &Schema {
@@ -298,7 +378,15 @@ mod tests {
         let doc = parse_single(text).unwrap();
         let schemas = KindSchemas::builtin();
         let file = Path::new("catalog/tools/t.yaml");
-        schemas.get(kind).check(&doc.value, &DocRef { file, doc: &doc, shift: None }, "")
+        schemas.get(kind).check(
+            &doc.value,
+            &DocRef {
+                file,
+                doc: &doc,
+                shift: None,
+            },
+            "",
+        )
     }
 
     const TOOL: &str = "id: t\nname: T\nsummary: A tool that does a thing to other things.\nhomepage: https://t.example\ndocs: https://t.example/docs\nlicense: MIT\ngovernance: open-source\ncurrent_version: \"1.2\"\ntargets: [kubernetes]\nformats: [shell]\n";
@@ -315,16 +403,24 @@ mod tests {
         let unknown = d.iter().find(|d| d.code == "unknown-field").unwrap();
         assert_eq!((unknown.span.line, unknown.span.column), (2, 1));
         assert_eq!(unknown.help.as_deref(), Some("did you mean `name`?"));
-        assert!(d.iter().any(|d| d.code == "missing-field" && d.message.contains("`name`")));
+        assert!(d
+            .iter()
+            .any(|d| d.code == "missing-field" && d.message.contains("`name`")));
     }
 
     #[test]
     fn enum_and_type_errors_point_at_the_value() {
-        let text = TOOL.replace("governance: open-source", "governance: opensource").replace("targets: [kubernetes]", "targets: kubernetes");
+        let text = TOOL
+            .replace("governance: open-source", "governance: opensource")
+            .replace("targets: [kubernetes]", "targets: kubernetes");
         let d = diags(Kind::Tool, &text);
         let e = d.iter().find(|d| d.code == "invalid-value").unwrap();
         assert_eq!((e.span.line, e.span.column), (7, 13));
-        assert!(e.help.as_deref().unwrap().starts_with("did you mean `open-source`?"));
+        assert!(e
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean `open-source`?"));
         let t = d.iter().find(|d| d.code == "wrong-type").unwrap();
         assert_eq!((t.span.line, t.span.column), (9, 10));
     }

@@ -30,7 +30,18 @@ pub type ParamValues = BTreeMap<String, ParamValue>;
 
 /// The scenario's parameters at their defaults.
 pub fn defaults(parameters: &[Parameter]) -> ParamValues {
-    parameters.iter().map(|p| (p.name.clone(), ParamValue { kind: p.kind, value: p.default.clone() })).collect()
+    parameters
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                ParamValue {
+                    kind: p.kind,
+                    value: p.default.clone(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// A placeholder that could not be rendered; offsets are bytes in the template.
@@ -57,14 +68,21 @@ pub fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(open) = text[from..].find("{{").map(|i| i + from) {
-        let Some(close) = text[open + 2..].find("}}").map(|i| i + open + 2) else { break };
+        let Some(close) = text[open + 2..].find("}}").map(|i| i + open + 2) else {
+            break;
+        };
         let inner = text[open + 2..close].trim();
         let (name, filter) = match inner.split_once('|') {
             Some((n, f)) => (n.trim(), Some(f.trim())),
             None => (inner, None),
         };
         if is_identifier(name) && filter.is_none_or(is_identifier) {
-            out.push(Placeholder { start: open, end: close + 2, name, filter });
+            out.push(Placeholder {
+                start: open,
+                end: close + 2,
+                name,
+                filter,
+            });
             from = close + 2;
         } else {
             from = open + 2;
@@ -75,7 +93,8 @@ pub fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some('a'..='z')) && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
 /// Renders `text` with `values`, reporting every bad placeholder.
@@ -89,15 +108,32 @@ pub fn render(text: &str, values: &ParamValues) -> Result<String, Vec<TemplateEr
         let Some(value) = values.get(ph.name) else {
             let help = match did_you_mean(ph.name, values.keys().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None if values.is_empty() => "the scenario declares no parameters; add one under `parameters:`".to_string(),
-                None => format!("declared parameters: {}", values.keys().cloned().collect::<Vec<_>>().join(", ")),
+                None if values.is_empty() => {
+                    "the scenario declares no parameters; add one under `parameters:`".to_string()
+                }
+                None => format!(
+                    "declared parameters: {}",
+                    values.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
             };
-            errors.push(TemplateError { start: ph.start, end: ph.end, code: "unknown-parameter", message: format!("`{}` is not a parameter of this scenario", ph.name), help });
+            errors.push(TemplateError {
+                start: ph.start,
+                end: ph.end,
+                code: "unknown-parameter",
+                message: format!("`{}` is not a parameter of this scenario", ph.name),
+                help,
+            });
             continue;
         };
         match format_value(value, ph.filter) {
             Ok(s) => out.push_str(&s),
-            Err((message, help)) => errors.push(TemplateError { start: ph.start, end: ph.end, code: "template-filter", message, help }),
+            Err((message, help)) => errors.push(TemplateError {
+                start: ph.start,
+                end: ph.end,
+                code: "template-filter",
+                message,
+                help,
+            }),
         }
     }
     out.push_str(&text[last..]);
@@ -113,14 +149,27 @@ fn format_value(value: &ParamValue, filter: Option<&str>) -> Result<String, (Str
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let Some(filter) = filter else { return Ok(plain) };
+    let Some(filter) = filter else {
+        return Ok(plain);
+    };
     if !FILTERS.contains(&filter) {
-        return Err((format!("unknown filter `{filter}`"), format!("filters: {}", FILTERS.join(", "))));
+        return Err((
+            format!("unknown filter `{filter}`"),
+            format!("filters: {}", FILTERS.join(", ")),
+        ));
     }
     if value.kind != ParamType::Duration {
-        return Err((format!("filter `{filter}` applies to duration parameters only"), "remove the filter, or declare the parameter with `type: duration`".into()));
+        return Err((
+            format!("filter `{filter}` applies to duration parameters only"),
+            "remove the filter, or declare the parameter with `type: duration`".into(),
+        ));
     }
-    let ms = parse_duration_ms(&plain).ok_or_else(|| (format!("`{plain}` is not a duration"), "write durations like 30s, 5m, 1h30m or 500ms".to_string()))?;
+    let ms = parse_duration_ms(&plain).ok_or_else(|| {
+        (
+            format!("`{plain}` is not a duration"),
+            "write durations like 30s, 5m, 1h30m or 500ms".to_string(),
+        )
+    })?;
     Ok(match filter {
         "seconds" => (ms / 1000).to_string(),
         "ms" => ms.to_string(),
@@ -145,7 +194,11 @@ pub fn parse_duration_ms(text: &str) -> Option<u64> {
         }
         let n: u64 = rest[..digits].parse().ok()?;
         rest = &rest[digits..];
-        let unit = if rest.starts_with("ms") { "ms" } else { rest.get(..1)? };
+        let unit = if rest.starts_with("ms") {
+            "ms"
+        } else {
+            rest.get(..1)?
+        };
         let pos = UNITS.iter().position(|(u, _)| *u == unit)?;
         if pos < next_unit {
             return None;
@@ -185,22 +238,46 @@ mod tests {
 
     fn values() -> ParamValues {
         let mut v = ParamValues::new();
-        v.insert("duration".into(), ParamValue { kind: ParamType::Duration, value: json!("90s") });
-        v.insert("namespace".into(), ParamValue { kind: ParamType::String, value: json!("shop") });
-        v.insert("percent".into(), ParamValue { kind: ParamType::Integer, value: json!(50) });
+        v.insert(
+            "duration".into(),
+            ParamValue {
+                kind: ParamType::Duration,
+                value: json!("90s"),
+            },
+        );
+        v.insert(
+            "namespace".into(),
+            ParamValue {
+                kind: ParamType::String,
+                value: json!("shop"),
+            },
+        );
+        v.insert(
+            "percent".into(),
+            ParamValue {
+                kind: ParamType::Integer,
+                value: json!(50),
+            },
+        );
         v
     }
 
     #[test]
     fn renders_values_and_filters() {
         let t = "ns: {{ namespace }}\nd: {{duration}}\ns: '{{ duration | seconds }}'\niso: {{ duration|iso8601 }}\np: {{ percent }}";
-        assert_eq!(render(t, &values()).unwrap(), "ns: shop\nd: 90s\ns: '90'\niso: PT1M30S\np: 50");
+        assert_eq!(
+            render(t, &values()).unwrap(),
+            "ns: shop\nd: 90s\ns: '90'\niso: PT1M30S\np: 50"
+        );
     }
 
     #[test]
     fn foreign_braces_are_left_alone() {
         let t = "a: {{ .Values.x }}\nb: '{{inputs.parameters.y}}'\nc: {{ namespace }}";
-        assert_eq!(render(t, &values()).unwrap(), "a: {{ .Values.x }}\nb: '{{inputs.parameters.y}}'\nc: shop");
+        assert_eq!(
+            render(t, &values()).unwrap(),
+            "a: {{ .Values.x }}\nb: '{{inputs.parameters.y}}'\nc: shop"
+        );
     }
 
     #[test]

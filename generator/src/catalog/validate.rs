@@ -23,14 +23,29 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
     dedup_ids(&mut catalog.practices, "practice", |p| &p.id, report);
 
     let tool_ids: Vec<&str> = catalog.tools.iter().map(|t| t.item.id.as_str()).collect();
-    let scenario_ids: Vec<&str> = catalog.scenarios.iter().map(|t| t.item.id.as_str()).collect();
-    let practice_ids: Vec<&str> = catalog.practices.iter().map(|t| t.item.id.as_str()).collect();
+    let scenario_ids: Vec<&str> = catalog
+        .scenarios
+        .iter()
+        .map(|t| t.item.id.as_str())
+        .collect();
+    let practice_ids: Vec<&str> = catalog
+        .practices
+        .iter()
+        .map(|t| t.item.id.as_str())
+        .collect();
     let format_names: Vec<&str> = catalog.formats.names().collect();
 
     for tool in &catalog.tools {
         for (i, f) in tool.item.formats.iter().enumerate() {
             if catalog.formats.get(f).is_none() {
-                report.push(unknown(&tool.file, tool.doc.locate(&format!("/formats/{i}")), "format", f, &format_names, "add its schema as catalog/schema/formats/<name>.schema.json"));
+                report.push(unknown(
+                    &tool.file,
+                    tool.doc.locate(&format!("/formats/{i}")),
+                    "format",
+                    f,
+                    &format_names,
+                    "add its schema as catalog/schema/formats/<name>.schema.json",
+                ));
             }
         }
     }
@@ -38,7 +53,14 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
     for practice in &catalog.practices {
         for (i, s) in practice.item.scenarios.iter().enumerate() {
             if !scenario_ids.contains(&s.as_str()) {
-                report.push(unknown(&practice.file, practice.doc.locate(&format!("/scenarios/{i}")), "scenario", s, &scenario_ids, "list only scenarios of catalog/scenarios/"));
+                report.push(unknown(
+                    &practice.file,
+                    practice.doc.locate(&format!("/scenarios/{i}")),
+                    "scenario",
+                    s,
+                    &scenario_ids,
+                    "list only scenarios of catalog/scenarios/",
+                ));
             }
         }
     }
@@ -48,14 +70,36 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
         let at = |p: String| entry.doc.locate(&p);
         for (i, p) in s.practices.iter().enumerate() {
             if !practice_ids.contains(&p.as_str()) {
-                report.push(unknown(&entry.file, at(format!("/practices/{i}")), "practice", p, &practice_ids, "list only practices of catalog/practices/"));
+                report.push(unknown(
+                    &entry.file,
+                    at(format!("/practices/{i}")),
+                    "practice",
+                    p,
+                    &practice_ids,
+                    "list only practices of catalog/practices/",
+                ));
             }
         }
         for (i, r) in s.related.iter().enumerate() {
             if r == &s.id {
-                report.push(Diagnostic::error("unknown-reference", &entry.file, at(format!("/related/{i}")), "a scenario cannot be related to itself").with_help("remove this entry"));
+                report.push(
+                    Diagnostic::error(
+                        "unknown-reference",
+                        &entry.file,
+                        at(format!("/related/{i}")),
+                        "a scenario cannot be related to itself",
+                    )
+                    .with_help("remove this entry"),
+                );
             } else if !scenario_ids.contains(&r.as_str()) {
-                report.push(unknown(&entry.file, at(format!("/related/{i}")), "scenario", r, &scenario_ids, "list only scenarios of catalog/scenarios/"));
+                report.push(unknown(
+                    &entry.file,
+                    at(format!("/related/{i}")),
+                    "scenario",
+                    r,
+                    &scenario_ids,
+                    "list only scenarios of catalog/scenarios/",
+                ));
             }
         }
         check_parameters(entry, report);
@@ -64,7 +108,14 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
         for (i, imp) in s.implementations.iter().enumerate() {
             let base = format!("/implementations/{i}");
             let Some(tool) = catalog.tool(&imp.tool) else {
-                report.push(unknown(&entry.file, at(format!("{base}/tool")), "tool", &imp.tool, &tool_ids, "add the tool to catalog/tools/ first"));
+                report.push(unknown(
+                    &entry.file,
+                    at(format!("{base}/tool")),
+                    "tool",
+                    &imp.tool,
+                    &tool_ids,
+                    "add the tool to catalog/tools/ first",
+                ));
                 continue;
             };
             if let Some(first) = seen.insert(imp.tool.as_str(), i) {
@@ -76,9 +127,19 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
             }
             if let Some(format) = &imp.format {
                 if !tool.item.formats.contains(format) {
-                    let declared: Vec<&str> = tool.item.formats.iter().map(String::as_str).collect();
-                    let mut d = Diagnostic::error("format-not-declared", &entry.file, at(format!("{base}/format")), format!("tool `{}` does not declare the format `{format}`", imp.tool))
-                        .with_related(&tool.file, tool.doc.locate("/formats"), "formats the tool declares");
+                    let declared: Vec<&str> =
+                        tool.item.formats.iter().map(String::as_str).collect();
+                    let mut d = Diagnostic::error(
+                        "format-not-declared",
+                        &entry.file,
+                        at(format!("{base}/format")),
+                        format!("tool `{}` does not declare the format `{format}`", imp.tool),
+                    )
+                    .with_related(
+                        &tool.file,
+                        tool.doc.locate("/formats"),
+                        "formats the tool declares",
+                    );
                     d = match did_you_mean(format, declared.iter().copied()) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help(format!("use one of: {}", declared.join(", "))),
@@ -86,7 +147,10 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                     report.push(d);
                 }
             }
-            if let (Some(v), Some(cur)) = (imp.verified_with.as_deref(), Some(tool.item.current_version.as_str())) {
+            if let (Some(v), Some(cur)) = (
+                imp.verified_with.as_deref(),
+                Some(tool.item.current_version.as_str()),
+            ) {
                 if let (Some(a), Some(b)) = (major(v), major(cur)) {
                     if b > a {
                         report.push(
@@ -97,7 +161,11 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                 }
             }
         }
-        let missing: Vec<&str> = tool_ids.iter().copied().filter(|t| !seen.contains_key(t)).collect();
+        let missing: Vec<&str> = tool_ids
+            .iter()
+            .copied()
+            .filter(|t| !seen.contains_key(t))
+            .collect();
         if !missing.is_empty() {
             report.push(
                 Diagnostic::warning("missing-tool", &entry.file, entry.doc.locate_key("/implementations"), format!("no entry for: {}", missing.join(", ")))
@@ -108,37 +176,82 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
 }
 
 fn major(version: &str) -> Option<u64> {
-    version.trim_start_matches('v').split(['.', '-', '+']).next()?.parse().ok()
+    version
+        .trim_start_matches('v')
+        .split(['.', '-', '+'])
+        .next()?
+        .parse()
+        .ok()
 }
 
-fn unknown(file: &Path, span: Span, what: &str, id: &str, known: &[&str], fallback: &str) -> Diagnostic {
-    let d = Diagnostic::error("unknown-reference", file, span, format!("unknown {what} `{id}`")).with_label(format!("no {what} has this id"));
+fn unknown(
+    file: &Path,
+    span: Span,
+    what: &str,
+    id: &str,
+    known: &[&str],
+    fallback: &str,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        "unknown-reference",
+        file,
+        span,
+        format!("unknown {what} `{id}`"),
+    )
+    .with_label(format!("no {what} has this id"));
     match did_you_mean(id, known.iter().copied()) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(fallback.to_string()),
     }
 }
 
-fn dedup_ids<T>(list: &mut Vec<Entry<T>>, kind: &str, id: impl Fn(&T) -> &String, report: &mut Report) {
+fn dedup_ids<T>(
+    list: &mut Vec<Entry<T>>,
+    kind: &str,
+    id: impl Fn(&T) -> &String,
+    report: &mut Report,
+) {
     for e in list.iter() {
         let stem = e.file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if stem != id(&e.item) {
             report.push(
-                Diagnostic::error("id-file-name", &e.file, e.doc.locate("/id"), format!("the {kind} id `{}` does not match the file name `{stem}`", id(&e.item)))
-                    .with_help(format!("rename the file to {}.yaml, or change the id", id(&e.item))),
+                Diagnostic::error(
+                    "id-file-name",
+                    &e.file,
+                    e.doc.locate("/id"),
+                    format!(
+                        "the {kind} id `{}` does not match the file name `{stem}`",
+                        id(&e.item)
+                    ),
+                )
+                .with_help(format!(
+                    "rename the file to {}.yaml, or change the id",
+                    id(&e.item)
+                )),
             );
         }
     }
-    list.sort_by(|a, b| id(&a.item).cmp(id(&b.item)).then_with(|| a.file.cmp(&b.file)));
+    list.sort_by(|a, b| {
+        id(&a.item)
+            .cmp(id(&b.item))
+            .then_with(|| a.file.cmp(&b.file))
+    });
     let mut i = 1;
     while i < list.len() {
         if id(&list[i].item) == id(&list[i - 1].item) {
             let dup = list.remove(i);
             let first = &list[i - 1];
             report.push(
-                Diagnostic::error("duplicate-id", &dup.file, dup.doc.locate("/id"), format!("{kind} id `{}` is already used", id(&dup.item)))
-                    .with_related(&first.file, first.doc.locate("/id"), "first used here")
-                    .with_help(format!("ids are unique per kind; rename one of the two {kind}s")),
+                Diagnostic::error(
+                    "duplicate-id",
+                    &dup.file,
+                    dup.doc.locate("/id"),
+                    format!("{kind} id `{}` is already used", id(&dup.item)),
+                )
+                .with_related(&first.file, first.doc.locate("/id"), "first used here")
+                .with_help(format!(
+                    "ids are unique per kind; rename one of the two {kind}s"
+                )),
             );
         } else {
             i += 1;
@@ -153,13 +266,30 @@ fn check_parameters(entry: &Entry<Scenario>, report: &mut Report) {
         let base = format!("/parameters/{i}");
         if let Some(first) = names.insert(p.name.as_str(), i) {
             report.push(
-                Diagnostic::error("duplicate-parameter", &entry.file, entry.doc.locate(&format!("{base}/name")), format!("parameter `{}` is declared twice", p.name))
-                    .with_related(&entry.file, entry.doc.locate(&format!("/parameters/{first}/name")), "first declared here")
-                    .with_help("rename or remove one of them"),
+                Diagnostic::error(
+                    "duplicate-parameter",
+                    &entry.file,
+                    entry.doc.locate(&format!("{base}/name")),
+                    format!("parameter `{}` is declared twice", p.name),
+                )
+                .with_related(
+                    &entry.file,
+                    entry.doc.locate(&format!("/parameters/{first}/name")),
+                    "first declared here",
+                )
+                .with_help("rename or remove one of them"),
             );
         }
         if let Err(msg) = check_value(p, &p.default) {
-            report.push(Diagnostic::error("invalid-default", &entry.file, entry.doc.locate(&format!("{base}/default")), msg).with_help("make the default fit the parameter's type and bounds"));
+            report.push(
+                Diagnostic::error(
+                    "invalid-default",
+                    &entry.file,
+                    entry.doc.locate(&format!("{base}/default")),
+                    msg,
+                )
+                .with_help("make the default fit the parameter's type and bounds"),
+            );
         }
     }
 }
@@ -169,17 +299,31 @@ fn check_parameters(entry: &Entry<Scenario>, report: &mut Report) {
 pub fn check_value(p: &Parameter, value: &Value) -> Result<(), String> {
     match p.kind {
         ParamType::Duration => {
-            let s = value.as_str().ok_or("a duration is written as a string such as 30s")?;
-            let ms = parse_duration_ms(s).ok_or_else(|| format!("`{s}` is not a duration (write 30s, 5m, 1h30m or 500ms)"))?;
-            let bound = |b: &Option<Value>| b.as_ref().and_then(Value::as_str).and_then(parse_duration_ms);
+            let s = value
+                .as_str()
+                .ok_or("a duration is written as a string such as 30s")?;
+            let ms = parse_duration_ms(s).ok_or_else(|| {
+                format!("`{s}` is not a duration (write 30s, 5m, 1h30m or 500ms)")
+            })?;
+            let bound = |b: &Option<Value>| {
+                b.as_ref()
+                    .and_then(Value::as_str)
+                    .and_then(parse_duration_ms)
+            };
             if let Some(min) = bound(&p.minimum) {
                 if ms < min {
-                    return Err(format!("`{s}` is shorter than the minimum {}", p.minimum.as_ref().unwrap()));
+                    return Err(format!(
+                        "`{s}` is shorter than the minimum {}",
+                        p.minimum.as_ref().unwrap()
+                    ));
                 }
             }
             if let Some(max) = bound(&p.maximum) {
                 if ms > max {
-                    return Err(format!("`{s}` is longer than the maximum {}", p.maximum.as_ref().unwrap()));
+                    return Err(format!(
+                        "`{s}` is longer than the maximum {}",
+                        p.maximum.as_ref().unwrap()
+                    ));
                 }
             }
         }
@@ -212,7 +356,9 @@ pub fn check_value(p: &Parameter, value: &Value) -> Result<(), String> {
         ParamType::String => {
             let s = value.as_str().ok_or("expected a string")?;
             if let Some(pattern) = &p.pattern {
-                let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| format!("the parameter's pattern is not a valid regular expression: {e}"))?;
+                let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+                    format!("the parameter's pattern is not a valid regular expression: {e}")
+                })?;
                 if !re.is_match(s) {
                     return Err(format!("`{s}` does not match the pattern `{pattern}`"));
                 }
@@ -237,38 +383,66 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
             let scenario_source = report.sources.get(&entry.file).unwrap_or("");
             let values = template::defaults(&entry.item.parameters);
             for (i, imp) in entry.item.implementations.iter().enumerate() {
-                let (Some(format_name), true) = (imp.format.as_deref(), imp.is_supported()) else { continue };
+                let (Some(format_name), true) = (imp.format.as_deref(), imp.is_supported()) else {
+                    continue;
+                };
                 let Some(format) = catalog.formats.get(format_name) else {
                     let names: Vec<&str> = catalog.formats.names().collect();
-                    diags.push(unknown(&entry.file, entry.doc.locate(&format!("/implementations/{i}/format")), "format", format_name, &names, "add its schema under catalog/schema/formats/"));
+                    diags.push(unknown(
+                        &entry.file,
+                        entry.doc.locate(&format!("/implementations/{i}/format")),
+                        "format",
+                        format_name,
+                        &names,
+                        "add its schema under catalog/schema/formats/",
+                    ));
                     continue;
                 };
                 let base = format!("/implementations/{i}");
-                let (template_text, file, source, placement): (String, PathBuf, String, Placement) = if let Some(text) = &imp.manifest {
-                    let node = entry.doc.node(&format!("{base}/manifest")).copied();
-                    let placement = node.map_or(Placement::Scalar(entry.doc.locate(&base)), |n| Placement::of_scalar(scenario_source, &n));
-                    (text.clone(), entry.file.clone(), scenario_source.to_string(), placement)
-                } else if let Some(written) = &imp.manifest_file {
-                    let scenario_abs = root.join(&entry.file);
-                    match load::resolve_manifest_path(config, &scenario_abs, written) {
-                        Ok((rel, abs)) => match load::read_text(&abs, &rel, config.max_file_size) {
-                            Ok(text) => {
-                                sources.insert(rel.clone(), text.clone());
-                                (text.clone(), rel, text, Placement::File)
+                let (template_text, file, source, placement): (String, PathBuf, String, Placement) =
+                    if let Some(text) = &imp.manifest {
+                        let node = entry.doc.node(&format!("{base}/manifest")).copied();
+                        let placement = node
+                            .map_or(Placement::Scalar(entry.doc.locate(&base)), |n| {
+                                Placement::of_scalar(scenario_source, &n)
+                            });
+                        (
+                            text.clone(),
+                            entry.file.clone(),
+                            scenario_source.to_string(),
+                            placement,
+                        )
+                    } else if let Some(written) = &imp.manifest_file {
+                        let scenario_abs = root.join(&entry.file);
+                        match load::resolve_manifest_path(config, &scenario_abs, written) {
+                            Ok((rel, abs)) => {
+                                match load::read_text(&abs, &rel, config.max_file_size) {
+                                    Ok(text) => {
+                                        sources.insert(rel.clone(), text.clone());
+                                        (text.clone(), rel, text, Placement::File)
+                                    }
+                                    Err(d) => {
+                                        diags.push(*d);
+                                        continue;
+                                    }
+                                }
                             }
-                            Err(d) => {
-                                diags.push(d);
+                            Err((msg, help)) => {
+                                diags.push(
+                                    Diagnostic::error(
+                                        "manifest-path",
+                                        &entry.file,
+                                        entry.doc.locate(&format!("{base}/manifest_file")),
+                                        msg,
+                                    )
+                                    .with_help(help),
+                                );
                                 continue;
                             }
-                        },
-                        Err((msg, help)) => {
-                            diags.push(Diagnostic::error("manifest-path", &entry.file, entry.doc.locate(&format!("{base}/manifest_file")), msg).with_help(help));
-                            continue;
                         }
-                    }
-                } else {
-                    continue;
-                };
+                    } else {
+                        continue;
+                    };
                 let index = LineIndex::new(&source);
                 let rendered = match template::render(&template_text, &values) {
                     Ok(r) => r,
@@ -276,15 +450,26 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                         let tindex = LineIndex::new(&template_text);
                         for e in errors {
                             let span = placement.map(tindex.span(e.start, e.end), &index);
-                            diags.push(Diagnostic::error(e.code, &file, span, e.message).with_help(e.help));
+                            diags.push(
+                                Diagnostic::error(e.code, &file, span, e.message).with_help(e.help),
+                            );
                         }
                         continue;
                     }
                 };
-                diags.extend(manifest::check(format, &rendered, &file, &source, placement));
+                diags.extend(manifest::check(
+                    format, &rendered, &file, &source, placement,
+                ));
                 found.push((
                     (entry.item.id.clone(), imp.tool.clone()),
-                    Manifest { tool: imp.tool.clone(), format: format_name.to_string(), template: template_text, file, placement, rendered },
+                    Manifest {
+                        tool: imp.tool.clone(),
+                        format: format_name.to_string(),
+                        template: template_text,
+                        file,
+                        placement,
+                        rendered,
+                    },
                 ));
             }
             (diags, found, sources)
@@ -301,7 +486,11 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
 
 /// Each tool's share of first tabs across the catalog, in percent, by tool id.
 pub fn first_tab_shares(catalog: &Catalog) -> Vec<(String, usize, f64)> {
-    let mut counts: BTreeMap<String, usize> = catalog.tools.iter().map(|t| (t.item.id.clone(), 0)).collect();
+    let mut counts: BTreeMap<String, usize> = catalog
+        .tools
+        .iter()
+        .map(|t| (t.item.id.clone(), 0))
+        .collect();
     let mut total = 0;
     for s in &catalog.scenarios {
         if let Some(first) = crate::catalog::tab_order(&s.item).first() {
@@ -309,6 +498,18 @@ pub fn first_tab_shares(catalog: &Catalog) -> Vec<(String, usize, f64)> {
             total += 1;
         }
     }
-    counts.into_iter().map(|(id, n)| (id, n, if total == 0 { 0.0 } else { 100.0 * n as f64 / total as f64 })).collect()
+    counts
+        .into_iter()
+        .map(|(id, n)| {
+            (
+                id,
+                n,
+                if total == 0 {
+                    0.0
+                } else {
+                    100.0 * n as f64 / total as f64
+                },
+            )
+        })
+        .collect()
 }
-

@@ -135,19 +135,32 @@ impl<'a> LineIndex<'a> {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count());
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
         (line + 1, col + 1)
     }
 
     pub fn span(&self, start: usize, end: usize) -> Span {
         let (line, column) = self.line_col(start);
-        Span { start, end: end.max(start), line, column }
+        Span {
+            start,
+            end: end.max(start),
+            line,
+            column,
+        }
     }
 
-    fn from_yaml(&self, s: &YamlSpan) -> Span {
+    fn span_of(&self, s: &YamlSpan) -> Span {
         let start = self.offset(s.start.line(), s.start.col());
         let end = self.offset(s.end.line(), s.end.col()).max(start);
-        Span { start, end, line: s.start.line(), column: s.start.col() + 1 }
+        Span {
+            start,
+            end,
+            line: s.start.line(),
+            column: s.start.col() + 1,
+        }
     }
 
     pub fn text(&self) -> &'a str {
@@ -158,7 +171,15 @@ impl<'a> LineIndex<'a> {
 /// Parses every document of a YAML stream.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     let index = LineIndex::new(text);
-    let mut builder = Builder { index: &index, docs: Vec::new(), stack: Vec::new(), anchors: HashMap::new(), positions: HashMap::new(), nodes: 0, doc_start: 0 };
+    let mut builder = Builder {
+        index: &index,
+        docs: Vec::new(),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        positions: HashMap::new(),
+        nodes: 0,
+        doc_start: 0,
+    };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| scan_error(&index, &e))?;
         builder.on_event(event, &span)?;
@@ -174,14 +195,20 @@ pub fn parse_single(text: &str) -> Result<Document, YamlError> {
         0 => Err(YamlError {
             kind: YamlErrorKind::Syntax,
             message: "the file holds no YAML document".into(),
-            span: Span { line: 1, column: 1, ..Span::default() },
+            span: Span {
+                line: 1,
+                column: 1,
+                ..Span::default()
+            },
             related: None,
         }),
         _ => {
             let second = docs[1].span;
             Err(YamlError {
                 kind: YamlErrorKind::Syntax,
-                message: "the file holds more than one YAML document; a catalog file holds exactly one".into(),
+                message:
+                    "the file holds more than one YAML document; a catalog file holds exactly one"
+                        .into(),
                 span: second,
                 related: None,
             })
@@ -195,14 +222,31 @@ fn scan_error(index: &LineIndex, e: &ScanError) -> YamlError {
     YamlError {
         kind: YamlErrorKind::Syntax,
         message: e.info().to_string(),
-        span: Span { start, end: start, line: m.line(), column: m.col() + 1 },
+        span: Span {
+            start,
+            end: start,
+            line: m.line(),
+            column: m.col() + 1,
+        },
         related: None,
     }
 }
 
 enum Frame {
-    Seq { items: Vec<Value>, pointer: String, anchor: usize, span: Span },
-    Map { map: Map<String, Value>, pointer: String, anchor: usize, span: Span, pending_key: Option<(String, Span)>, keys: HashMap<String, Span> },
+    Seq {
+        items: Vec<Value>,
+        pointer: String,
+        anchor: usize,
+        span: Span,
+    },
+    Map {
+        map: Map<String, Value>,
+        pointer: String,
+        anchor: usize,
+        span: Span,
+        pending_key: Option<(String, Span)>,
+        keys: HashMap<String, Span>,
+    },
 }
 
 struct Builder<'a, 'i> {
@@ -217,7 +261,7 @@ struct Builder<'a, 'i> {
 
 impl Builder<'_, '_> {
     fn on_event(&mut self, event: Event, span: &YamlSpan) -> Result<(), YamlError> {
-        let sp = self.index.from_yaml(span);
+        let sp = self.index.span_of(span);
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
@@ -241,7 +285,10 @@ impl Builder<'_, '_> {
                 self.count(1, sp)?;
                 let value = scalar_value(&text, style, tag.as_deref(), sp)?;
                 // A key is a scalar seen while a mapping waits for one.
-                if let Some(Frame::Map { pending_key, keys, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    pending_key, keys, ..
+                }) = self.stack.last_mut()
+                {
                     if pending_key.is_none() {
                         let key = match value {
                             Value::String(s) => s,
@@ -251,7 +298,9 @@ impl Builder<'_, '_> {
                         if key == "<<" && style == ScalarStyle::Plain {
                             return Err(YamlError {
                                 kind: YamlErrorKind::Unsupported,
-                                message: "merge keys (`<<`) are not supported: write the fields out".into(),
+                                message:
+                                    "merge keys (`<<`) are not supported: write the fields out"
+                                        .into(),
                                 span: sp,
                                 related: None,
                             });
@@ -276,22 +325,44 @@ impl Builder<'_, '_> {
                 self.check_key_position(sp)?;
                 self.check_depth(sp)?;
                 let pointer = self.child_pointer_and_record(sp, None);
-                self.stack.push(Frame::Seq { items: Vec::new(), pointer, anchor, span: sp });
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    pointer,
+                    anchor,
+                    span: sp,
+                });
             }
             Event::MappingStart(anchor, _) => {
                 self.count(1, sp)?;
                 self.check_key_position(sp)?;
                 self.check_depth(sp)?;
                 let pointer = self.child_pointer_and_record(sp, None);
-                self.stack.push(Frame::Map { map: Map::new(), pointer, anchor, span: sp, pending_key: None, keys: HashMap::new() });
+                self.stack.push(Frame::Map {
+                    map: Map::new(),
+                    pointer,
+                    anchor,
+                    span: sp,
+                    pending_key: None,
+                    keys: HashMap::new(),
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq { items, anchor, span, .. }) => (Value::Array(items), anchor, span),
-                    Some(Frame::Map { map, anchor, span, .. }) => (Value::Object(map), anchor, span),
+                    Some(Frame::Seq {
+                        items,
+                        anchor,
+                        span,
+                        ..
+                    }) => (Value::Array(items), anchor, span),
+                    Some(Frame::Map {
+                        map, anchor, span, ..
+                    }) => (Value::Object(map), anchor, span),
                     None => return Ok(()),
                 };
-                let full = Span { end: sp.end.max(start.end), ..start };
+                let full = Span {
+                    end: sp.end.max(start.end),
+                    ..start
+                };
                 self.finish(value, anchor, full);
             }
         }
@@ -303,7 +374,9 @@ impl Builder<'_, '_> {
         if self.nodes > MAX_NODES {
             return Err(YamlError {
                 kind: YamlErrorKind::AliasLimit,
-                message: format!("the document expands to more than {MAX_NODES} nodes (an alias bomb?)"),
+                message: format!(
+                    "the document expands to more than {MAX_NODES} nodes (an alias bomb?)"
+                ),
                 span: sp,
                 related: None,
             });
@@ -325,10 +398,14 @@ impl Builder<'_, '_> {
 
     /// A collection where a mapping expects a key is a complex key: refused.
     fn check_key_position(&self, sp: Span) -> Result<(), YamlError> {
-        if let Some(Frame::Map { pending_key: None, .. }) = self.stack.last() {
+        if let Some(Frame::Map {
+            pending_key: None, ..
+        }) = self.stack.last()
+        {
             return Err(YamlError {
                 kind: YamlErrorKind::Unsupported,
-                message: "complex mapping keys are not supported: keys must be plain scalars".into(),
+                message: "complex mapping keys are not supported: keys must be plain scalars"
+                    .into(),
                 span: sp,
                 related: None,
             });
@@ -341,16 +418,33 @@ impl Builder<'_, '_> {
         let (pointer, key) = match self.stack.last() {
             None => (String::new(), None),
             Some(Frame::Seq { items, pointer, .. }) => (format!("{pointer}/{}", items.len()), None),
-            Some(Frame::Map { pointer, pending_key, .. }) => {
+            Some(Frame::Map {
+                pointer,
+                pending_key,
+                ..
+            }) => {
                 let (k, ksp) = pending_key.as_ref().expect("value follows key");
                 (format!("{pointer}/{}", escape_pointer(k)), Some(*ksp))
             }
         };
-        self.positions.insert(pointer.clone(), NodePos { key, value: sp, style });
+        self.positions.insert(
+            pointer.clone(),
+            NodePos {
+                key,
+                value: sp,
+                style,
+            },
+        );
         pointer
     }
 
-    fn push_value(&mut self, value: Value, sp: Span, style: Option<ScalarStyle>, anchor: usize) -> Result<(), YamlError> {
+    fn push_value(
+        &mut self,
+        value: Value,
+        sp: Span,
+        style: Option<ScalarStyle>,
+        anchor: usize,
+    ) -> Result<(), YamlError> {
         self.child_pointer_and_record(sp, style);
         self.finish(value, anchor, sp);
         Ok(())
@@ -365,11 +459,20 @@ impl Builder<'_, '_> {
         match self.stack.last_mut() {
             None => {
                 let positions = std::mem::take(&mut self.positions);
-                let span = Span { start: self.doc_start.min(span.start), ..span };
-                self.docs.push(Document { value, positions, span });
+                let span = Span {
+                    start: self.doc_start.min(span.start),
+                    ..span
+                };
+                self.docs.push(Document {
+                    value,
+                    positions,
+                    span,
+                });
             }
             Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map { map, pending_key, .. }) => {
+            Some(Frame::Map {
+                map, pending_key, ..
+            }) => {
                 if let Some((k, _)) = pending_key.take() {
                     map.insert(k, value);
                 }
@@ -396,11 +499,19 @@ pub fn escape_pointer(token: &str) -> String {
 }
 
 /// Resolves a scalar per the YAML 1.2 core schema.
-fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>, sp: Span) -> Result<Value, YamlError> {
+fn scalar_value(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&saphyr_parser::Tag>,
+    sp: Span,
+) -> Result<Value, YamlError> {
     if let Some(tag) = tag {
         let unsupported = || YamlError {
             kind: YamlErrorKind::Unsupported,
-            message: format!("unsupported tag `{}{}`: only the YAML core schema tags are understood", tag.handle, tag.suffix),
+            message: format!(
+                "unsupported tag `{}{}`: only the YAML core schema tags are understood",
+                tag.handle, tag.suffix
+            ),
             span: sp,
             related: None,
         };
@@ -419,9 +530,15 @@ fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>
         };
         return match tag.suffix.as_str() {
             "str" => Ok(Value::String(text.to_string())),
-            "int" => plain_int(text).map(Value::Number).ok_or_else(|| bad("integer")),
-            "float" => plain_float(text).map(Value::Number).ok_or_else(|| bad("float")),
-            "bool" => plain_bool(text).map(Value::Bool).ok_or_else(|| bad("boolean")),
+            "int" => plain_int(text)
+                .map(Value::Number)
+                .ok_or_else(|| bad("integer")),
+            "float" => plain_float(text)
+                .map(Value::Number)
+                .ok_or_else(|| bad("float")),
+            "bool" => plain_bool(text)
+                .map(Value::Bool)
+                .ok_or_else(|| bad("boolean")),
             "null" => Ok(Value::Null),
             _ => Err(unsupported()),
         };
@@ -486,7 +603,10 @@ fn plain_float(text: &str) -> Option<Number> {
         None => (body, None),
     };
     let valid_mantissa = match mantissa.split_once('.') {
-        Some((a, b)) => (!a.is_empty() || !b.is_empty()) && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit()) && !(a.is_empty() && b.is_empty()),
+        Some((a, b)) => {
+            !(a.is_empty() && b.is_empty())
+                && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+        }
         None => !mantissa.is_empty() && mantissa.bytes().all(|c| c.is_ascii_digit()),
     };
     let valid_exponent = exponent.is_none_or(|e| {
@@ -507,8 +627,13 @@ mod tests {
 
     #[test]
     fn values_follow_the_core_schema() {
-        let doc = parse_single("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: 0x1F\ng: yes\nh: 1e3\ni: .5\n").unwrap();
-        assert_eq!(doc.value, json!({"a": 1, "b": "1", "c": true, "d": null, "e": 1.5, "f": 31, "g": "yes", "h": 1000.0, "i": 0.5}));
+        let doc =
+            parse_single("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: 0x1F\ng: yes\nh: 1e3\ni: .5\n")
+                .unwrap();
+        assert_eq!(
+            doc.value,
+            json!({"a": 1, "b": "1", "c": true, "d": null, "e": 1.5, "f": 31, "g": "yes", "h": 1000.0, "i": 0.5})
+        );
     }
 
     #[test]
@@ -520,7 +645,10 @@ mod tests {
         assert_eq!(&text[v.value.start..v.value.end], "2");
         let k = v.key.unwrap();
         assert_eq!((k.line, k.column), (4, 5));
-        assert_eq!(doc.locate("/list/0/missing/deeper"), doc.node("/list/0").unwrap().value);
+        assert_eq!(
+            doc.locate("/list/0/missing/deeper"),
+            doc.node("/list/0").unwrap().value
+        );
     }
 
     #[test]
@@ -576,8 +704,19 @@ mod tests {
 
     #[test]
     fn custom_tags_and_merge_keys_are_refused() {
-        assert_eq!(parse_single("a: !custom x\n").unwrap_err().kind, YamlErrorKind::Unsupported);
-        assert_eq!(parse_single("b: &b {x: 1}\nc:\n  <<: *b\n").unwrap_err().kind, YamlErrorKind::Unsupported);
-        assert_eq!(parse_single("a: !!str 12\n").unwrap().value, json!({"a": "12"}));
+        assert_eq!(
+            parse_single("a: !custom x\n").unwrap_err().kind,
+            YamlErrorKind::Unsupported
+        );
+        assert_eq!(
+            parse_single("b: &b {x: 1}\nc:\n  <<: *b\n")
+                .unwrap_err()
+                .kind,
+            YamlErrorKind::Unsupported
+        );
+        assert_eq!(
+            parse_single("a: !!str 12\n").unwrap().value,
+            json!({"a": "12"})
+        );
     }
 }

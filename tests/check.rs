@@ -1,0 +1,534 @@
+//! `chaosbook check` end to end: a small fixture project is copied to a
+//! temporary folder, broken in one way per test, and checked with the real
+//! binary. Every bad input must give exit 1 and a diagnostic at the right
+//! file, line and column, without hiding the other files' diagnostics.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+struct Outcome {
+    code: i32,
+    diags: Vec<Value>,
+}
+
+impl Outcome {
+    fn find(&self, code: &str) -> &Value {
+        self.diags
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no `{code}` diagnostic in {:#?}", self.diags))
+    }
+
+    fn errors(&self) -> Vec<&Value> {
+        self.diags
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .collect()
+    }
+}
+
+fn at(d: &Value) -> (String, u64, u64) {
+    (
+        d["file"].as_str().unwrap().to_string(),
+        d["line"].as_u64().unwrap(),
+        d["column"].as_u64().unwrap(),
+    )
+}
+
+impl Project {
+    /// The fixture project, with the real format schemas it uses.
+    fn minimal() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
+        let formats = dir.path().join("catalog/schema/formats");
+        fs::create_dir_all(&formats).unwrap();
+        for f in ["chaos-mesh", "shell"] {
+            let name = format!("{f}.schema.json");
+            fs::copy(
+                repo().join("catalog/schema/formats").join(&name),
+                formats.join(&name),
+            )
+            .unwrap();
+        }
+        Self { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+            .args(args)
+            .arg("--root")
+            .arg(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    fn check(&self) -> Outcome {
+        let out = self.run(&["check", "--format", "json"]);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let diags: Vec<Value> = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        Outcome {
+            code: out.status.code().unwrap(),
+            diags,
+        }
+    }
+}
+
+const SCENARIO: &str = "catalog/scenarios/network/demo-latency.yaml";
+const TOOL: &str = "catalog/tools/demo-tool.yaml";
+const PRACTICE: &str = "catalog/practices/demo-practice.yaml";
+
+#[test]
+fn the_fixture_is_clean() {
+    let p = Project::minimal();
+    let out = p.check();
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+    assert!(out.errors().is_empty());
+}
+
+#[test]
+fn the_real_catalog_is_clean() {
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .args(["check", "--format", "json", "--root"])
+        .arg(repo())
+        .output()
+        .unwrap();
+    let diags: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<&Value> = diags.iter().filter(|d| d["severity"] == "error").collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn malformed_yaml() {
+    let p = Project::minimal();
+    p.edit(TOOL, "targets: [kubernetes]", "targets: [kubernetes");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("yaml-syntax");
+    assert_eq!(d["file"], TOOL);
+    assert!(d["line"].as_u64().unwrap() >= 9, "{d:#?}");
+}
+
+#[test]
+fn wrong_types() {
+    let p = Project::minimal();
+    p.edit(TOOL, "targets: [kubernetes]", "targets: kubernetes");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(at(out.find("wrong-type")), (TOOL.into(), 9, 10));
+}
+
+#[test]
+fn unknown_field_suggests_the_right_name() {
+    let p = Project::minimal();
+    p.edit(SCENARIO, "title: Demo latency", "titel: Demo latency");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("unknown-field");
+    assert_eq!(at(d), (SCENARIO.into(), 2, 1));
+    assert_eq!(d["help"], "did you mean `title`?");
+}
+
+#[test]
+fn duplicate_mapping_keys() {
+    let p = Project::minimal();
+    p.edit(
+        TOOL,
+        "license: Apache-2.0\n",
+        "license: Apache-2.0\nlicense: MIT\n",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(at(out.find("duplicate-key")), (TOOL.into(), 7, 1));
+}
+
+#[test]
+fn duplicate_ids_across_files() {
+    let p = Project::minimal();
+    p.write("catalog/tools/demo-tool-2.yaml", p.read(TOOL));
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("duplicate-id");
+    // Reported on the later file in path order, pointing at its id.
+    assert_eq!(at(d), (TOOL.into(), 1, 5));
+    assert!(d["message"].as_str().unwrap().contains("demo-tool"));
+}
+
+#[test]
+fn alias_bomb_is_refused_quickly() {
+    let p = Project::minimal();
+    let mut text = String::from("id: bomb\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = format!("*a{}", i - 1);
+        text.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            [prev.as_str(); 10].join(", ")
+        ));
+    }
+    p.write("catalog/practices/bomb.yaml", text);
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.find("alias-limit")["file"],
+        "catalog/practices/bomb.yaml"
+    );
+}
+
+#[test]
+fn files_over_the_configured_size_limit() {
+    let p = Project::minimal();
+    p.edit(
+        "book.toml",
+        "catalog = \"catalog\"",
+        "catalog = \"catalog\"\nmax-file-size = 1000",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("file-too-large");
+    assert_eq!(at(d), (SCENARIO.into(), 1, 1));
+    assert!(d["help"].as_str().unwrap().contains("max-file-size"));
+}
+
+#[test]
+fn bad_book_toml_is_reported_at_its_position() {
+    let p = Project::minimal();
+    p.edit(
+        "book.toml",
+        "catalog = \"catalog\"",
+        "catalogue = \"catalog\"",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(at(out.find("config")), ("book.toml".into(), 6, 1));
+}
+
+#[test]
+fn non_utf8_bytes() {
+    let p = Project::minimal();
+    let mut bytes = p.read(PRACTICE).into_bytes();
+    let pos = bytes.windows(5).position(|w| w == b"title").unwrap();
+    bytes.insert(pos + 7, 0xFF);
+    p.write(PRACTICE, bytes);
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(at(out.find("file-encoding")), (PRACTICE.into(), 2, 8));
+}
+
+#[test]
+fn a_utf8_bom_is_accepted() {
+    let p = Project::minimal();
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend(p.read(TOOL).into_bytes());
+    p.write(TOOL, bytes);
+    let out = p.check();
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+}
+
+#[test]
+fn empty_files() {
+    let p = Project::minimal();
+    p.write("catalog/practices/empty.yaml", "# only a comment\n");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        at(out.find("empty-file")),
+        ("catalog/practices/empty.yaml".into(), 1, 1)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops() {
+    let p = Project::minimal();
+    std::os::unix::fs::symlink("..", p.path("catalog/scenarios/network/loop")).unwrap();
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.find("symlink-loop")["file"],
+        "catalog/scenarios/network/loop"
+    );
+    // The rest of the catalog is still checked.
+    assert!(
+        out.errors().iter().all(|d| d["code"] == "symlink-loop"),
+        "{:#?}",
+        out.diags
+    );
+}
+
+fn use_manifest_file(p: &Project, path: &str) {
+    let text = p.read(SCENARIO);
+    let start = text.find("    format: chaos-mesh").unwrap();
+    let end = text.find("  - tool: other-tool").unwrap();
+    let replacement = format!(
+        "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified_with: \"2.1.0\"\n    manifest_file: {path}\n"
+    );
+    p.write(
+        SCENARIO,
+        format!("{}{}{}", &text[..start], replacement, &text[end..]),
+    );
+}
+
+#[test]
+fn manifest_files_beside_the_scenario_are_checked() {
+    let p = Project::minimal();
+    use_manifest_file(&p, "demo-latency/demo.sh");
+    assert_eq!(p.check().code, 0);
+    p.write(
+        "catalog/scenarios/network/demo-latency/demo.sh",
+        "kubectl get pods\n",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.find("manifest-invalid")["file"],
+        "catalog/scenarios/network/demo-latency/demo.sh"
+    );
+}
+
+#[test]
+fn manifest_paths_may_not_escape_the_catalog() {
+    let p = Project::minimal();
+    use_manifest_file(&p, "../../../book.toml");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("manifest-path");
+    assert_eq!(d["file"], SCENARIO);
+    assert!(d["message"]
+        .as_str()
+        .unwrap()
+        .contains("leaves the scenario's folder"));
+}
+
+#[cfg(unix)]
+#[test]
+fn manifest_symlinks_may_not_point_outside_the_catalog() {
+    let p = Project::minimal();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    fs::write(outside.path(), "#!/bin/sh\necho hi\n").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path(),
+        p.path("catalog/scenarios/network/demo-latency/outside.sh"),
+    )
+    .unwrap();
+    use_manifest_file(&p, "demo-latency/outside.sh");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert!(out.find("manifest-path")["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside the catalog"));
+}
+
+#[test]
+fn invalid_manifest_points_inside_the_block_scalar() {
+    let p = Project::minimal();
+    p.edit(SCENARIO, "action: delay", "action: delya");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("manifest-invalid");
+    let line = p
+        .read(SCENARIO)
+        .lines()
+        .position(|l| l.contains("action: delya"))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(at(d), (SCENARIO.into(), line, 17));
+    assert!(
+        d["help"].as_str().unwrap().contains("did you mean `delay`"),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn unknown_placeholders_are_reported_where_written() {
+    let p = Project::minimal();
+    p.edit(
+        SCENARIO,
+        "latency: \"{{ latency_ms }}ms\"",
+        "latency: \"{{ latency }}ms\"",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("unknown-parameter");
+    let line = p
+        .read(SCENARIO)
+        .lines()
+        .position(|l| l.contains("{{ latency }}"))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(at(d), (SCENARIO.into(), line, 21));
+    assert_eq!(d["help"], "did you mean `latency_ms`?");
+}
+
+#[test]
+fn unknown_references_suggest_the_closest_id() {
+    let p = Project::minimal();
+    p.edit(
+        SCENARIO,
+        "practices: [demo-practice]",
+        "practices: [demo-practise]",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("unknown-reference");
+    assert_eq!(d["help"], "did you mean `demo-practice`?");
+}
+
+#[test]
+fn formats_must_be_declared_by_the_tool() {
+    let p = Project::minimal();
+    p.edit(TOOL, "formats: [chaos-mesh, shell]", "formats: [shell]");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert!(out.find("format-not-declared")["help"]
+        .as_str()
+        .unwrap()
+        .contains("shell"));
+}
+
+#[test]
+fn one_run_reports_every_file() {
+    let p = Project::minimal();
+    p.edit(TOOL, "name: Demo Tool", "nmae: Demo Tool");
+    p.edit(PRACTICE, "area: safety", "area: safty");
+    p.edit(SCENARIO, "action: delay", "action: delya");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let files: std::collections::BTreeSet<&str> = out
+        .errors()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 3, "{:#?}", out.diags);
+}
+
+#[test]
+fn human_and_github_formats() {
+    let p = Project::minimal();
+    p.edit(TOOL, "name: Demo Tool", "nmae: Demo Tool");
+    let human = p.run(&["check"]);
+    assert_eq!(human.status.code(), Some(1));
+    let stderr = String::from_utf8(human.stderr).unwrap();
+    assert!(
+        stderr.contains("error[unknown-field]: unknown field `nmae`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("{TOOL}:2:1")), "{stderr}");
+    assert!(stderr.contains("2 │ nmae: Demo Tool"), "{stderr}");
+    let github = String::from_utf8(p.run(&["check", "--format", "github"]).stdout).unwrap();
+    assert!(
+        github.contains(&format!(
+            "::error file={TOOL},line=2,col=1,title=unknown-field::unknown field `nmae`"
+        )),
+        "{github}"
+    );
+}
+
+#[test]
+fn environment_errors_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .args(["check", "--root", "/nonexistent/chaosbook-root"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .args(["check", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn scaffolds_pass_check_as_written() {
+    let p = Project::minimal();
+    for (kind, id, extra) in [
+        ("tool", "new-tool", None),
+        ("practice", "new-practice", None),
+        ("scenario", "new-fault", Some("resource")),
+    ] {
+        let mut args = vec!["new", kind, id];
+        if let Some(c) = extra {
+            args.extend(["--category", c]);
+        }
+        let out = p.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let scenario = p.read("catalog/scenarios/resource/new-fault.yaml");
+    assert!(
+        scenario.starts_with("# yaml-language-server: $schema=../../schema/scenario.schema.json")
+    );
+    let out = p.check();
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+    // Writing over an existing file is refused.
+    assert_eq!(p.run(&["new", "tool", "new-tool"]).status.code(), Some(2));
+}
+
+#[test]
+fn schema_command_prints_schemas() {
+    let p = Project::minimal();
+    let list = String::from_utf8(p.run(&["schema"]).stdout).unwrap();
+    assert!(list.lines().any(|l| l == "scenario"));
+    assert!(list.lines().any(|l| l == "formats/shell"));
+    let scenario: Value = serde_json::from_slice(&p.run(&["schema", "scenario"]).stdout).unwrap();
+    assert_eq!(scenario["title"], "chaosbook scenario");
+    let shell: Value = serde_json::from_slice(&p.run(&["schema", "formats/shell"]).stdout).unwrap();
+    assert_eq!(shell["x-chaosbook"]["syntax"], "script");
+    assert_eq!(p.run(&["schema", "nope"]).status.code(), Some(2));
+}
