@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
@@ -118,16 +119,16 @@ pub fn display_path(path: &Path) -> String {
 /// The texts of the files diagnostics point into, for source snippets.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    texts: HashMap<PathBuf, String>,
+    texts: HashMap<PathBuf, Arc<str>>,
 }
 
 impl Sources {
-    pub fn insert(&mut self, file: impl Into<PathBuf>, text: impl Into<String>) {
+    pub fn insert(&mut self, file: impl Into<PathBuf>, text: impl Into<Arc<str>>) {
         self.texts.insert(file.into(), text.into());
     }
 
     pub fn get(&self, file: &Path) -> Option<&str> {
-        self.texts.get(file).map(String::as_str)
+        self.texts.get(file).map(|t| &**t)
     }
 
     pub fn extend(&mut self, other: Sources) {

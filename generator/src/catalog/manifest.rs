@@ -80,6 +80,9 @@ pub fn check(
     source: &str,
     placement: Placement,
 ) -> Vec<Diagnostic> {
+    if quick_valid(format, text) {
+        return Vec::new();
+    }
     let source_index = LineIndex::new(source);
     let shift = |s: Span| placement.map(s, &source_index);
     let label = &format.name;
@@ -137,6 +140,23 @@ pub fn check(
         }
     }
     out
+}
+
+/// The common case, cheaply: parse without positions and validate. Only
+/// when this fails is the manifest parsed again with positions to explain.
+pub fn quick_valid(format: &Format, text: &str) -> bool {
+    match format.syntax {
+        Syntax::Yaml => yaml::parse_values(text)
+            .is_ok_and(|docs| docs.len() == 1 && format.schema.is_valid(&docs[0])),
+        Syntax::YamlStream => yaml::parse_values(text).is_ok_and(|docs| {
+            let mut docs = docs.iter().filter(|d| !d.is_null()).peekable();
+            docs.peek().is_some() && docs.all(|d| format.schema.is_valid(d))
+        }),
+        Syntax::Json => {
+            serde_json::from_str::<Value>(text).is_ok_and(|v| format.schema.is_valid(&v))
+        }
+        Syntax::Script => format.schema.is_valid(&script_document(text).value),
+    }
 }
 
 fn syntax_name(s: Syntax) -> &'static str {

@@ -17,6 +17,7 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -33,7 +34,36 @@ pub struct Entry<T> {
     pub item: T,
     /// Relative to the project root.
     pub file: PathBuf,
-    pub doc: Document,
+    source: Arc<str>,
+    /// Positions are only needed to place a diagnostic, so valid files are
+    /// parsed once without them and again, on demand, with them.
+    doc: OnceLock<Document>,
+}
+
+impl<T> Entry<T> {
+    pub fn new(item: T, file: PathBuf, source: Arc<str>) -> Self {
+        Self {
+            item,
+            file,
+            source,
+            doc: OnceLock::new(),
+        }
+    }
+
+    /// The file's YAML with positions (parsed on first use).
+    pub fn doc(&self) -> &Document {
+        self.doc.get_or_init(|| {
+            yaml::parse_single(&self.source).unwrap_or_else(|e| Document {
+                value: serde_json::Value::Null,
+                positions: Default::default(),
+                span: e.span,
+            })
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
 }
 
 /// A manifest as written and as rendered with the scenario's defaults.
@@ -45,7 +75,6 @@ pub struct Manifest {
     pub template: String,
     /// Where the template was written (the scenario file or its own file).
     pub file: PathBuf,
-    pub placement: manifest::Placement,
     /// Rendered with the scenario's default parameters.
     pub rendered: String,
 }
@@ -114,8 +143,8 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// A file read and parsed, before cross-file checks.
 struct Parsed {
     found: load::Found,
-    text: Option<String>,
-    outcome: Result<(Document, serde_json::Value), Vec<Diagnostic>>,
+    text: Option<Arc<str>>,
+    outcome: Result<serde_json::Value, Vec<Diagnostic>>,
 }
 
 /// Loads and validates the catalog under `config`.
@@ -137,10 +166,14 @@ pub fn load(config: &Config) -> (Catalog, Report) {
         .collect();
 
     for p in parsed {
-        if let Some(text) = p.text {
-            report.sources.insert(p.found.rel.clone(), text);
-        }
-        let (doc, value) = match p.outcome {
+        let Some(text) = p.text else {
+            report
+                .diagnostics
+                .extend(p.outcome.err().unwrap_or_default());
+            continue;
+        };
+        report.sources.insert(p.found.rel.clone(), text.clone());
+        let value = match p.outcome {
             Ok(ok) => ok,
             Err(diags) => {
                 report.diagnostics.extend(diags);
@@ -149,13 +182,23 @@ pub fn load(config: &Config) -> (Catalog, Report) {
         };
         let file = p.found.rel.clone();
         match p.found.kind {
-            Kind::Tool => push_entry(&mut catalog.tools, value, file, doc, &mut report),
-            Kind::Practice => push_entry(&mut catalog.practices, value, file, doc, &mut report),
+            Kind::Tool => {
+                push_entry(&mut catalog.tools, value, file, text, &mut report);
+            }
+            Kind::Practice => {
+                push_entry(&mut catalog.practices, value, file, text, &mut report);
+            }
             Kind::Scenario => {
-                if let Some(folder) = &p.found.folder {
-                    check_folder(&value, folder, &file, &doc, &mut report);
+                let folder = p.found.folder.as_deref().unwrap_or_default();
+                let category = value
+                    .get("category")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let at = push_entry(&mut catalog.scenarios, value, file, text, &mut report);
+                if let Some(entry) = at.and_then(|i| catalog.scenarios.get(i)) {
+                    check_folder(entry, &category, folder, &mut report);
                 }
-                push_entry(&mut catalog.scenarios, value, file, doc, &mut report)
             }
         }
     }
@@ -165,20 +208,14 @@ pub fn load(config: &Config) -> (Catalog, Report) {
     (catalog, report)
 }
 
-fn check_folder(
-    value: &serde_json::Value,
-    folder: &str,
-    file: &std::path::Path,
-    doc: &Document,
-    report: &mut Report,
-) {
-    if let Some(cat) = value.get("category").and_then(|c| c.as_str()) {
+fn check_folder(entry: &Entry<Scenario>, cat: &str, folder: &str, report: &mut Report) {
+    {
         if cat != folder {
             report.push(
                 Diagnostic::error(
                     "category-folder",
-                    file,
-                    doc.locate("/category"),
+                    &entry.file,
+                    entry.doc().locate("/category"),
                     format!("category `{cat}` does not match the folder `{folder}` the file is in"),
                 )
                 .with_help(format!(
@@ -189,23 +226,34 @@ fn check_folder(
     }
 }
 
+/// Adds the item to `list`, returning its index.
 fn push_entry<T: DeserializeOwned>(
     list: &mut Vec<Entry<T>>,
     value: serde_json::Value,
     file: PathBuf,
-    doc: Document,
+    source: Arc<str>,
     report: &mut Report,
-) {
+) -> Option<usize> {
     match serde_json::from_value::<T>(value) {
-        Ok(item) => list.push(Entry { item, file, doc }),
+        Ok(item) => {
+            list.push(Entry::new(item, file, source));
+            Some(list.len() - 1)
+        }
         // The schema and the model are kept in step by tests; should they
         // drift, the file is still reported rather than dropped silently.
-        Err(e) => report.push(Diagnostic::error(
-            "schema",
-            file,
-            doc.span,
-            format!("does not fit the catalog model: {e}"),
-        )),
+        Err(e) => {
+            report.push(Diagnostic::error(
+                "schema",
+                file,
+                Span {
+                    line: 1,
+                    column: 1,
+                    ..Span::default()
+                },
+                format!("does not fit the catalog model: {e}"),
+            ));
+            None
+        }
     }
 }
 
@@ -223,7 +271,7 @@ fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas) -> Pa
     let outcome = parse_text(&text, found, schemas);
     Parsed {
         found: found.clone(),
-        text: Some(text),
+        text: Some(Arc::from(text)),
         outcome,
     }
 }
@@ -232,7 +280,16 @@ fn parse_text(
     text: &str,
     found: &load::Found,
     schemas: &KindSchemas,
-) -> Result<(Document, serde_json::Value), Vec<Diagnostic>> {
+) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    // Fast path: most files are valid, and need no positions.
+    if let Ok(mut values) = yaml::parse_values(text) {
+        if values.len() == 1
+            && values[0].is_object()
+            && schemas.get(found.kind).is_valid(&values[0])
+        {
+            return Ok(values.remove(0));
+        }
+    }
     let file = found.rel.as_path();
     let docs = yaml::parse_stream(text).map_err(|e| vec![yaml_diagnostic(file, e)])?;
     let mut docs = docs.into_iter();
@@ -266,8 +323,7 @@ fn parse_text(
         "",
     );
     if diags.is_empty() {
-        let value = doc.value.clone();
-        Ok((doc, value))
+        Ok(doc.value)
     } else {
         Err(diags)
     }

@@ -1,6 +1,7 @@
 //! Checks that need the whole catalog: unique ids, references between
 //! items, formats, parameters, and every manifest rendered and validated.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -40,7 +41,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
             if catalog.formats.get(f).is_none() {
                 report.push(unknown(
                     &tool.file,
-                    tool.doc.locate(&format!("/formats/{i}")),
+                    tool.doc().locate(&format!("/formats/{i}")),
                     "format",
                     f,
                     &format_names,
@@ -55,7 +56,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
             if !scenario_ids.contains(&s.as_str()) {
                 report.push(unknown(
                     &practice.file,
-                    practice.doc.locate(&format!("/scenarios/{i}")),
+                    practice.doc().locate(&format!("/scenarios/{i}")),
                     "scenario",
                     s,
                     &scenario_ids,
@@ -67,7 +68,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
 
     for entry in &catalog.scenarios {
         let s = &entry.item;
-        let at = |p: String| entry.doc.locate(&p);
+        let at = |p: String| entry.doc().locate(&p);
         for (i, p) in s.practices.iter().enumerate() {
             if !practice_ids.contains(&p.as_str()) {
                 report.push(unknown(
@@ -137,7 +138,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                     )
                     .with_related(
                         &tool.file,
-                        tool.doc.locate("/formats"),
+                        tool.doc().locate("/formats"),
                         "formats the tool declares",
                     );
                     d = match did_you_mean(format, declared.iter().copied()) {
@@ -168,7 +169,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
             .collect();
         if !missing.is_empty() {
             report.push(
-                Diagnostic::warning("missing-tool", &entry.file, entry.doc.locate_key("/implementations"), format!("no entry for: {}", missing.join(", ")))
+                Diagnostic::warning("missing-tool", &entry.file, entry.doc().locate_key("/implementations"), format!("no entry for: {}", missing.join(", ")))
                     .with_help("give every tool of the landscape an implementation, or an honest `support: unsupported` entry with a `reason`"),
             );
         }
@@ -218,7 +219,7 @@ fn dedup_ids<T>(
                 Diagnostic::error(
                     "id-file-name",
                     &e.file,
-                    e.doc.locate("/id"),
+                    e.doc().locate("/id"),
                     format!(
                         "the {kind} id `{}` does not match the file name `{stem}`",
                         id(&e.item)
@@ -245,10 +246,10 @@ fn dedup_ids<T>(
                 Diagnostic::error(
                     "duplicate-id",
                     &dup.file,
-                    dup.doc.locate("/id"),
+                    dup.doc().locate("/id"),
                     format!("{kind} id `{}` is already used", id(&dup.item)),
                 )
-                .with_related(&first.file, first.doc.locate("/id"), "first used here")
+                .with_related(&first.file, first.doc().locate("/id"), "first used here")
                 .with_help(format!(
                     "ids are unique per kind; rename one of the two {kind}s"
                 )),
@@ -269,12 +270,12 @@ fn check_parameters(entry: &Entry<Scenario>, report: &mut Report) {
                 Diagnostic::error(
                     "duplicate-parameter",
                     &entry.file,
-                    entry.doc.locate(&format!("{base}/name")),
+                    entry.doc().locate(&format!("{base}/name")),
                     format!("parameter `{}` is declared twice", p.name),
                 )
                 .with_related(
                     &entry.file,
-                    entry.doc.locate(&format!("/parameters/{first}/name")),
+                    entry.doc().locate(&format!("/parameters/{first}/name")),
                     "first declared here",
                 )
                 .with_help("rename or remove one of them"),
@@ -285,7 +286,7 @@ fn check_parameters(entry: &Entry<Scenario>, report: &mut Report) {
                 Diagnostic::error(
                     "invalid-default",
                     &entry.file,
-                    entry.doc.locate(&format!("{base}/default")),
+                    entry.doc().locate(&format!("{base}/default")),
                     msg,
                 )
                 .with_help("make the default fit the parameter's type and bounds"),
@@ -380,7 +381,7 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
             let mut diags = Vec::new();
             let mut found = Vec::new();
             let mut sources = Sources::default();
-            let scenario_source = report.sources.get(&entry.file).unwrap_or("");
+            let scenario_source = entry.source();
             let values = template::defaults(&entry.item.parameters);
             for (i, imp) in entry.item.implementations.iter().enumerate() {
                 let (Some(format_name), true) = (imp.format.as_deref(), imp.is_supported()) else {
@@ -390,7 +391,7 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                     let names: Vec<&str> = catalog.formats.names().collect();
                     diags.push(unknown(
                         &entry.file,
-                        entry.doc.locate(&format!("/implementations/{i}/format")),
+                        entry.doc().locate(&format!("/implementations/{i}/format")),
                         "format",
                         format_name,
                         &names,
@@ -399,57 +400,64 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                     continue;
                 };
                 let base = format!("/implementations/{i}");
-                let (template_text, file, source, placement): (String, PathBuf, String, Placement) =
-                    if let Some(text) = &imp.manifest {
-                        let node = entry.doc.node(&format!("{base}/manifest")).copied();
-                        let placement = node
-                            .map_or(Placement::Scalar(entry.doc.locate(&base)), |n| {
-                                Placement::of_scalar(scenario_source, &n)
-                            });
-                        (
-                            text.clone(),
-                            entry.file.clone(),
-                            scenario_source.to_string(),
-                            placement,
-                        )
-                    } else if let Some(written) = &imp.manifest_file {
-                        let scenario_abs = root.join(&entry.file);
-                        match load::resolve_manifest_path(config, &scenario_abs, written) {
-                            Ok((rel, abs)) => {
-                                match load::read_text(&abs, &rel, config.max_file_size) {
-                                    Ok(text) => {
-                                        sources.insert(rel.clone(), text.clone());
-                                        (text.clone(), rel, text, Placement::File)
-                                    }
-                                    Err(d) => {
-                                        diags.push(*d);
-                                        continue;
-                                    }
-                                }
+                let (template_text, file, source, placement): (
+                    String,
+                    PathBuf,
+                    Cow<str>,
+                    Option<Placement>,
+                ) = if let Some(text) = &imp.manifest {
+                    (
+                        text.clone(),
+                        entry.file.clone(),
+                        Cow::Borrowed(scenario_source),
+                        None,
+                    )
+                } else if let Some(written) = &imp.manifest_file {
+                    let scenario_abs = root.join(&entry.file);
+                    match load::resolve_manifest_path(config, &scenario_abs, written) {
+                        Ok((rel, abs)) => match load::read_text(&abs, &rel, config.max_file_size) {
+                            Ok(text) => {
+                                sources.insert(rel.clone(), text.clone());
+                                (text.clone(), rel, Cow::Owned(text), Some(Placement::File))
                             }
-                            Err((msg, help)) => {
-                                diags.push(
-                                    Diagnostic::error(
-                                        "manifest-path",
-                                        &entry.file,
-                                        entry.doc.locate(&format!("{base}/manifest_file")),
-                                        msg,
-                                    )
-                                    .with_help(help),
-                                );
+                            Err(d) => {
+                                diags.push(*d);
                                 continue;
                             }
+                        },
+                        Err((msg, help)) => {
+                            diags.push(
+                                Diagnostic::error(
+                                    "manifest-path",
+                                    &entry.file,
+                                    entry.doc().locate(&format!("{base}/manifest_file")),
+                                    msg,
+                                )
+                                .with_help(help),
+                            );
+                            continue;
                         }
-                    } else {
-                        continue;
-                    };
-                let index = LineIndex::new(&source);
+                    }
+                } else {
+                    continue;
+                };
+                // Where the manifest stands in its file: only needed to place
+                // a diagnostic, so only worked out when there is one.
+                let placement = || {
+                    placement.unwrap_or_else(|| {
+                        let node = entry.doc().node(&format!("{base}/manifest")).copied();
+                        node.map_or(Placement::Scalar(entry.doc().locate(&base)), |n| {
+                            Placement::of_scalar(scenario_source, &n)
+                        })
+                    })
+                };
                 let rendered = match template::render(&template_text, &values) {
                     Ok(r) => r,
                     Err(errors) => {
+                        let index = LineIndex::new(&source);
                         let tindex = LineIndex::new(&template_text);
                         for e in errors {
-                            let span = placement.map(tindex.span(e.start, e.end), &index);
+                            let span = placement().map(tindex.span(e.start, e.end), &index);
                             diags.push(
                                 Diagnostic::error(e.code, &file, span, e.message).with_help(e.help),
                             );
@@ -457,9 +465,15 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                         continue;
                     }
                 };
-                diags.extend(manifest::check(
-                    format, &rendered, &file, &source, placement,
-                ));
+                if !manifest::quick_valid(format, &rendered) {
+                    diags.extend(manifest::check(
+                        format,
+                        &rendered,
+                        &file,
+                        &source,
+                        placement(),
+                    ));
+                }
                 found.push((
                     (entry.item.id.clone(), imp.tool.clone()),
                     Manifest {
@@ -467,7 +481,6 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                         format: format_name.to_string(),
                         template: template_text,
                         file,
-                        placement,
                         rendered,
                     },
                 ));

@@ -168,11 +168,27 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Parses every document of a YAML stream.
+/// Parses every document of a YAML stream, recording positions.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
-    let index = LineIndex::new(text);
+    build(text, true)
+}
+
+/// Parses every document of a YAML stream into values only: the fast path
+/// for text that is usually valid (manifests). Positions are left empty;
+/// on any error the text is parsed again with positions so the error is
+/// placed exactly.
+pub fn parse_values(text: &str) -> Result<Vec<Value>, YamlError> {
+    match build(text, false) {
+        Ok(docs) => Ok(docs.into_iter().map(|d| d.value).collect()),
+        Err(fast) => Err(build(text, true).err().unwrap_or(fast)),
+    }
+}
+
+fn build(text: &str, positions: bool) -> Result<Vec<Document>, YamlError> {
+    let index = LineIndex::new(if positions { text } else { "" });
     let mut builder = Builder {
         index: &index,
+        record: positions,
         docs: Vec::new(),
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -181,7 +197,7 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
         doc_start: 0,
     };
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| scan_error(&index, &e))?;
+        let (event, span) = event.map_err(|e| scan_error(&LineIndex::new(text), &e))?;
         builder.on_event(event, &span)?;
     }
     Ok(builder.docs)
@@ -252,6 +268,8 @@ enum Frame {
 struct Builder<'a, 'i> {
     index: &'a LineIndex<'i>,
     docs: Vec<Document>,
+    /// Whether to compute spans and record positions (off in the fast path).
+    record: bool,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Value, usize)>,
     positions: HashMap<String, NodePos>,
@@ -261,7 +279,11 @@ struct Builder<'a, 'i> {
 
 impl Builder<'_, '_> {
     fn on_event(&mut self, event: Event, span: &YamlSpan) -> Result<(), YamlError> {
-        let sp = self.index.span_of(span);
+        let sp = if self.record {
+            self.index.span_of(span)
+        } else {
+            Span::default()
+        };
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
@@ -271,6 +293,22 @@ impl Builder<'_, '_> {
                 self.positions.clear();
             }
             Event::DocumentEnd => {}
+            Event::Alias(_)
+                if matches!(
+                    self.stack.last(),
+                    Some(Frame::Map {
+                        pending_key: None,
+                        ..
+                    })
+                ) =>
+            {
+                return Err(YamlError {
+                    kind: YamlErrorKind::Unsupported,
+                    message: "an alias cannot be used as a mapping key".into(),
+                    span: sp,
+                    related: None,
+                });
+            }
             Event::Alias(id) => {
                 let (value, count) = self.anchors.get(&id).cloned().ok_or_else(|| YamlError {
                     kind: YamlErrorKind::Syntax,
@@ -415,6 +453,9 @@ impl Builder<'_, '_> {
 
     /// The pointer of the node about to be added, recording its position.
     fn child_pointer_and_record(&mut self, sp: Span, style: Option<ScalarStyle>) -> String {
+        if !self.record {
+            return String::new();
+        }
         let (pointer, key) = match self.stack.last() {
             None => (String::new(), None),
             Some(Frame::Seq { items, pointer, .. }) => (format!("{pointer}/{}", items.len()), None),
@@ -422,10 +463,10 @@ impl Builder<'_, '_> {
                 pointer,
                 pending_key,
                 ..
-            }) => {
-                let (k, ksp) = pending_key.as_ref().expect("value follows key");
-                (format!("{pointer}/{}", escape_pointer(k)), Some(*ksp))
-            }
+            }) => match pending_key {
+                Some((k, ksp)) => (format!("{pointer}/{}", escape_pointer(k)), Some(*ksp)),
+                None => (pointer.clone(), None),
+            },
         };
         self.positions.insert(
             pointer.clone(),
@@ -700,6 +741,14 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].node("/kind").unwrap().value.line, 3);
         assert!(parse_single("").is_err());
+    }
+
+    #[test]
+    fn aliases_as_keys_are_refused_not_a_panic() {
+        let err = parse_single("a: &k x\n*k : 1\n").unwrap_err();
+        assert_eq!(err.kind, YamlErrorKind::Unsupported);
+        assert!(parse_values("a: &k x\n*k : 1\n").is_err());
+        assert_eq!(parse_values("a: 1\n---\nb: 2\n").unwrap().len(), 2);
     }
 
     #[test]
