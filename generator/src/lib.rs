@@ -10,13 +10,21 @@
 //!   their human, JSON and GitHub renderings.
 //! - [`config`]: the `[chaosbook]` settings of book.toml.
 //! - [`scaffold`]: `chaosbook new`.
+//! - [`book`]: the mdBook book model (book.toml, SUMMARY.md, preprocessors,
+//!   the `[output.chaosbook]` backend protocol).
+//! - [`render`]: the site: markdown, templates, highlighting, search,
+//!   navigation, atomic write.
+//! - [`serve`]: the preview server that rebuilds on change.
 
+pub mod book;
 pub mod catalog;
 pub mod config;
 pub mod diagnostics;
+pub mod render;
 pub mod scaffold;
+pub mod serve;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use catalog::Catalog;
 pub use diagnostics::Report;
@@ -66,4 +74,132 @@ pub fn schema_text(root: &Path, name: &str) -> Option<String> {
             .join(format!("{format}.schema.json")),
     )
     .ok()
+}
+
+/// Why a build did not produce a site.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The input has errors (exit code 1): diagnostics to show.
+    Input(Report),
+    /// Usage or environment (exit code 2): an unreadable folder, a missing
+    /// preprocessor command, an unwritable destination.
+    Env(String),
+}
+
+impl BuildError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BuildError::Input(_) => 1,
+            BuildError::Env(_) => 2,
+        }
+    }
+
+    /// The error as text, as the terminal shows it (no colour).
+    pub fn text(&self) -> String {
+        match self {
+            BuildError::Input(report) => report.human_string(),
+            BuildError::Env(msg) => format!("error: {msg}\n"),
+        }
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text().trim_end())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// What `build` made.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub dest: PathBuf,
+    pub files: usize,
+    pub stats: render::Stats,
+}
+
+/// Where the catalog meets the book. Catalog pages (a later step) are
+/// generated here: chapters built from the validated catalog go into
+/// `book.book` with [`book::splice`], and the returned hooks expand
+/// `{{#scenario ID}}` lines and `scenario:` / `practice:` / `tool:` /
+/// `catalog:` links. Until then nothing is generated and those render as
+/// inert text.
+pub fn catalog_content(_catalog: &Catalog, _book: &mut book::LoadedBook) -> Box<dyn render::Hooks> {
+    Box::new(render::NoHooks)
+}
+
+/// Renders the site of a loaded book (after [`catalog_content`]).
+pub fn render_site(
+    book: &book::LoadedBook,
+    hooks: &dyn render::Hooks,
+) -> Result<(render::Site, render::Stats), BuildError> {
+    render::Renderer::new(book)?.render(book, hooks)
+}
+
+/// The folder `build` writes to when no `--dest` is given: `[build]
+/// build-dir` of book.toml (default `book`), under the root.
+pub fn default_dest(book: &book::LoadedBook) -> PathBuf {
+    book.root.join(&book.config.build.build_dir)
+}
+
+/// Builds the site of the book under `root` into `dest` (default: see
+/// [`default_dest`]), atomically. `catalog` must come from a [`check`]
+/// without errors: nothing is rendered from an invalid catalog.
+pub fn build(root: &Path, catalog: &Catalog, dest: Option<&Path>) -> Result<Built, BuildError> {
+    let mut book = book::load(root)?;
+    let hooks = catalog_content(catalog, &mut book);
+    let (site, stats) = render_site(&book, hooks.as_ref())?;
+    let dest = dest
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_dest(&book));
+    write_site(&book, &site, &dest)?;
+    Ok(Built {
+        dest,
+        files: site.files.len(),
+        stats,
+    })
+}
+
+/// Writes a rendered site, refusing a destination that would replace the
+/// project or its sources.
+pub fn write_site(
+    book: &book::LoadedBook,
+    site: &render::Site,
+    dest: &Path,
+) -> Result<(), BuildError> {
+    let catalog_dir = config::Config::load(&book.root)
+        .map(|c| c.catalog_dir())
+        .unwrap_or_else(|_| book.root.join("catalog"));
+    let theme_dir = book.root.join(&book.settings.theme);
+    render::write::write_site(
+        site,
+        dest,
+        &[&book.root, &book.src_dir, &catalog_dir, &theme_dir],
+    )
+}
+
+/// `chaosbook mdbook-backend`: run by `mdbook build` as the
+/// `[output.chaosbook]` renderer, with mdBook's render context on `input`.
+/// Checks the catalog, then writes the same site `chaosbook build` would,
+/// to the folder mdBook chose.
+pub fn mdbook_backend(input: impl std::io::Read) -> Result<Built, BuildError> {
+    let ctx = mdbook_renderer::RenderContext::from_json(input).map_err(|e| {
+        BuildError::Env(format!(
+            "cannot read mdBook's render context on standard input: {e:#}"
+        ))
+    })?;
+    let (mut book, dest) = book::from_render_context(ctx)?;
+    let (catalog, report) = check(&book.root);
+    if report.has_errors() {
+        return Err(BuildError::Input(report));
+    }
+    let hooks = catalog_content(&catalog, &mut book);
+    let (site, stats) = render_site(&book, hooks.as_ref())?;
+    write_site(&book, &site, &dest)?;
+    Ok(Built {
+        dest,
+        files: site.files.len(),
+        stats,
+    })
 }

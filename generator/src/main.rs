@@ -37,6 +37,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Check, then build the site (atomically: on failure the previous site stays).
+    Build {
+        /// Output folder (default: `[build] build-dir` of book.toml, `book/`).
+        #[arg(long)]
+        dest: Option<PathBuf>,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
+    Serve {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Run as mdBook's `[output.chaosbook]` renderer: reads mdBook's render
+    /// context on standard input (set `command = "chaosbook mdbook-backend"`).
+    #[command(hide = true)]
+    MdbookBackend,
     /// Print a JSON Schema (tool, scenario, practice, formats/NAME); without NAME, list them.
     Schema { name: Option<String> },
     /// Write a new, commented catalog file that passes `check`.
@@ -62,6 +80,19 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { format } => check(&cli.root, format),
         Command::Schema { name } => schema(&cli.root, name.as_deref()),
+        Command::Build { dest } => build(&cli.root, dest.as_deref()),
+        Command::Serve { port, open } => serve(&cli.root, port, open),
+        Command::MdbookBackend => match chaosbook::mdbook_backend(std::io::stdin().lock()) {
+            Ok(built) => {
+                eprintln!(
+                    "chaosbook: wrote {} files to {}",
+                    built.files,
+                    built.dest.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
         Command::New { kind, id, category } => {
             let kind = match kind {
                 NewKind::Scenario => Kind::Scenario,
@@ -92,33 +123,7 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
     }
     let (catalog, report) = chaosbook::check(root);
     match format {
-        Format::Human => {
-            let color = if std::io::stderr().is_terminal() {
-                ColorChoice::Auto
-            } else {
-                ColorChoice::Never
-            };
-            let mut err = StandardStream::stderr(color);
-            let _ = report.write_human(&mut err);
-            let mut summary = format!(
-                "checked {} tools, {} scenarios ({} manifests), {} practices: {} errors, {} warnings",
-                catalog.tools.len(),
-                catalog.scenarios.len(),
-                catalog.manifests.len(),
-                catalog.practices.len(),
-                report.count(Severity::Error),
-                report.count(Severity::Warning)
-            );
-            if !catalog.scenarios.is_empty() {
-                let shares = chaosbook::catalog::validate::first_tab_shares(&catalog);
-                let listed: Vec<String> = shares
-                    .iter()
-                    .map(|(id, n, pct)| format!("{id} {n} ({pct:.1}%)"))
-                    .collect();
-                summary.push_str(&format!("\nfirst tab per tool: {}", listed.join(", ")));
-            }
-            let _ = writeln!(err, "{summary}");
-        }
+        Format::Human => print_human(&catalog, &report),
         Format::Json => println!("{}", report.json()),
         Format::Github => print!("{}", report.github()),
     }
@@ -126,6 +131,97 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn stderr() -> StandardStream {
+    let color = if std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
+    StandardStream::stderr(color)
+}
+
+/// `check`'s human output: the diagnostics, then a summary.
+fn print_human(catalog: &chaosbook::Catalog, report: &chaosbook::Report) {
+    let mut err = stderr();
+    let _ = report.write_human(&mut err);
+    let mut summary = format!(
+        "checked {} tools, {} scenarios ({} manifests), {} practices: {} errors, {} warnings",
+        catalog.tools.len(),
+        catalog.scenarios.len(),
+        catalog.manifests.len(),
+        catalog.practices.len(),
+        report.count(Severity::Error),
+        report.count(Severity::Warning)
+    );
+    if !catalog.scenarios.is_empty() {
+        let shares = chaosbook::catalog::validate::first_tab_shares(catalog);
+        let listed: Vec<String> = shares
+            .iter()
+            .map(|(id, n, pct)| format!("{id} {n} ({pct:.1}%)"))
+            .collect();
+        summary.push_str(&format!("\nfirst tab per tool: {}", listed.join(", ")));
+    }
+    let _ = writeln!(err, "{summary}");
+}
+
+/// Prints a build error; returns its exit code (1 input, 2 environment).
+fn fail(e: &chaosbook::BuildError) -> ExitCode {
+    match e {
+        chaosbook::BuildError::Input(report) => {
+            let _ = report.write_human(&mut stderr());
+        }
+        chaosbook::BuildError::Env(msg) => eprintln!("error: {msg}"),
+    }
+    ExitCode::from(e.exit_code())
+}
+
+fn build(root: &std::path::Path, dest: Option<&std::path::Path>) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!(
+            "error: the project root `{}` is not a folder",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let started = std::time::Instant::now();
+    let (catalog, report) = chaosbook::check(root);
+    if report.has_errors() {
+        // Exactly what `check` prints: nothing is rendered from an invalid catalog.
+        print_human(&catalog, &report);
+        return ExitCode::from(1);
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = report.write_human(&mut stderr());
+    }
+    match chaosbook::build(root, &catalog, dest) {
+        Ok(built) => {
+            eprintln!(
+                "built {} pages ({} files) into {} in {} ms",
+                built.stats.pages,
+                built.files,
+                built.dest.display(),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn serve(root: &std::path::Path, port: u16, open: bool) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!(
+            "error: the project root `{}` is not a folder",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    match chaosbook::serve::serve(root, &chaosbook::serve::Options { port, open }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 

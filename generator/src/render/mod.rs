@@ -1,0 +1,436 @@
+//! The site renderer: the mdBook book model in, a static site out.
+//!
+//! Why not mdBook's HTML renderer: its time grows much faster than the page
+//! count (each page's template context carries the whole book, and the
+//! search index dominates), it highlights in the browser and it needs inline
+//! scripts, which a strict Content-Security-Policy forbids. Here:
+//!
+//! - markdown is rendered with pulldown-cmark ([`markdown`]), code is
+//!   highlighted at build time with syntect ([`highlight`]), raw HTML is
+//!   sanitised with ammonia ([`sanitize`]);
+//! - pages are tera templates from the theme ([`theme`]), each rendered
+//!   with a context of constant size: the table of contents is built once
+//!   and shared as `toc.js` ([`nav`]);
+//! - pages render in parallel (rayon); the search index ([`search`]) and
+//!   the print page are assembled from per-page results;
+//! - the output is deterministic (sorted maps, no clocks) and written
+//!   atomically ([`write`]).
+//!
+//! A [`Renderer`] keeps the pages it rendered last time, keyed by a hash
+//! of everything a page depends on, so `serve` re-renders only what an
+//! edit touched.
+
+pub mod highlight;
+pub mod markdown;
+pub mod nav;
+pub mod sanitize;
+pub mod search;
+pub mod theme;
+pub mod write;
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::book::LoadedBook;
+use crate::BuildError;
+pub use markdown::{Hooks, NoHooks, PageInfo};
+use markdown::{MarkdownOptions, Section};
+use theme::Theme;
+
+/// The Content-Security-Policy of every page (a `<meta>` tag, so it also
+/// holds on static hosts and from `file://`).
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/// A rendered site: output path (`/`-separated, relative to the site root)
+/// to content, in sorted order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    pub files: BTreeMap<String, Arc<[u8]>>,
+}
+
+impl Site {
+    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+        self.files.get(path)
+    }
+
+    fn add(&mut self, path: impl Into<String>, bytes: impl Into<Arc<[u8]>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+}
+
+/// What one render did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Chapter pages in the site.
+    pub pages: usize,
+    /// Chapter pages rendered this time (the rest came from the cache).
+    pub rendered: usize,
+}
+
+/// A chapter page as rendered, kept for the next render.
+struct Cached {
+    page: Arc<[u8]>,
+    /// The chapter's HTML alone, for the print page.
+    body: Arc<str>,
+    sections: Arc<[Section]>,
+}
+
+/// Renders books with one theme; keeps per-page results between renders.
+pub struct Renderer {
+    theme: Theme,
+    highlight_css: (Arc<[u8]>, Arc<[u8]>),
+    cache: HashMap<u64, Arc<Cached>>,
+}
+
+#[derive(Serialize, Hash)]
+struct BookCtx {
+    title: String,
+    description: Option<String>,
+    authors: Vec<String>,
+    language: String,
+    direction: &'static str,
+    default_theme: &'static str,
+}
+
+#[derive(Serialize, Hash)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    content: &'a str,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    parents: &'a [String],
+}
+
+#[derive(Serialize)]
+struct PrintChapter<'a> {
+    id: String,
+    title: &'a str,
+    content: String,
+}
+
+static HIGHLIGHT_CSS: LazyLock<(Arc<[u8]>, Arc<[u8]>)> = LazyLock::new(|| {
+    let (light, dark) = highlight::stylesheets();
+    (Arc::from(light.into_bytes()), Arc::from(dark.into_bytes()))
+});
+
+impl Renderer {
+    /// Loads the theme (`[output.chaosbook] theme` over the embedded one).
+    pub fn new(book: &LoadedBook) -> Result<Renderer, BuildError> {
+        let theme = Theme::load(&book.root, &book.settings.theme)?;
+        Ok(Renderer {
+            theme,
+            highlight_css: HIGHLIGHT_CSS.clone(),
+            cache: HashMap::new(),
+        })
+    }
+
+    /// Renders the whole site. Pages whose inputs did not change since the
+    /// last call are reused.
+    pub fn render(
+        &mut self,
+        book: &LoadedBook,
+        hooks: &dyn Hooks,
+    ) -> Result<(Site, Stats), BuildError> {
+        let pages = nav::pages(&book.book, &book.chapter_titles);
+        let toc = nav::toc_html(&book.book);
+        let book_ctx = BookCtx {
+            title: book.title(),
+            description: book.config.book.description.clone(),
+            authors: book.config.book.authors.clone(),
+            language: book
+                .config
+                .book
+                .language
+                .clone()
+                .unwrap_or_else(|| "en".into()),
+            direction: match book.config.book.realized_text_direction() {
+                mdbook_core::config::TextDirection::RightToLeft => "rtl",
+                _ => "ltr",
+            },
+            default_theme: book.settings.default_theme.as_str(),
+        };
+        let md_opts = MarkdownOptions {
+            smart_punctuation: book.settings.smart_punctuation,
+        };
+        let shared = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            self.theme.fingerprint.hash(&mut h);
+            hooks.fingerprint().hash(&mut h);
+            book_ctx.hash(&mut h);
+            md_opts.smart_punctuation.hash(&mut h);
+            h.finish()
+        };
+
+        let results: Vec<Result<(u64, Arc<Cached>, bool), BuildError>> = (0..pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &pages[i];
+                let prev = i.checked_sub(1).map(|j| Link {
+                    title: &pages[j].title,
+                    url: &pages[j].url,
+                });
+                let next = pages.get(i + 1).map(|p| Link {
+                    title: &p.title,
+                    url: &p.url,
+                });
+                let key = {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    shared.hash(&mut h);
+                    page.url.hash(&mut h);
+                    page.title.hash(&mut h);
+                    page.chapter.content.hash(&mut h);
+                    page.chapter.parent_names.hash(&mut h);
+                    prev.hash(&mut h);
+                    next.hash(&mut h);
+                    h.finish()
+                };
+                if let Some(hit) = self.cache.get(&key) {
+                    return Ok((key, hit.clone(), false));
+                }
+                let info = PageInfo {
+                    path: &page.url,
+                    root: &page.root,
+                };
+                let md = markdown::render(&page.chapter.content, md_opts, &info, hooks);
+                let mut ctx = self.context(&book_ctx, &page.root, &page.url);
+                ctx.insert(
+                    "page",
+                    &PageCtx {
+                        title: &page.title,
+                        content: &md.html,
+                        prev,
+                        next,
+                        parents: &page.chapter.parent_names,
+                    },
+                );
+                let html = self.theme.render("page.html", &ctx)?;
+                let cached = Cached {
+                    page: Arc::from(html.into_bytes()),
+                    body: Arc::from(md.html),
+                    sections: Arc::from(md.sections),
+                };
+                Ok((key, Arc::new(cached), true))
+            })
+            .collect();
+
+        let mut site = Site::default();
+        let mut cache = HashMap::with_capacity(pages.len());
+        let mut rendered = Vec::with_capacity(pages.len());
+        let mut stats = Stats {
+            pages: pages.len(),
+            rendered: 0,
+        };
+        for r in results {
+            let (key, cached, fresh) = r?;
+            stats.rendered += usize::from(fresh);
+            cache.insert(key, cached.clone());
+            rendered.push(cached);
+        }
+        for (page, cached) in pages.iter().zip(&rendered) {
+            site.add(page.url.clone(), cached.page.clone());
+        }
+
+        // The start page: the first chapter, unless a chapter is index.md.
+        if !site.files.contains_key("index.html") {
+            match (pages.first(), rendered.first()) {
+                (Some(p), Some(c)) if p.root.is_empty() => site.add("index.html", c.page.clone()),
+                (Some(p), _) => {
+                    site.add("index.html", redirect(&p.url, &book_ctx.title).into_bytes())
+                }
+                (None, _) => {}
+            }
+        }
+
+        let mut ctx = self.context(&book_ctx, "", "toc.html");
+        ctx.insert("toc", &toc);
+        let toc_page = self.theme.render("toc.html", &ctx)?;
+        if !site.files.contains_key("index.html") {
+            site.add("index.html", toc_page.clone().into_bytes());
+        }
+        site.add("toc.html", toc_page.into_bytes());
+        site.add("toc.js", nav::toc_js(&toc).into_bytes());
+
+        let chapters: Vec<PrintChapter<'_>> = pages
+            .iter()
+            .zip(&rendered)
+            .map(|(p, c)| PrintChapter {
+                id: print_id(&p.url),
+                title: &p.title,
+                content: print_body(&c.body, &p.url),
+            })
+            .collect();
+        let mut ctx = self.context(&book_ctx, "", "print.html");
+        ctx.insert("chapters", &chapters);
+        site.add(
+            "print.html",
+            self.theme.render("print.html", &ctx)?.into_bytes(),
+        );
+
+        let ctx = self.context(&book_ctx, &book.settings.site_url, "");
+        site.add(
+            "404.html",
+            self.theme.render("404.html", &ctx)?.into_bytes(),
+        );
+
+        let docs = pages.iter().zip(&rendered).map(|(p, c)| search::PageDocs {
+            url: &p.url,
+            title: &p.title,
+            sections: &c.sections,
+        });
+        site.add("searchindex.js", search::build(docs).into_bytes());
+
+        for (path, bytes) in &self.theme.statics {
+            site.add(path.clone(), bytes.clone());
+        }
+        site.add("static/highlight-light.css", self.highlight_css.0.clone());
+        site.add("static/highlight-dark.css", self.highlight_css.1.clone());
+
+        // Non-markdown files of the book (images, downloads), as mdBook does;
+        // generated files win over a same-named source file.
+        for (path, bytes) in source_assets(&book.src_dir)? {
+            site.files.entry(path).or_insert(bytes);
+        }
+
+        self.cache = cache;
+        Ok((site, stats))
+    }
+
+    fn context(&self, book: &BookCtx, root: &str, page_path: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("book", book);
+        ctx.insert("root", root);
+        ctx.insert("page_path", page_path);
+        ctx.insert("csp", CSP);
+        ctx
+    }
+}
+
+/// For a first chapter that is not at the root: index.html sends readers
+/// there (a meta refresh is not script, so the CSP allows it).
+fn redirect(url: &str, title: &str) -> String {
+    let url = highlight::escape(url);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<title>{}</title>\n</head>\n<body>\n<p><a href=\"{url}\">Start reading</a></p>\n</body>\n</html>\n",
+        highlight::escape(title)
+    )
+}
+
+/// The id of a chapter's section on the print page: `a/b.html` -> `a-b`.
+fn print_id(url: &str) -> String {
+    markdown::id_from_content(&url.trim_end_matches(".html").replace(['/', '.'], "-"))
+}
+
+/// A chapter's HTML as a section of print.html (at the site root): its ids
+/// get the chapter's prefix, links to chapters become links within the
+/// page, other relative links are made relative to the root.
+fn print_body(body: &str, page_url: &str) -> String {
+    static ATTR: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#" (id|href|src)="([^"]*)""#).expect("static regex"));
+    let prefix = print_id(page_url);
+    let dir = page_url.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    ATTR.replace_all(body, |c: &regex::Captures<'_>| {
+        let (attr, value) = (&c[1], &c[2]);
+        let new = match attr {
+            "id" => format!("{prefix}-{value}"),
+            _ if value.starts_with('#') => format!("#{prefix}-{}", &value[1..]),
+            _ if value.is_empty() || value.starts_with('/') || value.contains(':') => {
+                value.to_string()
+            }
+            _ => {
+                let (path, frag) = value
+                    .split_once('#')
+                    .map(|(p, f)| (p, Some(f)))
+                    .unwrap_or((value, None));
+                let resolved = normalize(dir, path);
+                if attr == "href" && resolved.ends_with(".html") {
+                    let id = print_id(&resolved);
+                    match frag {
+                        Some(f) => format!("#{id}-{f}"),
+                        None => format!("#{id}"),
+                    }
+                } else {
+                    match frag {
+                        Some(f) => format!("{resolved}#{f}"),
+                        None => resolved,
+                    }
+                }
+            }
+        };
+        format!(" {attr}=\"{new}\"")
+    })
+    .into_owned()
+}
+
+/// `dir` + relative `path`, with `.` and `..` resolved.
+fn normalize(dir: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Every file under the book's source folder that is not markdown, sorted.
+fn source_assets(src: &Path) -> Result<Vec<(String, Arc<[u8]>)>, BuildError> {
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(src)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        let entry =
+            entry.map_err(|e| BuildError::Env(format!("cannot read the book sources: {e}")))?;
+        if entry.file_type().is_file() && entry.path().extension().is_none_or(|x| x != "md") {
+            paths.push(entry.into_path());
+        }
+    }
+    paths
+        .par_iter()
+        .map(|p| {
+            let bytes = std::fs::read(p)
+                .map_err(|e| BuildError::Env(format!("cannot read {}: {e}", p.display())))?;
+            let rel = crate::diagnostics::display_path(p.strip_prefix(src).unwrap_or(p));
+            Ok((rel, Arc::from(bytes)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_body_prefixes_ids_and_resolves_links() {
+        let body = r##"<h1 id="intro"><a class="header" href="#intro">I</a></h1><a href="../other.html#x">o</a><a href="same.html">s</a><img src="img/a.png" alt=""><a href="https://e.org/">e</a><a href="file.pdf">f</a>"##;
+        let out = print_body(body, "guide/page.html");
+        assert!(
+            out.contains(
+                r##"<h1 id="guide-page-intro"><a class="header" href="#guide-page-intro">"##
+            ),
+            "{out}"
+        );
+        assert!(out.contains(r##"href="#other-x""##), "{out}");
+        assert!(out.contains(r##"href="#guide-same""##), "{out}");
+        assert!(out.contains(r#"src="guide/img/a.png""#), "{out}");
+        assert!(out.contains(r#"href="https://e.org/""#), "{out}");
+        assert!(out.contains(r#"href="guide/file.pdf""#), "{out}");
+    }
+}

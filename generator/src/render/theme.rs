@@ -1,0 +1,288 @@
+//! The theme: tera templates, CSS and JS.
+//!
+//! The binary embeds the repository's `theme/` folder, so chaosbook also
+//! builds a book that has no theme of its own. A project's theme folder
+//! (`[output.chaosbook] theme`, default `theme/`) overrides the embedded
+//! files one by one and may add files: `templates/*.html` are tera
+//! templates, everything under `static/` is copied to the site's `static/`.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::catalog::yaml::{LineIndex, Span};
+use crate::diagnostics::{display_path, Diagnostic, Report};
+use crate::BuildError;
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../theme");
+
+/// The templates every theme must have (the embedded theme provides them).
+pub const TEMPLATES: &[&str] = &[
+    "layout.html",
+    "page.html",
+    "print.html",
+    "404.html",
+    "toc.html",
+];
+
+struct Source {
+    bytes: Arc<[u8]>,
+    /// Where the file came from, relative to the project root; `None` for
+    /// the embedded theme.
+    file: Option<PathBuf>,
+}
+
+pub struct Theme {
+    tera: Tera,
+    /// Template name -> file it came from (for error messages).
+    origins: BTreeMap<String, Option<PathBuf>>,
+    /// Output path (`static/...`) -> content.
+    pub statics: BTreeMap<String, Arc<[u8]>>,
+    /// Changes when any theme file changes.
+    pub fingerprint: u64,
+}
+
+impl Theme {
+    /// The embedded theme overlaid with the files under `root/dir`.
+    pub fn load(root: &Path, dir: &Path) -> Result<Theme, BuildError> {
+        let mut files: BTreeMap<String, Source> = BTreeMap::new();
+        collect_embedded(&EMBEDDED, &mut files);
+        let project = root.join(dir);
+        if project.is_dir() {
+            for entry in walkdir::WalkDir::new(&project).sort_by_file_name() {
+                let entry = entry.map_err(|e| {
+                    BuildError::Env(format!(
+                        "cannot read the theme folder {}: {e}",
+                        project.display()
+                    ))
+                })?;
+                if !entry.file_type().is_file()
+                    || hidden(entry.path().strip_prefix(&project).unwrap_or(entry.path()))
+                {
+                    continue;
+                }
+                let rel = display_path(entry.path().strip_prefix(&project).unwrap_or(entry.path()));
+                let bytes = std::fs::read(entry.path()).map_err(|e| {
+                    BuildError::Env(format!("cannot read {}: {e}", entry.path().display()))
+                })?;
+                let file = entry
+                    .path()
+                    .strip_prefix(root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| entry.path().to_path_buf());
+                files.insert(
+                    rel,
+                    Source {
+                        bytes: bytes.into(),
+                        file: Some(file),
+                    },
+                );
+            }
+        }
+
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut templates = Vec::new();
+        let mut origins = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        let mut report = Report::default();
+        for (rel, src) in &files {
+            rel.hash(&mut hasher);
+            src.bytes.hash(&mut hasher);
+            if let Some(name) = rel.strip_prefix("templates/") {
+                match std::str::from_utf8(&src.bytes) {
+                    Ok(text) => {
+                        templates.push((name.to_string(), text.to_string()));
+                        origins.insert(name.to_string(), src.file.clone());
+                    }
+                    Err(_) => report.push(Diagnostic::error(
+                        "theme-template",
+                        origin(&src.file, rel),
+                        Span::default(),
+                        "the template is not UTF-8 text",
+                    )),
+                }
+            } else if rel.starts_with("static/") {
+                statics.insert(rel.clone(), src.bytes.clone());
+            }
+        }
+        if report.has_errors() {
+            return Err(BuildError::Input(report));
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            return Err(template_error(&e, &origins, &files));
+        }
+        Ok(Theme {
+            tera,
+            origins,
+            statics,
+            fingerprint: hasher.finish(),
+        })
+    }
+
+    /// Renders template `name`; errors name the template's file.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, BuildError> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let file = self.origins.get(name).cloned().flatten();
+            let shown = match &file {
+                Some(f) => display_path(f),
+                None => format!("built-in theme templates/{name}"),
+            };
+            let mut r = Report::default();
+            r.push(
+                Diagnostic::error(
+                    "theme-template",
+                    file.unwrap_or_else(|| PathBuf::from(format!("theme/templates/{name}"))),
+                    Span::default(),
+                    chain(&e),
+                )
+                .with_help(format!(
+                    "fix {shown}, or delete it to use the built-in template"
+                )),
+            );
+            BuildError::Input(r)
+        })
+    }
+}
+
+fn origin(file: &Option<PathBuf>, rel: &str) -> PathBuf {
+    file.clone()
+        .unwrap_or_else(|| PathBuf::from(format!("theme/{rel}")))
+}
+
+fn collect_embedded(dir: &'static Dir<'static>, out: &mut BTreeMap<String, Source>) {
+    for f in dir.files() {
+        if !hidden(f.path()) {
+            out.insert(
+                display_path(f.path()),
+                Source {
+                    bytes: Arc::from(f.contents()),
+                    file: None,
+                },
+            );
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// Editor leftovers and dot-files are not part of a theme.
+fn hidden(rel: &Path) -> bool {
+    rel.components().any(|c| {
+        let s = c.as_os_str().to_string_lossy();
+        s.starts_with('.') || s.ends_with('~') || s.ends_with(".swp")
+    })
+}
+
+/// A tera error with its causes ("Failed to parse 'page.html'" alone says
+/// little).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn template_error(
+    e: &tera::Error,
+    origins: &BTreeMap<String, Option<PathBuf>>,
+    files: &BTreeMap<String, Source>,
+) -> BuildError {
+    let msg = chain(e);
+    let name = regex::Regex::new(r"'([^']+)'")
+        .expect("static regex")
+        .captures(&msg)
+        .map(|c| c[1].to_string());
+    let file = name
+        .as_ref()
+        .and_then(|n| origins.get(n).cloned().flatten());
+    let mut report = Report::default();
+    let mut span = Span::default();
+    if let (Some(n), Some(f)) = (&name, &file) {
+        if let Some(src) = files.get(&format!("templates/{n}")) {
+            let text = String::from_utf8_lossy(&src.bytes).into_owned();
+            if let Some(c) = regex::Regex::new(r"--> (\d+):(\d+)")
+                .expect("static regex")
+                .captures(&msg)
+            {
+                let index = LineIndex::new(&text);
+                let at = index.offset(
+                    c[1].parse().unwrap_or(1),
+                    c[2].parse::<usize>().unwrap_or(1).saturating_sub(1),
+                );
+                span = index.span(at, at);
+            }
+            report.sources.insert(f.clone(), text);
+        }
+    }
+    let target = file
+        .unwrap_or_else(|| PathBuf::from(format!("theme/templates/{}", name.unwrap_or_default())));
+    report.push(
+        Diagnostic::error("theme-template", target, span, msg)
+            .with_help("fix the template, or delete it to use the built-in one"),
+    );
+    BuildError::Input(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_theme_has_every_template_and_its_assets() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::load(dir.path(), Path::new("theme")).unwrap();
+        for t in TEMPLATES {
+            assert!(theme.origins.contains_key(*t), "{t}");
+        }
+        for s in [
+            "static/chaosbook.css",
+            "static/chaosbook.js",
+            "static/search.js",
+            "static/theme.js",
+        ] {
+            assert!(theme.statics.contains_key(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn project_files_override_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("theme/static")).unwrap();
+        std::fs::write(dir.path().join("theme/static/chaosbook.css"), "body{}").unwrap();
+        std::fs::write(dir.path().join("theme/static/extra.css"), "p{}").unwrap();
+        let theme = Theme::load(dir.path(), Path::new("theme")).unwrap();
+        assert_eq!(&*theme.statics["static/chaosbook.css"], b"body{}");
+        assert_eq!(&*theme.statics["static/extra.css"], b"p{}");
+        assert!(theme.statics.contains_key("static/search.js"));
+    }
+
+    #[test]
+    fn a_broken_user_template_is_an_input_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("theme/templates")).unwrap();
+        std::fs::write(
+            dir.path().join("theme/templates/page.html"),
+            "{% extends \"layout.html\" %}\n{% block content %}{{ oops(}}{% endblock content %}\n",
+        )
+        .unwrap();
+        let Err(BuildError::Input(r)) = Theme::load(dir.path(), Path::new("theme")) else {
+            panic!("expected an input error")
+        };
+        let d = &r.diagnostics[0];
+        assert_eq!(d.file, Path::new("theme/templates/page.html"), "{d:?}");
+        assert_eq!(d.span.line, 2, "{d:?}");
+    }
+}
