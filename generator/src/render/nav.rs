@@ -84,7 +84,7 @@ fn items(list: &[BookItem], out: &mut String) {
                 let number = ch
                     .number
                     .as_ref()
-                    .map(|n| format!("<span class=\"section-number\">{n}</span>"))
+                    .map(|n| format!("<span class=\"section-number\">{n}</span> "))
                     .unwrap_or_default();
                 match &ch.path {
                     Some(path) => {
@@ -172,7 +172,7 @@ mod tests {
             "{toc}"
         );
         assert!(toc.contains("<li class=\"chapter has-children\"><span class=\"toc-row\"><a href=\"p/index.html\">Parent</a><button"), "{toc}");
-        assert!(toc.contains("<a href=\"n.html\"><span class=\"section-number\">1.2.</span>Numbered &lt;b&gt;</a>"), "{toc}");
+        assert!(toc.contains("<a href=\"n.html\"><span class=\"section-number\">1.2.</span> Numbered &lt;b&gt;</a>"), "{toc}");
         assert!(toc.contains("<span class=\"draft\">Draft</span>"), "{toc}");
         let pages = pages(&book, &HashMap::new());
         let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
