@@ -14,3 +14,6 @@ cargo test --workspace --locked
 
 echo "== the real catalog and whitepaper check clean"
 cargo run --locked --quiet -- check
+
+echo "== exported manifests pass the tools' own validators"
+tests/validate-exports.sh

@@ -10,6 +10,7 @@
 //!   their human, JSON and GitHub renderings.
 //! - [`config`]: the `[chaosbook]` settings of book.toml.
 //! - [`scaffold`]: `chaosbook new`.
+//! - [`export`]: `chaosbook export`, the runnable manifests.
 //! - [`book`]: the mdBook book model (book.toml, SUMMARY.md, preprocessors,
 //!   the `[output.chaosbook]` backend protocol).
 //! - [`render`]: the site: markdown, templates, highlighting, search,
@@ -20,6 +21,7 @@ pub mod book;
 pub mod catalog;
 pub mod config;
 pub mod diagnostics;
+pub mod export;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

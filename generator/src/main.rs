@@ -66,6 +66,24 @@ enum Command {
         #[arg(long)]
         category: Option<String>,
     },
+    /// Write runnable manifests (one file per scenario and tool) with index.json and README.md.
+    Export {
+        /// Only this tool (repeatable).
+        #[arg(long = "tool", value_name = "ID")]
+        tools: Vec<String>,
+        /// Only this scenario (repeatable).
+        #[arg(long = "scenario", value_name = "ID")]
+        scenarios: Vec<String>,
+        /// Only scenarios of this category (repeatable).
+        #[arg(long = "category", value_name = "C")]
+        categories: Vec<String>,
+        /// Override a parameter for every selected scenario that has it (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Output folder (replaced atomically; must be new, empty or a previous export).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +98,21 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { format } => check(&cli.root, format),
         Command::Schema { name } => schema(&cli.root, name.as_deref()),
+        Command::Export {
+            tools,
+            scenarios,
+            categories,
+            set,
+            out,
+        } => {
+            let selection = chaosbook::export::Selection {
+                tools,
+                scenarios,
+                categories,
+                set,
+            };
+            export(&cli.root, &selection, &out)
+        }
         Command::Build { dest } => build(&cli.root, dest.as_deref()),
         Command::Serve { port, open } => serve(&cli.root, port, open),
         Command::MdbookBackend => match chaosbook::mdbook_backend(std::io::stdin().lock()) {
@@ -243,5 +276,46 @@ fn schema(root: &std::path::Path, name: Option<&str>) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn export(
+    root: &std::path::Path,
+    selection: &chaosbook::export::Selection,
+    out: &std::path::Path,
+) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!(
+            "error: the project root `{}` is not a folder",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let (catalog, report) = chaosbook::check(root);
+    if report.has_errors() {
+        let mut err = StandardStream::stderr(ColorChoice::Never);
+        let _ = report.write_human(&mut err);
+        eprintln!("error: the catalog has errors; nothing was exported");
+        return ExitCode::from(1);
+    }
+    match chaosbook::export::write(&catalog, selection, out) {
+        Ok(items) => {
+            let mut per_tool = std::collections::BTreeMap::<&str, usize>::new();
+            for i in &items {
+                *per_tool.entry(i.tool.as_str()).or_default() += 1;
+            }
+            let counts: Vec<String> = per_tool.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            println!(
+                "wrote {} manifests to {} ({})",
+                items.len(),
+                out.display(),
+                counts.join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
     }
 }

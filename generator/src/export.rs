@@ -1,0 +1,543 @@
+//! `chaosbook export`: the runnable manifests, one file per scenario and
+//! tool, rendered with the scenario's parameters (defaults, overridden by
+//! `--set`), so a team can take them into its own pipeline.
+//!
+//! Values given on the command line are untrusted: each is type-checked
+//! against its parameter, and the manifest it produces must have exactly the
+//! structure the defaults produce (same documents, keys, list lengths,
+//! commands) and pass its format schema. A value that would add a key, a
+//! document or a shell command is refused, not quoted after the fact.
+//! Nothing invalid is written, and the output folder appears whole or not
+//! at all.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::catalog::manifest::{json_document, script_document};
+use crate::catalog::model::{ParamType, Parameter, Scenario};
+use crate::catalog::schema::{Format, Syntax};
+use crate::catalog::template::{self, ParamValue, ParamValues};
+use crate::catalog::validate::check_value;
+use crate::catalog::{yaml, Catalog};
+use crate::diagnostics::did_you_mean;
+
+/// The version of `index.json` (and of `catalog.json`): bumped on any
+/// incompatible change of their shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What to export.
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    pub tools: Vec<String>,
+    pub scenarios: Vec<String>,
+    pub categories: Vec<String>,
+    /// `KEY=VALUE` overrides, as given.
+    pub set: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExportError {
+    /// A selection or `--set` problem: the message names what and how to fix it.
+    #[error("{0}")]
+    Usage(String),
+    /// A rendered manifest failed validation (never written).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl ExportError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ExportError::Usage(_) | ExportError::Io(_) => 2,
+            ExportError::Invalid(_) => 1,
+        }
+    }
+}
+
+/// One exported file, as listed in `index.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Exported {
+    pub scenario: String,
+    pub title: String,
+    pub tool: String,
+    pub tool_name: String,
+    pub format: String,
+    pub support: String,
+    /// Relative to the output folder, `/`-separated.
+    pub file: String,
+    /// The command that runs it (from the format's `x-chaosbook.run`).
+    pub run: String,
+    pub docs: Option<String>,
+    pub verified_with: Option<String>,
+    pub parameters: BTreeMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    schema_version: u32,
+    generator: String,
+    items: &'a [Exported],
+}
+
+/// Renders the selection into files (path relative to the output folder ->
+/// content), validating everything. Writes nothing.
+pub fn render(
+    catalog: &Catalog,
+    selection: &Selection,
+) -> Result<Vec<(Exported, String)>, ExportError> {
+    let scenarios = select_scenarios(catalog, selection)?;
+    check_tools(catalog, &selection.tools)?;
+    let overrides = parse_overrides(&selection.set, &scenarios)?;
+    let mut out = Vec::new();
+    for scenario in scenarios {
+        let values = values_for(scenario, &overrides)?;
+        let defaults = template::defaults(&scenario.parameters);
+        for imp in &scenario.implementations {
+            if !imp.is_supported()
+                || (!selection.tools.is_empty() && !selection.tools.contains(&imp.tool))
+            {
+                continue;
+            }
+            let key = (scenario.id.clone(), imp.tool.clone());
+            let (Some(manifest), Some(format)) = (
+                catalog.manifests.get(&key),
+                imp.format.as_deref().and_then(|f| catalog.formats.get(f)),
+            ) else {
+                continue;
+            };
+            let text = template::render(&manifest.template, &values).map_err(|e| {
+                ExportError::Invalid(format!(
+                    "{}/{}: {}",
+                    scenario.id,
+                    imp.tool,
+                    e.iter()
+                        .map(|e| e.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ))
+            })?;
+            if values != defaults {
+                check_override_safety(
+                    scenario,
+                    &imp.tool,
+                    format,
+                    &manifest.rendered,
+                    &text,
+                    &overrides,
+                )?;
+            }
+            if !crate::catalog::manifest::quick_valid(format, &text) {
+                return Err(ExportError::Invalid(format!(
+                    "the {} manifest of `{}` does not validate against the `{}` format with these parameters; nothing was written",
+                    imp.tool, scenario.id, format.name
+                )));
+            }
+            let file = format!("{}/{}.{}", imp.tool, scenario.id, format.extension);
+            let tool_name = catalog
+                .tool(&imp.tool)
+                .map_or(imp.tool.clone(), |t| t.item.name.clone());
+            out.push((
+                Exported {
+                    scenario: scenario.id.clone(),
+                    title: scenario.title.clone(),
+                    tool: imp.tool.clone(),
+                    tool_name,
+                    format: format.name.clone(),
+                    support: format!("{:?}", imp.support).to_lowercase(),
+                    run: format.run.replace("{file}", &file),
+                    file,
+                    docs: imp.docs.clone(),
+                    verified_with: imp.verified_with.clone(),
+                    parameters: values
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.clone()))
+                        .collect(),
+                },
+                text,
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.file.cmp(&b.0.file));
+    Ok(out)
+}
+
+/// Renders and writes the selection to `out_dir` atomically: into a fresh
+/// folder beside it, then swapped in. An existing `out_dir` is replaced only
+/// if it is empty or a previous export (it has an `index.json`).
+pub fn write(
+    catalog: &Catalog,
+    selection: &Selection,
+    out_dir: &Path,
+) -> Result<Vec<Exported>, ExportError> {
+    let files = render(catalog, selection)?;
+    if files.is_empty() {
+        return Err(ExportError::Usage("the selection matches no runnable implementation; check --tool, --scenario and --category".into()));
+    }
+    if out_dir.exists() {
+        let empty = std::fs::read_dir(out_dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty && !out_dir.join("index.json").is_file() {
+            return Err(ExportError::Io(format!(
+                "{} exists and is not a previous export (no index.json); choose another --out or remove it",
+                out_dir.display()
+            )));
+        }
+    }
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| ExportError::Io(format!("cannot create {}: {e}", parent.display())))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".chaosbook-export-")
+        .tempdir_in(&parent)
+        .map_err(|e| ExportError::Io(format!("cannot write in {}: {e}", parent.display())))?;
+    let io =
+        |p: &Path, e: std::io::Error| ExportError::Io(format!("cannot write {}: {e}", p.display()));
+    for (item, text) in &files {
+        let path = staging.path().join(&item.file);
+        std::fs::create_dir_all(path.parent().unwrap_or(staging.path()))
+            .map_err(|e| io(&path, e))?;
+        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+    }
+    let items: Vec<Exported> = files.into_iter().map(|(i, _)| i).collect();
+    let index = Index {
+        schema_version: SCHEMA_VERSION,
+        generator: format!("chaosbook {}", env!("CARGO_PKG_VERSION")),
+        items: &items,
+    };
+    let index_path = staging.path().join("index.json");
+    std::fs::write(
+        &index_path,
+        serde_json::to_string_pretty(&index).expect("index serialises") + "\n",
+    )
+    .map_err(|e| io(&index_path, e))?;
+    let readme_path = staging.path().join("README.md");
+    std::fs::write(&readme_path, readme(catalog, &items)).map_err(|e| io(&readme_path, e))?;
+
+    let staged = staging.keep();
+    if out_dir.exists() {
+        let old = parent.join(format!(".chaosbook-export-old-{}", std::process::id()));
+        std::fs::rename(out_dir, &old).map_err(|e| io(out_dir, e))?;
+        if let Err(e) = std::fs::rename(&staged, out_dir) {
+            let _ = std::fs::rename(&old, out_dir);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(io(out_dir, e));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+    } else if let Err(e) = std::fs::rename(&staged, out_dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(io(out_dir, e));
+    }
+    Ok(items)
+}
+
+fn select_scenarios<'a>(
+    catalog: &'a Catalog,
+    selection: &Selection,
+) -> Result<Vec<&'a Scenario>, ExportError> {
+    let ids: Vec<&str> = catalog
+        .scenarios
+        .iter()
+        .map(|s| s.item.id.as_str())
+        .collect();
+    for id in &selection.scenarios {
+        if catalog.scenario(id).is_none() {
+            return Err(ExportError::Usage(unknown("scenario", id, &ids)));
+        }
+    }
+    let categories: Vec<&str> = crate::scaffold::CATEGORIES.to_vec();
+    for c in &selection.categories {
+        if !categories.contains(&c.as_str()) {
+            return Err(ExportError::Usage(unknown("category", c, &categories)));
+        }
+    }
+    Ok(catalog
+        .scenarios
+        .iter()
+        .map(|e| &e.item)
+        .filter(|s| selection.scenarios.is_empty() || selection.scenarios.contains(&s.id))
+        .filter(|s| selection.categories.is_empty() || selection.categories.contains(&s.category))
+        .collect())
+}
+
+fn check_tools(catalog: &Catalog, tools: &[String]) -> Result<(), ExportError> {
+    let ids: Vec<&str> = catalog.tools.iter().map(|t| t.item.id.as_str()).collect();
+    for t in tools {
+        if catalog.tool(t).is_none() {
+            return Err(ExportError::Usage(unknown("tool", t, &ids)));
+        }
+    }
+    Ok(())
+}
+
+fn unknown(what: &str, id: &str, known: &[&str]) -> String {
+    match did_you_mean(id, known.iter().copied()) {
+        Some(s) => format!("unknown {what} `{id}`; did you mean `{s}`?"),
+        None => format!("unknown {what} `{id}`; known: {}", known.join(", ")),
+    }
+}
+
+/// `KEY=VALUE` pairs; every key must be a parameter of some selected scenario.
+fn parse_overrides(
+    set: &[String],
+    scenarios: &[&Scenario],
+) -> Result<BTreeMap<String, String>, ExportError> {
+    let mut out = BTreeMap::new();
+    for pair in set {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(ExportError::Usage(format!(
+                "--set `{pair}`: write KEY=VALUE"
+            )));
+        };
+        let key = key.trim();
+        if !scenarios
+            .iter()
+            .any(|s| s.parameters.iter().any(|p| p.name == key))
+        {
+            let mut names: Vec<&str> = scenarios
+                .iter()
+                .flat_map(|s| s.parameters.iter().map(|p| p.name.as_str()))
+                .collect();
+            names.sort();
+            names.dedup();
+            let hint = match did_you_mean(key, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("parameters of the selected scenarios: {}", names.join(", ")),
+            };
+            return Err(ExportError::Usage(format!(
+                "--set {key}: no selected scenario has a parameter `{key}`; {hint}"
+            )));
+        }
+        if out.insert(key.to_string(), value.to_string()).is_some() {
+            return Err(ExportError::Usage(format!("--set {key} is given twice")));
+        }
+    }
+    Ok(out)
+}
+
+/// The scenario's parameter values: defaults, overridden and type-checked.
+fn values_for(
+    scenario: &Scenario,
+    overrides: &BTreeMap<String, String>,
+) -> Result<ParamValues, ExportError> {
+    let mut values = template::defaults(&scenario.parameters);
+    for p in &scenario.parameters {
+        if let Some(raw) = overrides.get(&p.name) {
+            let value = typed_value(p, raw).map_err(|why| {
+                ExportError::Usage(format!("--set {}={raw}: {why} ({})", p.name, describe(p)))
+            })?;
+            values.insert(
+                p.name.clone(),
+                ParamValue {
+                    kind: p.kind,
+                    value,
+                },
+            );
+        }
+    }
+    Ok(values)
+}
+
+/// What values a parameter takes, for error messages.
+fn describe(p: &Parameter) -> String {
+    let mut s = match p.kind {
+        ParamType::Enum => format!(
+            "one of: {}",
+            p.values.as_deref().unwrap_or_default().join(", ")
+        ),
+        ParamType::Duration => "a duration such as 30s, 5m, 1h30m".to_string(),
+        ParamType::Boolean => "true or false".to_string(),
+        ParamType::Integer => "a whole number".to_string(),
+        ParamType::Number => "a number".to_string(),
+        ParamType::String => p.pattern.as_ref().map_or("a string".to_string(), |pat| {
+            format!("a string matching `{pat}`")
+        }),
+    };
+    let show = |v: &Value| v.as_str().map_or(v.to_string(), str::to_string);
+    if let Some(min) = &p.minimum {
+        s.push_str(&format!(", at least {}", show(min)));
+    }
+    if let Some(max) = &p.maximum {
+        s.push_str(&format!(", at most {}", show(max)));
+    }
+    s
+}
+
+fn typed_value(p: &Parameter, raw: &str) -> Result<Value, String> {
+    if raw.chars().any(char::is_control) {
+        return Err("control characters and line breaks are not allowed in values".into());
+    }
+    if raw.contains("{{") || raw.contains("}}") || raw.contains("{%") {
+        return Err("template expressions are not allowed in values".into());
+    }
+    let value = match p.kind {
+        ParamType::Integer => raw
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("`{raw}` is not a whole number"))?,
+        ParamType::Number => {
+            let n: f64 = raw
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{raw}` is not a number"))?;
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| format!("`{raw}` is not a finite number"))?
+        }
+        ParamType::Boolean => match raw.trim() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(format!("`{raw}` is not true or false")),
+        },
+        ParamType::Duration | ParamType::Enum | ParamType::String => Value::String(raw.to_string()),
+    };
+    check_value(p, &value)?;
+    Ok(value)
+}
+
+/// A value from the command line may change values, never structure.
+fn check_override_safety(
+    scenario: &Scenario,
+    tool: &str,
+    format: &Format,
+    default_text: &str,
+    text: &str,
+    overrides: &BTreeMap<String, String>,
+) -> Result<(), ExportError> {
+    let refuse = |why: String| {
+        ExportError::Usage(format!(
+            "the values given with --set would change the structure of the {tool} manifest of `{}` ({why}); they were rejected and nothing was written",
+            scenario.id
+        ))
+    };
+    let shape = |t: &str| -> Result<Vec<Value>, String> {
+        match format.syntax {
+            Syntax::Yaml | Syntax::YamlStream => yaml::parse_values(t).map_err(|e| e.message),
+            Syntax::Json => json_document(t)
+                .map(|d| vec![d.value])
+                .map_err(|e| e.message),
+            Syntax::Script => Ok(vec![script_document(t).value]),
+        }
+    };
+    let before = shape(default_text).map_err(refuse)?;
+    let after = shape(text).map_err(|e| refuse(format!("it no longer parses: {e}")))?;
+    if before.len() != after.len() || before.iter().zip(&after).any(|(a, b)| !same_shape(a, b)) {
+        return Err(refuse(
+            "keys, documents, list items or commands differ".into(),
+        ));
+    }
+    let used: Vec<(&String, &String)> = overrides
+        .iter()
+        .filter(|(k, _)| scenario.parameters.iter().any(|p| &p.name == *k))
+        .collect();
+    for (key, value) in used {
+        if format.syntax == Syntax::Script
+            && !value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._:/=@%+,~-".contains(c))
+        {
+            return Err(ExportError::Usage(format!(
+                "--set {key}={value}: values used in shell scripts may only contain letters, digits and . _ : / = @ % + , ~ - (the {tool} manifest of `{}` is a script)",
+                scenario.id
+            )));
+        }
+        // The value must arrive intact: a `#` that starts a comment, or a
+        // quote that ends a string early, would silently change it.
+        let is_text = scenario
+            .parameters
+            .iter()
+            .any(|p| &p.name == key && matches!(p.kind, ParamType::String | ParamType::Enum));
+        if format.syntax != Syntax::Script
+            && is_text
+            && !after.iter().any(|v| contains_leaf(v, value))
+        {
+            return Err(refuse(format!(
+                "the value of {key} does not survive parsing intact"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn same_shape(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_shape(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_shape(v, w))
+        }
+        (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => false,
+        _ => true,
+    }
+}
+
+fn contains_leaf(v: &Value, needle: &str) -> bool {
+    match v {
+        Value::Object(o) => o.values().any(|v| contains_leaf(v, needle)),
+        Value::Array(a) => a.iter().any(|v| contains_leaf(v, needle)),
+        Value::String(s) => s.contains(needle),
+        other => other.to_string().contains(needle),
+    }
+}
+
+fn readme(catalog: &Catalog, items: &[Exported]) -> String {
+    let mut s = String::from(
+        "# Exported chaos experiments\n\nWritten by `chaosbook export`: one file per scenario and tool, rendered with the \
+         parameters listed in `index.json`. Review each file before running it: check the namespace, selectors and \
+         durations against your environment.\n\n## How to run each format\n\n",
+    );
+    let mut formats: Vec<&str> = items.iter().map(|i| i.format.as_str()).collect();
+    formats.sort();
+    formats.dedup();
+    for name in formats {
+        if let Some(f) = catalog.formats.get(name) {
+            s.push_str(&format!(
+                "- **{}** (`{}`): `{}`; reference: {}\n",
+                f.label,
+                f.name,
+                f.run.replace("{file}", "<file>"),
+                f.docs
+            ));
+        }
+    }
+    s.push_str("\n## Files\n\n| scenario | tool | file | run |\n|---|---|---|---|\n");
+    for i in items {
+        s.push_str(&format!(
+            "| {} | {} | `{}` | `{}` |\n",
+            i.scenario,
+            i.tool_name,
+            i.file,
+            i.run.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shapes_compare_structure_not_values() {
+        assert!(same_shape(
+            &json!({"a": [1, {"b": "x"}]}),
+            &json!({"a": [2, {"b": "y"}]})
+        ));
+        assert!(!same_shape(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!same_shape(&json!({"a": [1]}), &json!({"a": [1, 2]})));
+        assert!(!same_shape(&json!({"a": "x"}), &json!({"a": {"b": 1}})));
+    }
+}

@@ -1,0 +1,328 @@
+//! `chaosbook export` end to end on the fixture project: files, index and
+//! README; `--set` type checks; values that try to change a manifest's
+//! structure; atomic output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+const SCENARIO: &str = "catalog/scenarios/network/demo-latency.yaml";
+
+impl Project {
+    fn minimal() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
+        let formats = dir.path().join("catalog/schema/formats");
+        fs::create_dir_all(&formats).unwrap();
+        for f in ["chaos-mesh", "shell"] {
+            let name = format!("{f}.schema.json");
+            fs::copy(
+                repo().join("catalog/schema/formats").join(&name),
+                formats.join(&name),
+            )
+            .unwrap();
+        }
+        Self { dir }
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("exported")
+    }
+
+    fn export(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+            .arg("export")
+            .args(args)
+            .arg("--out")
+            .arg(self.out())
+            .arg("--root")
+            .arg(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    fn manifest(&self) -> String {
+        fs::read_to_string(self.out().join("demo-tool/demo-latency.yaml")).unwrap()
+    }
+
+    /// Switches the fixture's implementation to a shell script manifest.
+    fn use_script(&self) {
+        let path = self.dir.path().join(SCENARIO);
+        let text = fs::read_to_string(&path).unwrap();
+        let start = text.find("    format: chaos-mesh").unwrap();
+        let end = text.find("  - tool: other-tool").unwrap();
+        let replacement = "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified_with: \"2.1.0\"\n    manifest_file: demo-latency/demo.sh\n";
+        fs::write(
+            &path,
+            format!("{}{}{}", &text[..start], replacement, &text[end..]),
+        )
+        .unwrap();
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn exports_files_index_and_readme() {
+    let p = Project::minimal();
+    let out = p.export(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let manifest = p.manifest();
+    assert!(manifest.contains("namespace: demo"), "{manifest}");
+    assert!(manifest.contains("latency: \"100ms\""), "{manifest}");
+    assert!(manifest.contains("duration: \"2m\""), "{manifest}");
+    let index: Value =
+        serde_json::from_str(&fs::read_to_string(p.out().join("index.json")).unwrap()).unwrap();
+    assert_eq!(index["schema_version"], 1);
+    let item = &index["items"][0];
+    assert_eq!(item["scenario"], "demo-latency");
+    assert_eq!(item["tool"], "demo-tool");
+    assert_eq!(item["format"], "chaos-mesh");
+    assert_eq!(item["file"], "demo-tool/demo-latency.yaml");
+    assert_eq!(item["parameters"]["latency_ms"], 100);
+    assert_eq!(
+        index["items"].as_array().unwrap().len(),
+        1,
+        "unsupported entries are not exported"
+    );
+    let readme = fs::read_to_string(p.out().join("README.md")).unwrap();
+    assert!(
+        readme.contains("kubectl apply -f demo-tool/demo-latency.yaml"),
+        "{readme}"
+    );
+}
+
+#[test]
+fn set_overrides_defaults_with_type_checks() {
+    let p = Project::minimal();
+    let out = p.export(&["--set", "latency_ms=250", "--set", "duration=90s"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(p.manifest().contains("latency: \"250ms\""));
+    assert!(p.manifest().contains("duration: \"90s\""));
+
+    let bad = [
+        (
+            vec!["--set", "latency=250"],
+            "no selected scenario has a parameter `latency`; did you mean `latency_ms`?",
+        ),
+        (
+            vec!["--set", "latency_ms=fast"],
+            "`fast` is not a whole number",
+        ),
+        (vec!["--set", "latency_ms=0"], "below the minimum"),
+        (vec!["--set", "duration=soon"], "is not a duration"),
+        (vec!["--set", "latency_ms"], "write KEY=VALUE"),
+        (
+            vec!["--scenario", "demo-latncy"],
+            "did you mean `demo-latency`?",
+        ),
+        (vec!["--tool", "demo-tol"], "did you mean `demo-tool`?"),
+        (vec!["--category", "netwrk"], "did you mean `network`?"),
+    ];
+    for (args, expected) in bad {
+        let out = p.export(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn values_cannot_change_the_structure_of_a_manifest() {
+    let p = Project::minimal();
+    let attempts = [
+        // A newline plus extra keys, and a document separator.
+        "demo\n  extra: injected",
+        "demo\n---\napiVersion: v1\nkind: Secret",
+        // A template expression.
+        "{{ latency_ms }}",
+        // Mapping syntax inside a plain scalar.
+        "a: b",
+        // A comment that would silently cut the value.
+        "demo #rest",
+        // Flow syntax that turns a scalar into a list.
+        "[a, b]",
+    ];
+    for value in attempts {
+        let out = p.export(&["--set", &format!("namespace={value}")]);
+        assert_eq!(out.status.code(), Some(2), "{value:?} was accepted");
+        assert!(
+            !p.out().exists(),
+            "{value:?}: a failed export must write nothing"
+        );
+    }
+}
+
+#[test]
+fn script_values_are_limited_to_shell_safe_characters() {
+    let p = Project::minimal();
+    p.use_script();
+    assert_eq!(
+        p.export(&["--set", "namespace=prod-eu"]).status.code(),
+        Some(0)
+    );
+    assert!(
+        fs::read_to_string(p.out().join("demo-tool/demo-latency.sh"))
+            .unwrap()
+            .contains("-n prod-eu")
+    );
+    for value in ["x;rm -rf /", "$(id)", "`id`", "a|b", "a&&b", "a b"] {
+        let out = p.export(&["--set", &format!("namespace={value}")]);
+        assert_eq!(out.status.code(), Some(2), "{value:?} was accepted");
+        assert!(
+            stderr(&out).contains("may only contain"),
+            "{value:?}: {}",
+            stderr(&out)
+        );
+    }
+    // The previous export is untouched by the failed ones.
+    assert!(
+        fs::read_to_string(p.out().join("demo-tool/demo-latency.sh"))
+            .unwrap()
+            .contains("-n prod-eu")
+    );
+}
+
+#[test]
+fn output_is_replaced_atomically_and_foreign_folders_are_kept() {
+    let p = Project::minimal();
+    assert_eq!(
+        p.export(&["--set", "latency_ms=300"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(p.export(&[]).status.code(), Some(0));
+    assert!(
+        p.manifest().contains("100ms"),
+        "a second export replaces the first"
+    );
+    // A folder that is not an export is never overwritten.
+    fs::remove_dir_all(p.out()).unwrap();
+    fs::create_dir_all(p.out()).unwrap();
+    fs::write(p.out().join("notes.txt"), "mine").unwrap();
+    let out = p.export(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        fs::read_to_string(p.out().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // No staging folders are left behind.
+    let leftovers: Vec<_> = fs::read_dir(p.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".chaosbook-export")
+        })
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn an_invalid_catalog_exports_nothing() {
+    let p = Project::minimal();
+    let path = p.dir.path().join(SCENARIO);
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("action: delay", "action: delya");
+    fs::write(&path, text).unwrap();
+    let out = p.export(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!p.out().exists());
+}
+
+/// Every exported Kubernetes manifest of the real catalog is a well-formed
+/// object: apiVersion, kind, metadata.name, and a namespace where the kind is
+/// namespaced (chaosbook's manifests always state it).
+#[test]
+fn real_catalog_kubernetes_manifests_are_well_formed_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .args(["export", "--out"])
+        .arg(&out_dir)
+        .arg("--root")
+        .arg(repo())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let index: Value =
+        serde_json::from_str(&fs::read_to_string(out_dir.join("index.json")).unwrap()).unwrap();
+    let cluster_scoped = [
+        "Namespace",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ChaosBlade",
+        "RemoteCluster",
+        "PhysicalMachine",
+    ];
+    let mut objects = 0;
+    for item in index["items"].as_array().unwrap() {
+        if !["chaos-mesh", "litmus", "chaosblade"].contains(&item["format"].as_str().unwrap()) {
+            continue;
+        }
+        let file = item["file"].as_str().unwrap();
+        let text = fs::read_to_string(out_dir.join(file)).unwrap();
+        for doc in chaosbook::catalog::yaml::parse_stream(&text)
+            .unwrap()
+            .into_iter()
+            .filter(|d| !d.value.is_null())
+        {
+            let v = &doc.value;
+            objects += 1;
+            assert!(
+                v["apiVersion"].as_str().is_some_and(|s| !s.is_empty()),
+                "{file}: no apiVersion"
+            );
+            let kind = v["kind"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{file}: no kind"));
+            assert!(
+                v["metadata"]["name"]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty()),
+                "{file}: {kind} has no metadata.name"
+            );
+            if !cluster_scoped.contains(&kind) {
+                assert!(
+                    v["metadata"]["namespace"]
+                        .as_str()
+                        .is_some_and(|s| !s.is_empty()),
+                    "{file}: {kind} has no metadata.namespace"
+                );
+            }
+        }
+    }
+    assert!(objects > 0, "no Kubernetes manifest was exported");
+}
