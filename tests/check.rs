@@ -532,3 +532,86 @@ fn schema_command_prints_schemas() {
     assert_eq!(shell["x-chaosbook"]["syntax"], "script");
     assert_eq!(p.run(&["schema", "nope"]).status.code(), Some(2));
 }
+
+const CHAPTER: &str = "whitepaper/intro.md";
+
+#[test]
+fn chapters_reference_only_existing_catalog_items() {
+    let p = Project::minimal();
+    p.write(
+        CHAPTER,
+        "# Intro\n\nSee [the fault](scenario:demo-latncy) and [a practice](practice:demo-practice).\n\n{{#scenario demo-latency}}\n\n{{#scenario demo-latncy}}\n\nTabs: [other](scenario:demo-latency?tool=other-tool), [nope](scenario:demo-latency?tool=nope), [matrix](catalog:matrix), [x](catalog:nope).\n",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let unknown: Vec<&Value> = out
+        .diags
+        .iter()
+        .filter(|d| d["code"] == "unknown-reference")
+        .collect();
+    let places: Vec<(String, u64, u64)> = unknown.iter().map(|d| at(d)).collect();
+    assert_eq!(
+        places,
+        vec![
+            (CHAPTER.into(), 3, 17),
+            (CHAPTER.into(), 7, 13),
+            (CHAPTER.into(), 9, 62),
+            (CHAPTER.into(), 9, 126)
+        ],
+        "{unknown:#?}"
+    );
+    assert_eq!(unknown[0]["help"], "did you mean `demo-latency`?");
+}
+
+#[test]
+fn chapter_links_and_anchors_must_resolve() {
+    let p = Project::minimal();
+    p.write(
+        "whitepaper/other.md",
+        "# Other\n\n## Writing a hypothesis\n",
+    );
+    p.write(
+        CHAPTER,
+        "# Intro\n\n[ok](other.md#writing-a-hypothesis) [gone](missing.md) [bad anchor](other.md#writing-hypothesis) [self](#intro) [js](javascript:alert(1)) [data](data:text/html,x) [file](file:///etc/passwd) [web](https://example.org)\n",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let codes: Vec<(&str, u64)> = out
+        .errors()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("broken-link", 44),
+            ("broken-anchor", 69),
+            ("unsafe-link", 118),
+            ("unsafe-link", 146),
+            ("unsafe-link", 171)
+        ],
+        "{:#?}",
+        out.diags
+    );
+    let anchor = out.find("broken-anchor");
+    assert_eq!(anchor["help"], "did you mean `#writing-a-hypothesis`?");
+}
+
+#[test]
+fn prose_that_names_a_single_tool_is_flagged() {
+    let p = Project::minimal();
+    p.write(
+        CHAPTER,
+        "# Intro\n\nFor this, Demo Tool works well.\n\n```text\nDemo Tool in code is fine\n```\n\n<!-- chaosbook:allow-tool-mention: the tool's own changelog is quoted -->\nDemo Tool and Other Tool, quoted.\n\n<!-- chaosbook:allow-tool-mention -->\nOther Tool again.\n",
+    );
+    let out = p.check();
+    let warnings: Vec<(String, u64, u64)> = out
+        .diags
+        .iter()
+        .filter(|d| d["code"] == "neutrality")
+        .map(at)
+        .collect();
+    assert_eq!(warnings, vec![(CHAPTER.into(), 3, 11)], "{:#?}", out.diags);
+    // The marker without a reason is an error.
+    assert_eq!(at(out.find("neutrality-marker")), (CHAPTER.into(), 12, 1));
+}

@@ -21,6 +21,8 @@ pub struct Config {
     pub root: PathBuf,
     /// The catalog folder, relative to the root.
     pub catalog: PathBuf,
+    /// The book's markdown source folder (`[book] src`), relative to the root.
+    pub book_src: PathBuf,
     pub max_file_size: u64,
 }
 
@@ -31,8 +33,16 @@ struct ChaosbookTable {
     max_file_size: Option<u64>,
 }
 
+/// The part of `[book]` chaosbook reads itself (mdBook owns the rest).
+#[derive(Deserialize, Default)]
+struct BookTable {
+    src: Option<PathBuf>,
+}
+
 #[derive(Deserialize, Default)]
 struct BookToml {
+    #[serde(default)]
+    book: Option<BookTable>,
     #[serde(default)]
     chaosbook: Option<ChaosbookTable>,
 }
@@ -42,6 +52,7 @@ impl Config {
         Self {
             root: root.to_path_buf(),
             catalog: PathBuf::from("catalog"),
+            book_src: PathBuf::from("src"),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
@@ -67,6 +78,9 @@ impl Config {
         };
         match toml::from_str::<BookToml>(&text) {
             Ok(book) => {
+                if let Some(src) = book.book.and_then(|b| b.src) {
+                    config.book_src = src;
+                }
                 if let Some(t) = book.chaosbook {
                     if let Some(c) = t.catalog {
                         config.catalog = c;

@@ -11,6 +11,8 @@
 //! - [`config`]: the `[chaosbook]` settings of book.toml.
 //! - [`scaffold`]: `chaosbook new`.
 //! - [`export`]: `chaosbook export`, the runnable manifests.
+//! - [`whitepaper`]: checks of the chapters (catalog references, links,
+//!   anchors, neutrality).
 //! - [`book`]: the mdBook book model (book.toml, SUMMARY.md, preprocessors,
 //!   the `[output.chaosbook]` backend protocol).
 //! - [`render`]: the site: markdown, templates, highlighting, search,
@@ -25,6 +27,7 @@ pub mod export;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod whitepaper;
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +41,10 @@ pub fn check(root: &Path) -> (Catalog, Report) {
         Ok(c) => c,
         Err(report) => return (Catalog::default(), report),
     };
-    catalog::load(&config)
+    let (catalog, mut report) = catalog::load(&config);
+    whitepaper::check(&config, &catalog, &mut report);
+    report.sort();
+    (catalog, report)
 }
 
 /// The JSON Schemas `chaosbook schema` prints: the three kinds, built in,

@@ -114,30 +114,28 @@ impl Catalog {
     }
 
     /// The implementations of a scenario in tab order: sorted by tool id,
-    /// then rotated by a stable hash of the scenario id, so that across the
-    /// catalog every tool comes first about equally often.
+    /// then rotated by the scenario's rank in the id-sorted catalog. With
+    /// every tool present in every scenario, each tool comes first in
+    /// 1/n of the scenarios (a hash of the id would only do so on average,
+    /// and unevenly for a catalog of a few dozen scenarios).
     pub fn tab_order<'a>(&self, scenario: &'a Scenario) -> Vec<&'a model::Implementation> {
-        tab_order(scenario)
+        let rank = self
+            .scenarios
+            .binary_search_by(|e| e.item.id.as_str().cmp(&scenario.id))
+            .unwrap_or(0);
+        tab_order(scenario, rank)
     }
 }
 
 /// See [`Catalog::tab_order`].
-pub fn tab_order(scenario: &Scenario) -> Vec<&model::Implementation> {
+pub fn tab_order(scenario: &Scenario, rank: usize) -> Vec<&model::Implementation> {
     let mut impls: Vec<&model::Implementation> = scenario.implementations.iter().collect();
     impls.sort_by(|a, b| a.tool.cmp(&b.tool));
     if !impls.is_empty() {
-        let shift = (fnv1a(scenario.id.as_bytes()) % impls.len() as u64) as usize;
+        let shift = rank % impls.len();
         impls.rotate_left(shift);
     }
     impls
-}
-
-/// FNV-1a: a stable hash (std's hasher may change between releases, and tab
-/// order must not).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// A file read and parsed, before cross-file checks.

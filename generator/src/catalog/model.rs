@@ -25,6 +25,9 @@ pub enum Target {
 pub struct Tool {
     pub id: String,
     pub name: String,
+    /// Other names the tool goes by in prose (for the neutrality lint).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     pub summary: String,
     pub homepage: String,
     pub docs: String,

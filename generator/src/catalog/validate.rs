@@ -506,7 +506,7 @@ pub fn first_tab_shares(catalog: &Catalog) -> Vec<(String, usize, f64)> {
         .collect();
     let mut total = 0;
     for s in &catalog.scenarios {
-        if let Some(first) = crate::catalog::tab_order(&s.item).first() {
+        if let Some(first) = catalog.tab_order(&s.item).first() {
             *counts.entry(first.tool.clone()).or_default() += 1;
             total += 1;
         }
