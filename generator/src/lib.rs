@@ -198,6 +198,10 @@ pub fn mdbook_backend(input: impl std::io::Read) -> Result<Built, BuildError> {
         ))
     })?;
     let (mut book, dest) = book::from_render_context(ctx)?;
+    // mdBook starts backends in the destination folder; everything here is
+    // relative to the project root, as under `chaosbook build`.
+    std::env::set_current_dir(&book.root)
+        .map_err(|e| BuildError::Env(format!("cannot enter {}: {e}", book.root.display())))?;
     let (catalog, report) = check(&book.root);
     if report.has_errors() {
         return Err(BuildError::Input(report));

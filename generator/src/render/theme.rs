@@ -114,6 +114,10 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        // Tera's default also escapes `/`, which makes every relative URL
+        // (`../static/x.css`) unreadable in the output; quotes, `&`, `<`
+        // and `>` are what matter in text and quoted attributes.
+        tera.set_escape_fn(escape_html);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -150,6 +154,10 @@ impl Theme {
             BuildError::Input(r)
         })
     }
+}
+
+fn escape_html(text: &str) -> String {
+    super::highlight::escape(text)
 }
 
 fn origin(file: &Option<PathBuf>, rel: &str) -> PathBuf {

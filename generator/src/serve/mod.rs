@@ -226,7 +226,11 @@ pub fn serve(root: &Path, opts: &Options) -> Result<(), BuildError> {
     for events in rx {
         let mut changes = Changes::default();
         let paths: Vec<PathBuf> = match events {
-            Ok(events) => events.into_iter().flat_map(|e| e.event.paths).collect(),
+            Ok(events) => events
+                .into_iter()
+                .filter(|e| changes_content(&e.event.kind))
+                .flat_map(|e| e.event.paths)
+                .collect(),
             Err(errors) => {
                 for e in errors {
                     eprintln!("warning: file watching: {e}");
@@ -250,6 +254,20 @@ pub fn serve(root: &Path, opts: &Options) -> Result<(), BuildError> {
         rewatch(&mut debouncer, &session.paths, &mut watched);
     }
     Ok(())
+}
+
+/// Whether an event may change what is built. Reading files (which the
+/// build itself does) shows up as access events: those must not trigger a
+/// rebuild, or every build would trigger the next.
+fn changes_content(kind: &notify_debouncer_full::notify::EventKind) -> bool {
+    use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
+    use notify_debouncer_full::notify::EventKind;
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        _ => true,
+    }
 }
 
 /// Watches the root (for book.toml and folders that appear later) and each

@@ -1,0 +1,578 @@
+//! `chaosbook build`, `serve` and the mdBook backend end to end, with the
+//! real binary on small books written to temporary folders: output is
+//! atomic and deterministic, raw HTML is sanitised, third-party mdBook
+//! preprocessors run, `mdbook build` through `[output.chaosbook]` gives the
+//! same site, and `serve` rebuilds, reloads and recovers from broken edits.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_chaosbook")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+/// A small valid project: an empty catalog and a book with a part, nesting,
+/// code, a table and an image.
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "book.toml",
+        "[book]\ntitle = \"Fixture\"\nsrc = \"src\"\n\n[chaosbook]\ncatalog = \"catalog\"\n",
+    );
+    for d in ["tools", "scenarios", "practices"] {
+        fs::create_dir_all(root.join("catalog").join(d)).unwrap();
+    }
+    write(
+        root,
+        "src/SUMMARY.md",
+        "# Summary\n\n[Intro](intro.md)\n\n# Part\n\n- [Guide](guide/index.md)\n  - [Step](guide/step.md)\n- [Last](last.md)\n",
+    );
+    write(
+        root,
+        "src/intro.md",
+        "# Intro\n\nWelcome. See the [guide](guide/index.md).\n",
+    );
+    write(root, "src/guide/index.md", "# Guide\n\n```yaml\nkind: PodChaos\n```\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n![pic](pic.svg)\n");
+    write(root, "src/guide/step.md", "# Step\n\n## Same\n\n## Same\n");
+    write(
+        root,
+        "src/guide/pic.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    write(root, "src/last.md", "# Last\n\nThe end.\n");
+    dir
+}
+
+fn run(root: &Path, args: &[&str]) -> Output {
+    // Run from the project root, as users do (`--root` too, to test it).
+    Command::new(bin())
+        .current_dir(root)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn build(root: &Path, dest: &Path) -> Output {
+    run(root, &["build", "--dest", dest.to_str().unwrap()])
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file under `dir`, relative path -> bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn builds_a_complete_site() {
+    let project = fixture();
+    let dest = project.path().join("out");
+    let o = build(project.path(), &dest);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = snapshot(&dest);
+    for f in [
+        "index.html",
+        "intro.html",
+        "guide/index.html",
+        "guide/step.html",
+        "guide/pic.svg",
+        "last.html",
+        "print.html",
+        "404.html",
+        "toc.html",
+        "toc.js",
+        "searchindex.js",
+        "static/chaosbook.css",
+        "static/chaosbook.js",
+        "static/search.js",
+        "static/theme.js",
+        "static/highlight-light.css",
+        "static/highlight-dark.css",
+    ] {
+        assert!(
+            files.contains_key(f),
+            "missing {f}; have {:?}",
+            files.keys().collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        !files.keys().any(|f| f.ends_with(".md")),
+        "markdown is not published"
+    );
+    let step = read(&dest, "guide/step.html");
+    assert!(
+        step.contains("data-root=\"../\""),
+        "pages know their way to the root"
+    );
+    assert!(
+        step.contains("<h2 id=\"same-1\">"),
+        "ids are de-duplicated like mdBook"
+    );
+    assert!(
+        step.contains("rel=\"prev\" href=\"../guide/index.html\""),
+        "previous link"
+    );
+    assert!(
+        step.contains("rel=\"next\" href=\"../last.html\""),
+        "next link"
+    );
+    assert!(
+        !step.contains("class=\"toc\""),
+        "the table of contents is shared, not copied into pages"
+    );
+    let guide = read(&dest, "guide/index.html");
+    assert!(
+        guide.contains("<span class=\"hl-"),
+        "code is highlighted at build time"
+    );
+    assert!(
+        read(&dest, "intro.html").contains("href=\"guide/index.html\""),
+        ".md links point to pages"
+    );
+    let csp = "default-src &#39;self&#39;; script-src &#39;self&#39;; style-src &#39;self&#39;; img-src &#39;self&#39; data:; object-src &#39;none&#39;; base-uri &#39;none&#39;; form-action &#39;none&#39;";
+    for (name, bytes) in &files {
+        if name.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(html.contains(csp), "{name} has the CSP");
+            assert!(!html.contains("style=\""), "{name} has an inline style");
+            assert!(!html.contains("<script>"), "{name} has an inline script");
+            assert!(!html.contains("__chaosbook"), "{name} has serve-only code");
+            assert!(
+                !html.contains("https://")
+                    || name == "print.html"
+                    || !html.contains("src=\"https://"),
+                "{name} loads a remote resource"
+            );
+        }
+    }
+    let print = read(&dest, "print.html");
+    for title in ["Intro", "Guide", "Step", "Last"] {
+        assert!(
+            print.contains(&format!("aria-label=\"{title}\"")),
+            "print.html holds {title}"
+        );
+    }
+    assert!(
+        print.contains("id=\"guide-step-same-1\""),
+        "print ids are prefixed per chapter"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    for root in [fixture().keep(), repo()] {
+        let out = tempfile::tempdir().unwrap();
+        let (a, b) = (out.path().join("a"), out.path().join("b"));
+        let o = build(&root, &a);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = build(&root, &b);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (sa, sb) = (snapshot(&a), snapshot(&b));
+        assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+        for (k, v) in &sa {
+            assert!(
+                v == &sb[k],
+                "{k} differs between two builds of {}",
+                root.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_site_untouched() {
+    let project = fixture();
+    let root = project.path();
+    let dest = root.join("site");
+    assert!(build(root, &dest).status.success());
+    let before = snapshot(&dest);
+    let siblings = || {
+        let mut v: Vec<String> = fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let names = siblings();
+
+    // A template error in the project's theme, found while rendering pages.
+    write(root, "theme/templates/page.html", "{% extends \"layout.html\" %}\n{% block content %}{{ no_such_value }}{% endblock content %}\n");
+    write(root, "src/last.md", "# Last\n\nChanged.\n");
+    let o = build(root, &dest);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("theme/templates/page.html"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot(&dest), before);
+    fs::remove_dir_all(root.join("theme")).unwrap();
+
+    // A chapter that does not exist (reported by `check`, or by the book
+    // loader if `check` let it through).
+    write(
+        root,
+        "src/SUMMARY.md",
+        "- [Intro](intro.md)\n- [Gone](gone.md)\n",
+    );
+    let o = build(root, &dest);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("gone.md") && err.contains("src/SUMMARY.md:2:"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&dest), before);
+
+    // A broken catalog: refused with exactly what `check` prints.
+    write(root, "src/SUMMARY.md", "- [Intro](intro.md)\n");
+    write(
+        root,
+        "catalog/tools/broken.yaml",
+        "id: broken\nname: [unclosed\n",
+    );
+    let o = build(root, &dest);
+    assert_eq!(o.status.code(), Some(1));
+    let check = run(root, &["check"]);
+    assert_eq!(stderr(&o), stderr(&check));
+    assert_eq!(snapshot(&dest), before);
+    fs::remove_file(root.join("catalog/tools/broken.yaml")).unwrap();
+
+    // No temporary folder is left behind, and a good build replaces the site.
+    assert_eq!(siblings(), names);
+    assert!(build(root, &dest).status.success());
+    assert!(
+        !dest.join("last.html").exists(),
+        "the new site replaced the old one whole"
+    );
+}
+
+#[test]
+fn input_and_environment_errors_have_their_exit_codes() {
+    let project = fixture();
+    let root = project.path();
+    let o = run(root, &["build", "--dest", root.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "replacing the project is refused: {}",
+        stderr(&o)
+    );
+    assert!(root.join("src/intro.md").exists());
+
+    write(
+        root,
+        "book.toml",
+        "[book]\ntitle = \"x\"\n[output.chaosbook]\ndefault-theem = \"dark\"\n",
+    );
+    let o = run(root, &["build", "--dest", root.join("o").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("default-theem"), "{}", stderr(&o));
+
+    write(root, "book.toml", "[book]\ntitle = \"x\"\nsrc = \"src\"\n[preprocessor.nothere]\ncommand = \"chaosbook-no-such-preprocessor\"\n");
+    let o = run(root, &["build", "--dest", root.join("o").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn raw_html_is_sanitised() {
+    let project = fixture();
+    let root = project.path();
+    write(
+        root,
+        "src/last.md",
+        "# Last\n\n<script>alert('x')</script>\n\n<img src=\"x.png\" onerror=\"alert('y')\">\n\n<a href=\"javascript:alert('z')\">j</a>\n\n<p style=\"color:red\" onclick=\"alert('w')\">p</p>\n\n<details><summary>More</summary>\n\n<kbd>K</kbd> x<sup>2</sup>\n\n</details>\n",
+    );
+    let dest = root.join("out");
+    assert!(build(root, &dest).status.success());
+    for page in ["last.html", "print.html"] {
+        let html = read(&dest, page);
+        let article = &html[html.find("<main").unwrap()..];
+        assert!(!article.contains("<script>"), "{page}");
+        assert!(!article.contains("alert("), "{page}: {article}");
+        assert!(
+            !article.contains("onerror")
+                && !article.contains("onclick")
+                && !article.contains("javascript:"),
+            "{page}"
+        );
+        assert!(!article.contains("style="), "{page}");
+        assert!(
+            article.contains("<details><summary>More</summary>")
+                && article.contains("<kbd>K</kbd>")
+                && article.contains("<sup>2</sup>"),
+            "{page}"
+        );
+    }
+}
+
+/// A preprocessor as third parties write them: a separate program speaking
+/// mdBook's JSON protocol.
+const PREPROCESSOR: &str = r#"import json, sys
+if len(sys.argv) > 1 and sys.argv[1] == "supports":
+    sys.exit(0)
+ctx, book = json.load(sys.stdin)
+assert ctx["renderer"] == "chaosbook", ctx["renderer"]
+def walk(items):
+    for item in items:
+        if isinstance(item, dict) and "Chapter" in item:
+            ch = item["Chapter"]
+            ch["content"] = ch["content"].replace("SHOUT-HERE", "shouted by the preprocessor")
+            walk(ch["sub_items"])
+walk(book["items"])
+json.dump(book, sys.stdout)
+"#;
+
+#[test]
+fn a_third_party_preprocessor_runs() {
+    let project = fixture();
+    let root = project.path();
+    write(root, "shout.py", PREPROCESSOR);
+    write(root, "book.toml", "[book]\ntitle = \"Fixture\"\nsrc = \"src\"\n\n[preprocessor.shout]\ncommand = \"python3 shout.py\"\n");
+    write(root, "src/guide/step.md", "# Step\n\nSHOUT-HERE\n");
+    let dest = root.join("out");
+    let o = build(root, &dest);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&dest, "guide/step.html").contains("shouted by the preprocessor"));
+    assert!(read(&dest, "searchindex.js").contains("shouted by the preprocessor"));
+
+    // A preprocessor that fails is an input error naming it.
+    write(
+        root,
+        "shout.py",
+        "import sys\nif len(sys.argv) > 1: sys.exit(0)\nsys.exit(3)\n",
+    );
+    let o = build(root, &dest);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("shout"), "{}", stderr(&o));
+}
+
+#[test]
+fn mdbook_build_through_the_backend_gives_the_same_site() {
+    let project = fixture();
+    let root = project.path();
+    write(root, "shout.py", PREPROCESSOR);
+    write(root, "src/guide/step.md", "# Step\n\nSHOUT-HERE\n");
+    let book_toml = format!(
+        "[book]\ntitle = \"Fixture\"\nsrc = \"src\"\n\n[preprocessor.shout]\ncommand = \"python3 shout.py\"\n\n[output.chaosbook]\ncommand = \"{} mdbook-backend\"\n",
+        bin()
+    );
+    write(root, "book.toml", &book_toml);
+    let ours = root.join("ours");
+    let o = build(root, &ours);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // What `mdbook build` does, through the mdBook crates.
+    let md = mdbook_driver::MDBook::load(root).unwrap();
+    md.build().unwrap();
+    let theirs = snapshot(&root.join("book"));
+    let ours = snapshot(&ours);
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &ours {
+        assert!(
+            v == &theirs[k],
+            "{k} differs between chaosbook build and mdbook build"
+        );
+    }
+}
+
+// --- serve ---
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_serve(root: &Path) -> Server {
+    let mut child = Command::new(bin())
+        .current_dir(root)
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    Server { child, base }
+}
+
+/// (status, body) of a GET.
+fn get(base: &str, path: &str) -> (u16, String) {
+    let host = base.trim_start_matches("http://");
+    let mut s = TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn version(base: &str) -> serde_json::Value {
+    serde_json::from_str(&get(base, "/__chaosbook/version").1).unwrap()
+}
+
+/// Waits until the served state satisfies `ok` (an edit may be seen in
+/// more than one rebuild: an editor truncates, then writes).
+fn wait_for(base: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = version(base);
+        if ok(&v) {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "the edit was not picked up: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_rebuilds_reloads_and_recovers_from_broken_edits() {
+    let project = fixture();
+    let root = project.path();
+    let server = start_serve(root);
+    assert!(
+        server.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.base
+    );
+
+    let (status, page) = get(&server.base, "/last.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("The end."));
+    assert!(
+        page.contains("<script src=\"/__chaosbook/reload.js?v="),
+        "served pages get the reload script"
+    );
+    assert_eq!(get(&server.base, "/__chaosbook/reload.js").0, 200);
+    assert_eq!(get(&server.base, "/guide/").0, 200);
+    assert_eq!(get(&server.base, "/nope.html").0, 404);
+    let v0 = version(&server.base);
+    assert!(v0["error"].is_null());
+
+    // An edit of one chapter.
+    std::thread::sleep(Duration::from_millis(300));
+    write(root, "src/last.md", "# Last\n\nThe new end.\n");
+    wait_for(&server.base, |v| {
+        v["error"].is_null() && get(&server.base, "/last.html").1.contains("The new end.")
+    });
+
+    // A broken catalog file: the error is served (as text), the last good
+    // site stays up.
+    write(
+        root,
+        "catalog/tools/broken.yaml",
+        "id: broken\nname: [unclosed <b>\n",
+    );
+    let v = wait_for(&server.base, |v| {
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("catalog/tools/broken.yaml"))
+    });
+    let error = v["error"].as_str().unwrap();
+    assert!(error.contains("catalog/tools/broken.yaml"), "{error}");
+    assert_eq!(get(&server.base, "/last.html").0, 200);
+
+    // Fixed; then a broken SUMMARY.md, then fixed again: no restart needed.
+    fs::remove_file(root.join("catalog/tools/broken.yaml")).unwrap();
+    wait_for(&server.base, |v| v["error"].is_null());
+    write(
+        root,
+        "src/SUMMARY.md",
+        "- [Intro](intro.md)\n- [Missing](missing.md)\n",
+    );
+    wait_for(&server.base, |v| {
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("missing.md"))
+    });
+    write(
+        root,
+        "src/SUMMARY.md",
+        "- [Intro](intro.md)\n- [Last](last.md)\n",
+    );
+    wait_for(&server.base, |v| {
+        v["error"].is_null() && get(&server.base, "/guide/index.html").0 == 404
+    });
+
+    // Theme edits are picked up too (the folder did not exist at start).
+    write(root, "theme/static/extra.css", "p { }\n");
+    wait_for(&server.base, |v| {
+        v["error"].is_null() && get(&server.base, "/static/extra.css").0 == 200
+    });
+}
