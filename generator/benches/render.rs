@@ -1,0 +1,366 @@
+//! Benchmark of the site renderer against mdBook's own HTML renderer.
+//!
+//! Writes synthetic markdown books of N pages under `target/bench/render/`
+//! (nested sections, paragraphs, lists, a table and a YAML code block per
+//! page), then times, in the same run and interleaved:
+//! - chaosbook: load book.toml + SUMMARY.md + chapters through mdbook-driver
+//!   (default preprocessors), render, write atomically;
+//! - mdBook: `MDBook::load` + `build` with its HTML renderer (handlebars,
+//!   search index on, as `mdbook build` ships it).
+//!
+//! Then, on a copy of the real book: a full `serve` build, and the rebuild
+//! after a one-file edit of a chapter and of a catalog file.
+//!
+//! Run: `cargo bench --profile dev --bench render` (page counts from
+//! `CHAOSBOOK_BENCH_PAGES`, default `100,1000`; runs from
+//! `CHAOSBOOK_BENCH_RUNS`, default 3; `CHAOSBOOK_BENCH_MDBOOK=0` skips
+//! mdBook). Reported as min/median per tool and the ratio of medians, since
+//! this machine is shared and noisy.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chaosbook::serve::{Changes, Session};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+/// A small deterministic generator, so every run writes the same book.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[(self.next() as usize) % words.len()]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "chaos",
+    "experiment",
+    "steady",
+    "state",
+    "hypothesis",
+    "blast",
+    "radius",
+    "latency",
+    "pod",
+    "node",
+    "network",
+    "partition",
+    "failover",
+    "observability",
+    "metric",
+    "alert",
+    "rollback",
+    "abort",
+    "condition",
+    "service",
+    "cluster",
+    "replica",
+    "deployment",
+    "tenant",
+    "region",
+    "zone",
+    "dependency",
+    "timeout",
+    "retry",
+    "budget",
+    "error",
+    "signal",
+    "dashboard",
+    "runbook",
+    "gameday",
+    "resilience",
+    "capacity",
+    "throughput",
+    "saturation",
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "in",
+    "is",
+    "that",
+    "with",
+    "for",
+    "when",
+    "under",
+    "before",
+    "after",
+];
+
+fn sentence(r: &mut Lcg) -> String {
+    let n = 8 + (r.next() % 12) as usize;
+    let mut s: Vec<&str> = (0..n).map(|_| r.pick(WORDS)).collect();
+    let first = s[0].to_string();
+    let cap = first[..1].to_uppercase() + &first[1..];
+    s[0] = &cap;
+    format!("{}.", s.join(" "))
+}
+
+fn paragraph(r: &mut Lcg) -> String {
+    (0..4 + r.next() % 4)
+        .map(|_| sentence(r))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn page(r: &mut Lcg, n: usize) -> String {
+    let mut md = format!(
+        "# Page {n}: {} {}\n\n{}\n\n",
+        r.pick(WORDS),
+        r.pick(WORDS),
+        paragraph(r)
+    );
+    for s in 0..3 {
+        let _ = write!(
+            md,
+            "## Section {s} on {}\n\n{}\n\n",
+            r.pick(WORDS),
+            paragraph(r)
+        );
+        for _ in 0..3 {
+            let _ = writeln!(
+                md,
+                "- {} with *{}* and `{}`",
+                sentence(r),
+                r.pick(WORDS),
+                r.pick(WORDS)
+            );
+        }
+        md.push('\n');
+        let _ = write!(md, "{}\n\n", paragraph(r));
+    }
+    let _ = write!(
+        md,
+        "| signal | threshold | action |\n|:--|--:|:--|\n| {} | {} | {} |\n| {} | {} | {} |\n\n",
+        r.pick(WORDS),
+        r.next() % 100,
+        r.pick(WORDS),
+        r.pick(WORDS),
+        r.next() % 100,
+        r.pick(WORDS)
+    );
+    let _ = write!(
+        md,
+        "```yaml\napiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata:\n  name: page-{n}\nspec:\n  action: pod-kill\n  mode: one\n  selector:\n    labelSelectors:\n      app: {}\n```\n\nSee [the next page](page-{}.md) and [the first](page-0.md#page-0).\n",
+        r.pick(WORDS),
+        n + 1
+    );
+    md
+}
+
+/// A book of `pages` chapters: parts of 50, each chapter with nine
+/// sub-chapters, so the table of contents has depth.
+fn write_book(dir: &Path, pages: usize) {
+    let src = dir.join("src");
+    if src.join("SUMMARY.md").exists()
+        && std::fs::read_dir(&src).map(|d| d.count()).unwrap_or(0) == pages + 1
+    {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        dir.join("book.toml"),
+        "[book]\ntitle = \"Synthetic\"\nsrc = \"src\"\n\n[build]\nbuild-dir = \"out-mdbook\"\n\n[output.html]\n\n[output.html.search]\nenable = true\n",
+    )
+    .unwrap();
+    let mut summary = String::from("# Summary\n\n");
+    let mut r = Lcg(42);
+    for n in 0..pages {
+        if n % 50 == 0 {
+            let _ = write!(summary, "\n# Part {}\n\n", n / 50);
+        }
+        let indent = if n % 10 == 0 { "" } else { "  " };
+        let _ = writeln!(summary, "{indent}- [Page {n}](page-{n}.md)");
+        std::fs::write(src.join(format!("page-{n}.md")), page(&mut r, n)).unwrap();
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
+}
+
+fn chaosbook_build(dir: &Path) -> Duration {
+    let started = Instant::now();
+    let book = chaosbook::book::load(dir).expect("the synthetic book loads");
+    let (site, _) = chaosbook::render_site(&book, &chaosbook::render::NoHooks).expect("it renders");
+    chaosbook::write_site(&book, &site, &dir.join("out-chaosbook")).expect("it is written");
+    started.elapsed()
+}
+
+fn mdbook_build(dir: &Path) -> Duration {
+    let started = Instant::now();
+    let md = mdbook_driver::MDBook::load(dir).expect("mdBook loads the synthetic book");
+    md.build().expect("mdBook builds it");
+    started.elapsed()
+}
+
+fn stats(times: &mut [Duration]) -> (f64, f64) {
+    times.sort();
+    (times[0].as_secs_f64(), times[times.len() / 2].as_secs_f64())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The real book: a full build in a serve session, then rebuilds after a
+/// one-file edit of a chapter and of a catalog file.
+fn real_book(runs: usize) {
+    let dir = repo().join("target/bench/render/real");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(repo().join("book.toml"), dir.join("book.toml")).unwrap();
+    for sub in ["whitepaper", "catalog", "theme"] {
+        copy_dir(&repo().join(sub), &dir.join(sub));
+    }
+    let mut session = Session::new(&dir);
+    let started = Instant::now();
+    let (site, first) = match session.rebuild(Changes::ALL) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("\nreal book: the build fails, no rebuild figures:\n{e}");
+            return;
+        }
+    };
+    let full = started.elapsed();
+    let chapter = dir.join("whitepaper/glossary.md");
+    let original = std::fs::read_to_string(&chapter).unwrap();
+    let tool = walkdir::WalkDir::new(dir.join("catalog/tools"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file())
+        .map(|e| e.into_path());
+    let mut edits = Vec::new();
+    let mut catalog_edits = Vec::new();
+    for i in 0..runs.max(3) {
+        std::fs::write(&chapter, format!("{original}\n\nEdited {i}.\n")).unwrap();
+        let t = Instant::now();
+        let (_, s) = session
+            .rebuild(Changes {
+                book: true,
+                ..Changes::default()
+            })
+            .expect("the edit builds");
+        edits.push(t.elapsed());
+        assert_eq!(s.rendered, 1, "only the edited chapter is rendered again");
+        if let Some(tool) = &tool {
+            let text = std::fs::read_to_string(tool).unwrap();
+            std::fs::write(tool, format!("{}\n# edited {i}\n", text.trim_end())).unwrap();
+            let t = Instant::now();
+            session
+                .rebuild(Changes {
+                    catalog: true,
+                    ..Changes::default()
+                })
+                .expect("the catalog edit builds");
+            catalog_edits.push(t.elapsed());
+        }
+    }
+    let (emin, emed) = stats(&mut edits);
+    println!(
+        "\nreal book ({} pages, {} files): full build in serve {:.0} ms",
+        first.pages,
+        site.files.len(),
+        full.as_secs_f64() * 1e3
+    );
+    println!(
+        "  rebuild after a one-chapter edit: min {:.1} ms, median {:.1} ms (1 page rendered again)",
+        emin * 1e3,
+        emed * 1e3
+    );
+    if !catalog_edits.is_empty() {
+        let (cmin, cmed) = stats(&mut catalog_edits);
+        println!(
+            "  rebuild after a one-catalog-file edit (check again): min {:.1} ms, median {:.1} ms",
+            cmin * 1e3,
+            cmed * 1e3
+        );
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is taken from the command line.
+    let pages: Vec<usize> = env_or("CHAOSBOOK_BENCH_PAGES", "100,1000")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runs: usize = env_or("CHAOSBOOK_BENCH_RUNS", "3")
+        .parse()
+        .unwrap_or(3)
+        .max(1);
+    let with_mdbook = env_or("CHAOSBOOK_BENCH_MDBOOK", "1") != "0";
+    println!(
+        "site build, {runs} runs each (seconds; min / median), {} threads",
+        rayon::current_num_threads()
+    );
+    println!(
+        "{:>6}  {:>17}  {:>17}  {:>9}  {:>10}",
+        "pages", "chaosbook", "mdBook (html)", "speed-up", "ms / page"
+    );
+    let mut rows = Vec::new();
+    for &n in &pages {
+        let dir = repo().join(format!("target/bench/render/pages-{n}"));
+        write_book(&dir, n);
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        for _ in 0..runs {
+            ours.push(chaosbook_build(&dir));
+            if with_mdbook {
+                theirs.push(mdbook_build(&dir));
+            }
+        }
+        let (omin, omed) = stats(&mut ours);
+        let (tcol, ratio) = if with_mdbook {
+            let (tmin, tmed) = stats(&mut theirs);
+            (
+                format!("{tmin:>7.3} / {tmed:>7.3}"),
+                format!("{:>8.1}x", tmed / omed),
+            )
+        } else {
+            ("-".into(), "-".into())
+        };
+        println!(
+            "{n:>6}  {omin:>7.3} / {omed:>7.3}  {tcol:>17}  {ratio:>9}  {:>10.3}",
+            omed * 1e3 / n as f64
+        );
+        rows.push((n, omed));
+    }
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        if last.0 > first.0 {
+            println!(
+                "chaosbook growth {} -> {} pages: time x{:.1} for pages x{:.0}",
+                first.0,
+                last.0,
+                last.1 / first.1,
+                last.0 as f64 / first.0 as f64
+            );
+        }
+    }
+    real_book(runs);
+}
