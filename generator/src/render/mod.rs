@@ -81,10 +81,16 @@ struct Cached {
     sections: Arc<[Section]>,
 }
 
+/// A page's cache key, its rendering, and whether it was rendered now.
+type PageResult = (u64, Arc<Cached>, bool);
+
+/// File content, shared between the site, the cache and the theme.
+type Bytes = Arc<[u8]>;
+
 /// Renders books with one theme; keeps per-page results between renders.
 pub struct Renderer {
     theme: Theme,
-    highlight_css: (Arc<[u8]>, Arc<[u8]>),
+    highlight_css: (Bytes, Bytes),
     cache: HashMap<u64, Arc<Cached>>,
 }
 
@@ -120,7 +126,7 @@ struct PrintChapter<'a> {
     content: String,
 }
 
-static HIGHLIGHT_CSS: LazyLock<(Arc<[u8]>, Arc<[u8]>)> = LazyLock::new(|| {
+static HIGHLIGHT_CSS: LazyLock<(Bytes, Bytes)> = LazyLock::new(|| {
     let (light, dark) = highlight::stylesheets();
     (Arc::from(light.into_bytes()), Arc::from(dark.into_bytes()))
 });
@@ -173,7 +179,7 @@ impl Renderer {
             h.finish()
         };
 
-        let results: Vec<Result<(u64, Arc<Cached>, bool), BuildError>> = (0..pages.len())
+        let results: Vec<Result<PageResult, BuildError>> = (0..pages.len())
             .into_par_iter()
             .map(|i| {
                 let page = &pages[i];
@@ -389,7 +395,7 @@ fn normalize(dir: &str, path: &str) -> String {
 }
 
 /// Every file under the book's source folder that is not markdown, sorted.
-fn source_assets(src: &Path) -> Result<Vec<(String, Arc<[u8]>)>, BuildError> {
+fn source_assets(src: &Path) -> Result<Vec<(String, Bytes)>, BuildError> {
     let mut paths = Vec::new();
     for entry in walkdir::WalkDir::new(src)
         .sort_by_file_name()
