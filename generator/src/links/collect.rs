@@ -1,0 +1,403 @@
+//! Where the external URLs are: every http(s) URL of the catalog (tools'
+//! `homepage`, `docs`, `source`; implementations' `docs`; `references`;
+//! links in markdown fields) and of the chapters, each with its file, line
+//! and column.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use walkdir::WalkDir;
+
+use crate::catalog::yaml::{LineIndex, Span};
+use crate::catalog::{Catalog, Entry};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Report};
+
+/// One place that uses a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    /// The URL as written.
+    pub url: String,
+    /// Relative to the project root.
+    pub file: PathBuf,
+    pub span: Span,
+}
+
+/// The URL uses found, and the texts of the files they are in (for snippets).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub uses: Vec<Use>,
+    pub texts: Vec<(PathBuf, String)>,
+    /// Chapters that could not be read (already reported by `check`).
+    pub unreadable: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
+}
+
+/// The scheme of a link destination, lower-cased, if it has one.
+pub fn scheme(dest: &str) -> Option<String> {
+    let (s, _) = dest.split_once(':')?;
+    let valid = !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    valid.then(|| s.to_ascii_lowercase())
+}
+
+/// Whether a link destination is an external URL this checker follows.
+pub fn is_external(dest: &str) -> bool {
+    matches!(scheme(dest).as_deref(), Some("http" | "https"))
+}
+
+/// Markdown links of `text`: (destination, byte range of the link in `text`).
+fn markdown_links(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => Some((dest_url.into_string(), range)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Fields of catalog items written in markdown, as JSON Pointers; `*`
+/// stands for every index of a list.
+const TOOL_MARKDOWN: &[&str] = &["/summary"];
+const SCENARIO_MARKDOWN: &[&str] = &[
+    "/summary",
+    "/hypothesis",
+    "/method",
+    "/rollback",
+    "/security",
+    "/implementations/*/notes",
+    "/implementations/*/reason",
+    "/implementations/*/alternative",
+];
+const PRACTICE_MARKDOWN: &[&str] = &["/summary", "/body"];
+
+/// Plain URL fields of catalog items.
+const TOOL_URLS: &[&str] = &["/homepage", "/docs", "/source"];
+const SCENARIO_URLS: &[&str] = &["/references/*/url", "/implementations/*/docs"];
+const PRACTICE_URLS: &[&str] = &["/references/*/url"];
+
+/// The string values at `pattern` (with `*` expanded) of a JSON value,
+/// with their concrete pointers.
+fn strings_at<'a>(value: &'a serde_json::Value, pattern: &str) -> Vec<(String, &'a str)> {
+    let mut found = vec![(String::new(), value)];
+    for token in pattern.split('/').skip(1) {
+        let mut next = Vec::new();
+        for (ptr, v) in found {
+            if token == "*" {
+                if let Some(items) = v.as_array() {
+                    for (i, item) in items.iter().enumerate() {
+                        next.push((format!("{ptr}/{i}"), item));
+                    }
+                }
+            } else if let Some(child) = v.get(token) {
+                next.push((format!("{ptr}/{token}"), child));
+            }
+        }
+        found = next;
+    }
+    found
+        .into_iter()
+        .filter_map(|(p, v)| v.as_str().map(|s| (p, s)))
+        .collect()
+}
+
+/// A markdown link found in a catalog field, placed in the file.
+struct FieldLink {
+    dest: String,
+    span: Span,
+}
+
+/// The links of one markdown field of an entry, placed in the file: the
+/// destination is looked for in the field's source text, else the field's
+/// start is used.
+fn field_links<T>(
+    entry: &Entry<T>,
+    pointer: &str,
+    text: &str,
+    index: &LineIndex,
+) -> Vec<FieldLink> {
+    let links = markdown_links(text);
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let node = entry.doc().locate(pointer);
+    let source = entry.source();
+    let within = source
+        .get(node.start..node.end.max(node.start))
+        .unwrap_or("");
+    let mut from = 0;
+    links
+        .into_iter()
+        .map(|(dest, _)| {
+            let at = within[from.min(within.len())..]
+                .find(dest.as_str())
+                .map(|i| node.start + from + i);
+            let span = match at {
+                Some(at) => {
+                    from = at - node.start + dest.len();
+                    index.span(at, at + dest.len())
+                }
+                None => node,
+            };
+            FieldLink { dest, span }
+        })
+        .collect()
+}
+
+/// An entry's value as JSON (the model serialises as its schema reads).
+fn value_of<T: serde::Serialize>(entry: &Entry<T>) -> serde_json::Value {
+    serde_json::to_value(&entry.item).unwrap_or_default()
+}
+
+fn entry_uses<T: serde::Serialize>(
+    entry: &Entry<T>,
+    url_fields: &[&str],
+    markdown_fields: &[&str],
+    found: &mut Found,
+) {
+    let value = value_of(entry);
+    let index = LineIndex::new(entry.source());
+    let mut any = false;
+    for pattern in url_fields {
+        for (ptr, url) in strings_at(&value, pattern) {
+            if is_external(url) {
+                any = true;
+                found.uses.push(Use {
+                    url: url.to_string(),
+                    file: entry.file.clone(),
+                    span: entry.doc().locate(&ptr),
+                });
+            }
+        }
+    }
+    for pattern in markdown_fields {
+        for (ptr, text) in strings_at(&value, pattern) {
+            for link in field_links(entry, &ptr, text, &index) {
+                if is_external(&link.dest) {
+                    any = true;
+                    found.uses.push(Use {
+                        url: link.dest,
+                        file: entry.file.clone(),
+                        span: link.span,
+                    });
+                }
+            }
+        }
+    }
+    if any {
+        found
+            .texts
+            .push((entry.file.clone(), entry.source().to_string()));
+    }
+}
+
+/// Every external URL use of the catalog and the chapters, sorted by file
+/// and position.
+pub fn collect(config: &Config, catalog: &Catalog) -> Found {
+    let mut found = Found::default();
+    for t in &catalog.tools {
+        entry_uses(t, TOOL_URLS, TOOL_MARKDOWN, &mut found);
+    }
+    for s in &catalog.scenarios {
+        entry_uses(s, SCENARIO_URLS, SCENARIO_MARKDOWN, &mut found);
+    }
+    for p in &catalog.practices {
+        entry_uses(p, PRACTICE_URLS, PRACTICE_MARKDOWN, &mut found);
+    }
+    chapters(config, &mut found);
+    found
+        .uses
+        .sort_by(|a, b| (&a.file, a.span.start, &a.url).cmp(&(&b.file, b.span.start, &b.url)));
+    found
+}
+
+/// Links of the book's chapters (every `.md` file under `[book] src`, as
+/// `check` reads them).
+fn chapters(config: &Config, found: &mut Found) {
+    let src = config.root.join(&config.book_src);
+    if !src.is_dir() {
+        return;
+    }
+    for entry in WalkDir::new(&src)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = crate::catalog::load::relative(&config.root, entry.path());
+        let Ok(text) = crate::catalog::load::read_text(entry.path(), &rel, config.max_file_size)
+        else {
+            found.unreadable += 1;
+            continue;
+        };
+        let index = LineIndex::new(&text);
+        let mut any = false;
+        for (dest, range) in markdown_links(&text) {
+            if !is_external(&dest) {
+                continue;
+            }
+            let at = text[range.clone()]
+                .rfind(dest.as_str())
+                .map_or(range.start, |i| range.start + i);
+            any = true;
+            found.uses.push(Use {
+                span: index.span(at, at + dest.len()),
+                url: dest,
+                file: rel.clone(),
+            });
+        }
+        if any {
+            found.texts.push((rel, text));
+        }
+    }
+}
+
+/// Link schemes a catalog markdown field may use: the web, mail, and the
+/// catalog's own cross-references.
+const ALLOWED_SCHEMES: [&str; 7] = [
+    "http", "https", "mailto", "scenario", "practice", "tool", "catalog",
+];
+
+/// `check`'s rule for chapters, applied to the catalog's markdown fields:
+/// only http, https and mailto (and catalog cross-references) are followed;
+/// `javascript:`, `data:`, `file:` and the like, and scheme-relative `//`
+/// links, are errors (`unsafe-link`).
+pub fn check_markdown_schemes(catalog: &Catalog, report: &mut Report) {
+    fn each<T: serde::Serialize>(entry: &Entry<T>, fields: &[&str], report: &mut Report) {
+        let value = value_of(entry);
+        let index = LineIndex::new(entry.source());
+        let mut any = false;
+        for pattern in fields {
+            for (ptr, text) in strings_at(&value, pattern) {
+                for link in field_links(entry, &ptr, text, &index) {
+                    if let Some(d) = unsafe_link(&link.dest, &entry.file, link.span) {
+                        any = true;
+                        report.push(d);
+                    }
+                }
+            }
+        }
+        if any {
+            report
+                .sources
+                .insert(entry.file.clone(), entry.source().to_string());
+        }
+    }
+    for t in &catalog.tools {
+        each(t, TOOL_MARKDOWN, report);
+    }
+    for s in &catalog.scenarios {
+        each(s, SCENARIO_MARKDOWN, report);
+    }
+    for p in &catalog.practices {
+        each(p, PRACTICE_MARKDOWN, report);
+    }
+}
+
+fn unsafe_link(dest: &str, file: &Path, span: Span) -> Option<Diagnostic> {
+    let help =
+        "link with http or https, or to the catalog with scenario:, practice:, tool: or catalog:";
+    if let Some(s) = scheme(dest) {
+        if ALLOWED_SCHEMES.contains(&s.as_str()) {
+            return None;
+        }
+        return Some(
+            Diagnostic::error(
+                "unsafe-link",
+                file,
+                span,
+                format!("links with the `{s}:` scheme are not allowed"),
+            )
+            .with_help(help),
+        );
+    }
+    dest.starts_with("//").then(|| {
+        Diagnostic::error(
+            "unsafe-link",
+            file,
+            span,
+            "scheme-relative links are not allowed",
+        )
+        .with_help("write the full https:// URL")
+    })
+}
+
+/// The key two spellings of one URL share: parsed and normalised (scheme
+/// and host lower-cased, default port dropped), without the `#fragment`
+/// (fragments of other sites are not checked). Unparseable URLs are their
+/// own key, and fail when checked.
+pub fn url_key(url: &str) -> Cow<'_, str> {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            u.set_fragment(None);
+            Cow::Owned(u.to_string())
+        }
+        Err(_) => Cow::Borrowed(url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_and_keys() {
+        assert_eq!(scheme("HTTPS://x").as_deref(), Some("https"));
+        assert_eq!(scheme("intro.md#a:b"), None);
+        assert!(is_external("http://x/") && !is_external("mailto:a@b") && !is_external("x.md"));
+        assert_eq!(
+            url_key("HTTPS://Example.ORG:443/a#frag"),
+            "https://example.org/a"
+        );
+        assert_eq!(url_key("https://example.org"), "https://example.org/");
+    }
+
+    #[test]
+    fn pointers_expand_lists() {
+        let v = serde_json::json!({"references": [{"url": "a"}, {"url": "b"}], "x": 1});
+        let got = strings_at(&v, "/references/*/url");
+        assert_eq!(
+            got,
+            [
+                ("/references/0/url".to_string(), "a"),
+                ("/references/1/url".to_string(), "b")
+            ]
+        );
+        assert!(strings_at(&v, "/x").is_empty());
+    }
+
+    #[test]
+    fn markdown_links_include_autolinks_and_images() {
+        let links: Vec<String> = markdown_links(
+            "See [a](https://a.example/x) and <https://b.example/>, ![i](https://c.example/i.png), `[no](https://d.example)`.",
+        )
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+        assert_eq!(
+            links,
+            [
+                "https://a.example/x",
+                "https://b.example/",
+                "https://c.example/i.png"
+            ]
+        );
+    }
+}
