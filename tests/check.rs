@@ -615,3 +615,21 @@ fn prose_that_names_a_single_tool_is_flagged() {
     // The marker without a reason is an error.
     assert_eq!(at(out.find("neutrality-marker")), (CHAPTER.into(), 12, 1));
 }
+
+#[test]
+fn images_are_found_relative_to_their_chapter_from_any_working_folder() {
+    let p = Project::minimal();
+    p.write("whitepaper/img/pic.png", [0x89, b'P', b'N', b'G']);
+    p.write(
+        CHAPTER,
+        "# Intro\n\n![ok](img/pic.png) ![gone](img/none.png)\n",
+    );
+    let out = p.check();
+    let broken: Vec<(String, u64, u64)> = out
+        .diags
+        .iter()
+        .filter(|d| d["code"] == "broken-link")
+        .map(at)
+        .collect();
+    assert_eq!(broken, vec![(CHAPTER.into(), 3, 28)], "{:#?}", out.diags);
+}

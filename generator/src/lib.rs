@@ -127,14 +127,15 @@ pub struct Built {
     pub stats: render::Stats,
 }
 
-/// Where the catalog meets the book. Catalog pages (a later step) are
-/// generated here: chapters built from the validated catalog go into
-/// `book.book` with [`book::splice`], and the returned hooks expand
-/// `{{#scenario ID}}` lines and `scenario:` / `practice:` / `tool:` /
-/// `catalog:` links. Until then nothing is generated and those render as
-/// inert text.
-pub fn catalog_content(_catalog: &Catalog, _book: &mut book::LoadedBook) -> Box<dyn render::Hooks> {
-    Box::new(render::NoHooks)
+/// Where the catalog meets the book: the catalog's pages are added to the
+/// book (under the chapter holding `{{#catalog}}`, or at the end), and the
+/// returned hooks expand `{{#scenario ID}}` embeds, tool tabs and
+/// `scenario:` / `practice:` / `tool:` / `catalog:` links.
+pub fn catalog_content<'a>(
+    catalog: &'a Catalog,
+    book: &mut book::LoadedBook,
+) -> Box<dyn render::Hooks + 'a> {
+    Box::new(render::catalog::install(catalog, book))
 }
 
 /// Renders the site of a loaded book (after [`catalog_content`]).

@@ -47,6 +47,7 @@ fn options() -> Options {
 /// A chapter file: its path relative to the project root and its text.
 struct Chapter {
     rel: PathBuf,
+    abs: PathBuf,
     /// Relative to the book's source folder, `/`-separated.
     in_book: String,
     text: String,
@@ -75,7 +76,12 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
             .map(crate::diagnostics::display_path)
             .unwrap_or_default();
         match crate::catalog::load::read_text(entry.path(), &rel, config.max_file_size) {
-            Ok(text) => chapters.push(Chapter { rel, in_book, text }),
+            Ok(text) => chapters.push(Chapter {
+                rel,
+                abs: entry.path().to_path_buf(),
+                in_book,
+                text,
+            }),
             Err(d) => report.push(*d),
         }
     }
@@ -441,7 +447,7 @@ fn check_link(
     if !path.is_empty() && !target.ends_with(".md") {
         // Images and other files are copied as they are: they must exist.
         let exists = chapter
-            .rel
+            .abs
             .parent()
             .map(|p| p.join(path))
             .is_some_and(|p| p.exists());

@@ -20,6 +20,7 @@
 //! of everything a page depends on, so `serve` re-renders only what an
 //! edit touched.
 
+pub mod catalog;
 pub mod highlight;
 pub mod markdown;
 pub mod nav;

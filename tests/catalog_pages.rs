@@ -1,0 +1,189 @@
+//! The catalog's pages in the built site: generated for every item, linked
+//! from chapters, with tool tabs, and inert whatever the catalog text says.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The fixture project with hostile text in every kind of catalog field,
+/// and a chapter that embeds and links the scenario.
+fn hostile_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
+    let formats = dir.path().join("catalog/schema/formats");
+    fs::create_dir_all(&formats).unwrap();
+    for f in ["chaos-mesh", "shell"] {
+        fs::copy(
+            repo().join(format!("catalog/schema/formats/{f}.schema.json")),
+            formats.join(format!("{f}.schema.json")),
+        )
+        .unwrap();
+    }
+    let scenario = dir
+        .path()
+        .join("catalog/scenarios/network/demo-latency.yaml");
+    let text = fs::read_to_string(&scenario)
+        .unwrap()
+        .replace("title: Demo latency", "title: \"Demo <script>alert('title')</script> latency\"")
+        .replace(
+            "hypothesis: >-\n  With 100 ms",
+            "hypothesis: >-\n  <img src=x onerror=alert('hypothesis')> With 100 ms",
+        )
+        .replace("method: >-\n  Delay", "method: >-\n  <script>alert('method')</script> [x](javascript:alert('method')) Delay")
+        .replace("reason: The other tool has no network fault for pods.", "reason: \"<svg onload=alert('reason')></svg> The other tool has no network fault for pods.\"")
+        .replace("    verified_with: \"2.1.0\"\n", "    verified_with: \"2.1.0\"\n    notes: \"<b onmouseover=alert('notes')>hover</b> **bold** note\"\n");
+    fs::write(&scenario, text).unwrap();
+    fs::write(
+        dir.path().join("whitepaper/SUMMARY.md"),
+        "# Summary\n\n- [Intro](intro.md)\n- [Catalog](catalog.md)\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("whitepaper/intro.md"), "# Intro\n\nSee [the fault](scenario:demo-latency?tool=other-tool).\n\n{{#scenario demo-latency}}\n").unwrap();
+    fs::write(
+        dir.path().join("whitepaper/catalog.md"),
+        "# Catalog\n\n{{#catalog}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn build(root: &Path, dest: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .arg("--root")
+        .arg(root)
+        .args(["build", "--dest"])
+        .arg(dest)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_catalog_item_gets_a_page_under_the_marker_chapter() {
+    let project = hostile_project();
+    let site = project.path().join("site");
+    build(project.path(), &site);
+    for page in [
+        "catalog.html",
+        "catalog/tools.html",
+        "catalog/tools/demo-tool.html",
+        "catalog/tools/other-tool.html",
+        "catalog/matrix.html",
+        "catalog/scenarios/network.html",
+        "catalog/scenarios/network/demo-latency.html",
+        "catalog/practices.html",
+        "catalog/practices/demo-practice.html",
+    ] {
+        assert!(site.join(page).is_file(), "{page} missing");
+    }
+    let toc = fs::read_to_string(site.join("toc.js")).unwrap();
+    assert!(
+        toc.contains("catalog/scenarios/network/demo-latency.html"),
+        "the sidebar lists the scenario page"
+    );
+    let index = fs::read_to_string(site.join("catalog.html")).unwrap();
+    assert!(index.contains("class=\"cb-filter\""));
+    assert!(
+        index.contains("data-tool=\"demo-tool\""),
+        "index items carry their tools"
+    );
+}
+
+#[test]
+fn chapters_embed_scenarios_and_link_catalog_items() {
+    let project = hostile_project();
+    let site = project.path().join("site");
+    build(project.path(), &site);
+    let intro = fs::read_to_string(site.join("intro.html")).unwrap();
+    assert!(
+        intro.contains(
+            "href=\"catalog/scenarios/network/demo-latency.html?tool=other-tool#implementations\""
+        ),
+        "{intro}"
+    );
+    assert!(intro.contains("class=\"cb-embed\""));
+    assert!(intro.contains("role=\"tablist\""));
+    // Tabs: one per tool, the supported one selected, the unsupported one honest.
+    assert_eq!(intro.matches("role=\"tab\"").count(), 2);
+    assert!(
+        intro.contains("aria-selected=\"true\" tabindex=\"0\" data-tool=\"demo-tool\""),
+        "{intro}"
+    );
+    assert!(intro.contains("<strong>Not supported.</strong>"));
+    let matrix = fs::read_to_string(site.join("catalog/matrix.html")).unwrap();
+    assert!(matrix.contains("network/demo-latency.html?tool=demo-tool#implementations"));
+}
+
+#[test]
+fn catalog_text_cannot_inject_markup_or_script() {
+    let project = hostile_project();
+    let site = project.path().join("site");
+    build(project.path(), &site);
+    // Markup, not text: an event-handler attribute inside a tag, a script
+    // element without src, a javascript: URL in an attribute.
+    let handler = regex::Regex::new(r"<[a-zA-Z][^>]*\son[a-z]+\s*=").unwrap();
+    let inline_script = regex::Regex::new(r"<script(\s[^>]*)?>[^<]").unwrap();
+    let js_url = regex::Regex::new(r#"(href|src)\s*=\s*["']?\s*javascript:"#).unwrap();
+    for page in [
+        "catalog/scenarios/network/demo-latency.html",
+        "intro.html",
+        "catalog.html",
+        "catalog/matrix.html",
+        "print.html",
+    ] {
+        let html = fs::read_to_string(site.join(page)).unwrap();
+        assert!(
+            !handler.is_match(&html),
+            "{page} has an event handler: {:?}",
+            handler.find(&html)
+        );
+        assert!(
+            !inline_script.is_match(&html),
+            "{page} has an inline script: {:?}",
+            inline_script.find(&html)
+        );
+        assert!(!js_url.is_match(&html), "{page} has a javascript: URL");
+    }
+    let page =
+        fs::read_to_string(site.join("catalog/scenarios/network/demo-latency.html")).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;")
+            || page.contains("&lt;script&gt;alert('title')&lt;/script&gt;"),
+        "the title is shown as text"
+    );
+    assert!(
+        page.contains("<strong>bold</strong> note"),
+        "notes are markdown, sanitised"
+    );
+    // The search index is data: the title is there as text, and search.js
+    // shows results with textContent.
+    let search = fs::read_to_string(site.join("searchindex.js")).unwrap();
+    assert!(search.contains("alert('title')"));
+    assert!(!fs::read_to_string(site.join("static/search.js"))
+        .unwrap()
+        .contains("innerHTML"));
+}
