@@ -187,3 +187,46 @@ fn catalog_text_cannot_inject_markup_or_script() {
         .unwrap()
         .contains("innerHTML"));
 }
+
+#[test]
+fn the_site_publishes_catalog_json_and_every_schema() {
+    let project = hostile_project();
+    let site = project.path().join("site");
+    build(project.path(), &site);
+    let catalog: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(site.join("catalog.json")).unwrap()).unwrap();
+    assert_eq!(catalog["schema_version"], 1);
+    assert_eq!(catalog["tools"].as_array().unwrap().len(), 2);
+    let scenario = &catalog["scenarios"][0];
+    assert_eq!(scenario["id"], "demo-latency");
+    assert_eq!(scenario["tab_order"].as_array().unwrap().len(), 2);
+    let implementation = scenario["implementations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["tool"] == "demo-tool")
+        .unwrap();
+    assert!(
+        implementation["rendered"]
+            .as_str()
+            .unwrap()
+            .contains("namespace: demo"),
+        "manifests are rendered with defaults"
+    );
+    assert_eq!(catalog["practices"][0]["id"], "demo-practice");
+    assert_eq!(catalog["formats"].as_array().unwrap().len(), 2);
+    for schema in [
+        "schema/tool.schema.json",
+        "schema/scenario.schema.json",
+        "schema/practice.schema.json",
+        "schema/formats/chaos-mesh.schema.json",
+        "schema/formats/shell.schema.json",
+    ] {
+        let v: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(site.join(schema)).unwrap()).unwrap();
+        assert_eq!(
+            v["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{schema}"
+        );
+    }
+}

@@ -492,6 +492,98 @@ fn contains_leaf(v: &Value, needle: &str) -> bool {
     }
 }
 
+/// The whole catalog as one JSON document for other tools: every tool,
+/// scenario (with each implementation's manifest rendered with the default
+/// parameters) and practice, plus the manifest formats. Its shape is
+/// versioned by `schema_version` (see catalog/schema/README.md).
+pub fn catalog_json(catalog: &Catalog) -> String {
+    #[derive(Serialize)]
+    struct Format<'a> {
+        name: &'a str,
+        label: &'a str,
+        syntax: Syntax,
+        extension: &'a str,
+        run: &'a str,
+        docs: &'a str,
+        schema: String,
+    }
+    #[derive(Serialize)]
+    struct Implementation<'a> {
+        #[serde(flatten)]
+        implementation: &'a crate::catalog::model::Implementation,
+        /// The manifest rendered with the scenario's default parameters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rendered: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct ScenarioOut<'a> {
+        #[serde(flatten)]
+        scenario: &'a Scenario,
+        tab_order: Vec<&'a str>,
+        #[serde(rename = "implementations")]
+        implementations_out: Vec<Implementation<'a>>,
+    }
+    let scenarios: Vec<Value> = catalog
+        .scenarios
+        .iter()
+        .map(|e| {
+            let s = &e.item;
+            let out = ScenarioOut {
+                scenario: s,
+                tab_order: catalog
+                    .tab_order(s)
+                    .iter()
+                    .map(|i| i.tool.as_str())
+                    .collect(),
+                implementations_out: s
+                    .implementations
+                    .iter()
+                    .map(|i| Implementation {
+                        implementation: i,
+                        rendered: catalog
+                            .manifests
+                            .get(&(s.id.clone(), i.tool.clone()))
+                            .map(|m| m.rendered.as_str()),
+                    })
+                    .collect(),
+            };
+            // `implementations` appears twice (flattened and ours): keep ours.
+            let mut v = serde_json::to_value(&out).expect("scenario serialises");
+            if let Some(o) = v.as_object_mut() {
+                o.insert(
+                    "implementations".into(),
+                    serde_json::to_value(&out.implementations_out)
+                        .expect("implementations serialise"),
+                );
+            }
+            v
+        })
+        .collect();
+    let formats: Vec<Format> = catalog
+        .formats
+        .by_name
+        .values()
+        .map(|f| Format {
+            name: &f.name,
+            label: &f.label,
+            syntax: f.syntax,
+            extension: &f.extension,
+            run: &f.run,
+            docs: &f.docs,
+            schema: format!("schema/formats/{}.schema.json", f.name),
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "generator": format!("chaosbook {}", env!("CARGO_PKG_VERSION")),
+        "tools": catalog.tools.iter().map(|t| &t.item).collect::<Vec<_>>(),
+        "scenarios": scenarios,
+        "practices": catalog.practices.iter().map(|p| &p.item).collect::<Vec<_>>(),
+        "formats": formats,
+    });
+    serde_json::to_string_pretty(&doc).expect("catalog serialises") + "\n"
+}
+
 fn readme(catalog: &Catalog, items: &[Exported]) -> String {
     let mut s = String::from(
         "# Exported chaos experiments\n\nWritten by `chaosbook export`: one file per scenario and tool, rendered with the \

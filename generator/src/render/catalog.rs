@@ -891,6 +891,31 @@ impl Hooks for CatalogHooks<'_> {
     fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
+
+    /// `catalog.json` and every JSON Schema, at stable paths, so other tools
+    /// and editors can use the catalog and validate YAML against it.
+    fn files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files = vec![(
+            "catalog.json".to_string(),
+            crate::export::catalog_json(self.catalog).into_bytes(),
+        )];
+        for kind in crate::catalog::model::Kind::ALL {
+            files.push((
+                format!("schema/{}.schema.json", kind.name()),
+                crate::catalog::schema::kind_schema_text(kind)
+                    .as_bytes()
+                    .to_vec(),
+            ));
+        }
+        for f in self.catalog.formats.by_name.values() {
+            let text = serde_json::to_string_pretty(&f.schema.raw).unwrap_or_default() + "\n";
+            files.push((
+                format!("schema/formats/{}.schema.json", f.name),
+                text.into_bytes(),
+            ));
+        }
+        files
+    }
 }
 
 #[cfg(test)]

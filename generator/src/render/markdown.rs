@@ -55,6 +55,11 @@ pub trait Hooks: Sync {
     fn fingerprint(&self) -> u64 {
         0
     }
+
+    /// Data files to publish beside the pages (e.g. `catalog.json`).
+    fn files(&self) -> Vec<(String, Vec<u8>)> {
+        Vec::new()
+    }
 }
 
 /// No generated content: every directive and custom-scheme link stays inert.

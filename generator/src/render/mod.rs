@@ -303,6 +303,9 @@ impl Renderer {
         }
         site.add("static/highlight-light.css", self.highlight_css.0.clone());
         site.add("static/highlight-dark.css", self.highlight_css.1.clone());
+        for (path, bytes) in hooks.files() {
+            site.add(path, bytes);
+        }
 
         // Non-markdown files of the book (images, downloads), as mdBook does;
         // generated files win over a same-named source file.
