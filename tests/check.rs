@@ -633,3 +633,56 @@ fn images_are_found_relative_to_their_chapter_from_any_working_folder() {
         .collect();
     assert_eq!(broken, vec![(CHAPTER.into(), 3, 28)], "{:#?}", out.diags);
 }
+
+#[test]
+fn changed_since_reports_only_the_files_changed_since_a_revision() {
+    let p = Project::minimal();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(p.dir.path())
+            .args(["-c", "user.email=t@example.org", "-c", "user.name=t"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "base"]);
+    p.edit(TOOL, "name: Demo Tool", "nmae: Demo Tool");
+    git(&["commit", "-qam", "break the tool"]);
+    // Uncommitted: a broken practice, and a new file with an error.
+    p.edit(PRACTICE, "area: safety", "area: safty");
+    p.write("catalog/practices/new-one.yaml", "id: new-one\n");
+    let run = |rev: &str| {
+        let out = p.run(&["check", "--format", "json", "--changed-since", rev]);
+        let diags: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let files: std::collections::BTreeSet<String> = diags
+            .iter()
+            .map(|d| d["file"].as_str().unwrap().to_string())
+            .collect();
+        (out.status.code().unwrap(), files)
+    };
+    let (code, files) = run("HEAD");
+    assert_eq!(code, 1);
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec![
+            "catalog/practices/demo-practice.yaml".to_string(),
+            "catalog/practices/new-one.yaml".to_string()
+        ]
+    );
+    let (_, files) = run("HEAD~1");
+    assert!(files.contains(TOOL));
+    assert_eq!(
+        p.run(&["check", "--changed-since", "no-such-rev"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

@@ -216,3 +216,35 @@ pub fn mdbook_backend(input: impl std::io::Read) -> Result<Built, BuildError> {
         stats,
     })
 }
+
+/// Files changed since the git revision `rev` (committed, staged, unstaged
+/// and new untracked files), relative to `root`; for `check --changed-since`.
+pub fn changed_files(root: &Path, rev: &str) -> Result<std::collections::HashSet<PathBuf>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let mut files: std::collections::HashSet<PathBuf> =
+        git(&["diff", "--name-only", "--relative", rev, "--"])?
+            .lines()
+            .map(PathBuf::from)
+            .collect();
+    files.extend(
+        git(&["ls-files", "--others", "--exclude-standard"])?
+            .lines()
+            .map(PathBuf::from),
+    );
+    Ok(files)
+}

@@ -19,7 +19,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(
     name = "chaosbook",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("CHAOSBOOK_COMMIT"), ")"),
     about = "Validate the chaos scenario catalog and publish the whitepaper"
 )]
 struct Cli {
@@ -36,6 +36,10 @@ enum Command {
     Check {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Report only problems in files changed since this git revision
+        /// (cross-references are still checked against the whole catalog).
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
     },
     /// Check, then build the site (atomically: on failure the previous site stays).
     Build {
@@ -96,7 +100,10 @@ enum NewKind {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { format } => check(&cli.root, format),
+        Command::Check {
+            format,
+            changed_since,
+        } => check(&cli.root, format, changed_since.as_deref()),
         Command::Schema { name } => schema(&cli.root, name.as_deref()),
         Command::Export {
             tools,
@@ -146,7 +153,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(root: &std::path::Path, format: Format) -> ExitCode {
+fn check(root: &std::path::Path, format: Format, changed_since: Option<&str>) -> ExitCode {
     if !root.is_dir() {
         eprintln!(
             "error: the project root `{}` is not a folder",
@@ -154,7 +161,16 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let (catalog, report) = chaosbook::check(root);
+    let (catalog, mut report) = chaosbook::check(root);
+    if let Some(rev) = changed_since {
+        match chaosbook::changed_files(root, rev) {
+            Ok(changed) => report.diagnostics.retain(|d| changed.contains(&d.file)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     match format {
         Format::Human => print_human(&catalog, &report),
         Format::Json => println!("{}", report.json()),
