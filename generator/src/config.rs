@@ -4,6 +4,8 @@
 //! [chaosbook]
 //! catalog = "catalog"          # folder of the catalog, relative to the root
 //! max-file-size = 5242880      # bytes; larger catalog files are refused unread
+//!
+//! [chaosbook.links]            # `chaosbook links`; see crate::links
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -24,6 +26,8 @@ pub struct Config {
     /// The book's markdown source folder (`[book] src`), relative to the root.
     pub book_src: PathBuf,
     pub max_file_size: u64,
+    /// `[chaosbook.links]`: settings of the external link checker.
+    pub links: crate::links::LinksConfig,
 }
 
 #[derive(Deserialize, Default)]
@@ -31,6 +35,7 @@ pub struct Config {
 struct ChaosbookTable {
     catalog: Option<PathBuf>,
     max_file_size: Option<u64>,
+    links: Option<crate::links::LinksConfig>,
 }
 
 /// The part of `[book]` chaosbook reads itself (mdBook owns the rest).
@@ -54,6 +59,7 @@ impl Config {
             catalog: PathBuf::from("catalog"),
             book_src: PathBuf::from("src"),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            links: Default::default(),
         }
     }
 
@@ -88,6 +94,9 @@ impl Config {
                     if let Some(m) = t.max_file_size {
                         config.max_file_size = m;
                     }
+                    if let Some(l) = t.links {
+                        config.links = l;
+                    }
                 }
                 Ok(config)
             }
@@ -101,7 +110,7 @@ impl Config {
                 r.sources.insert("book.toml", text.clone());
                 r.push(
                     Diagnostic::error("config", "book.toml", span, e.message().to_string())
-                        .with_help("the [chaosbook] table takes `catalog` (a folder) and `max-file-size` (bytes)"),
+                        .with_help("the [chaosbook] table takes `catalog` (a folder) and `max-file-size` (bytes); [chaosbook.links] takes `exclude`, `accept`, `timeout`, `max-retries`, `cache-ttl`, `user-agent` and `per-host` (see README.md)"),
                 );
                 Err(r)
             }

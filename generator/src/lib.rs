@@ -18,12 +18,17 @@
 //! - [`render`]: the site: markdown, templates, highlighting, search,
 //!   navigation, atomic write.
 //! - [`serve`]: the preview server that rebuilds on change.
+//! - [`pdf`]: `chaosbook pdf`, the whole book and catalog typeset in
+//!   process with typst.
+//! - [`links`]: `chaosbook links`, the external link checker (reqwest).
 
 pub mod book;
 pub mod catalog;
 pub mod config;
 pub mod diagnostics;
 pub mod export;
+pub mod links;
+pub mod pdf;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
@@ -43,6 +48,8 @@ pub fn check(root: &Path) -> (Catalog, Report) {
     };
     let (catalog, mut report) = catalog::load(&config);
     whitepaper::check(&config, &catalog, &mut report);
+    // The chapters' link-scheme rule, for the catalog's markdown fields.
+    links::check_markdown_schemes(&catalog, &mut report);
     report.sort();
     (catalog, report)
 }

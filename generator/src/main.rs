@@ -70,6 +70,21 @@ enum Command {
         #[arg(long)]
         category: Option<String>,
     },
+    /// Check every external URL of the catalog and the chapters (exit 1 when one is broken).
+    Links {
+        /// Request nothing: only count the URLs that would be checked.
+        #[arg(long)]
+        offline: bool,
+        /// Result cache (default: target/chaosbook-links.json under the root).
+        #[arg(long, value_name = "FILE")]
+        cache: Option<PathBuf>,
+        /// Requests in flight at once, all hosts together.
+        #[arg(long, value_name = "N", default_value_t = chaosbook::links::DEFAULT_MAX_CONCURRENCY,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
+        max_concurrency: usize,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Write runnable manifests (one file per scenario and tool) with index.json and README.md.
     Export {
         /// Only this tool (repeatable).
@@ -88,6 +103,20 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Check, then typeset the whole whitepaper and catalog as one PDF (no browser, no network).
+    Pdf {
+        /// Output file (default: target/chaosbook.pdf under the root).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The date on the title page (default: the last git commit's; never the clock).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<chaosbook::pdf::Date>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chaosbook::pdf::Date, String> {
+    chaosbook::pdf::Date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -121,6 +150,13 @@ fn main() -> ExitCode {
             export(&cli.root, &selection, &out)
         }
         Command::Build { dest } => build(&cli.root, dest.as_deref()),
+        Command::Pdf { out, date } => pdf(&cli.root, out, date),
+        Command::Links {
+            offline,
+            cache,
+            max_concurrency,
+            format,
+        } => links(&cli.root, offline, cache, max_concurrency, format),
         Command::Serve { port, open } => serve(&cli.root, port, open),
         Command::MdbookBackend => match chaosbook::mdbook_backend(std::io::stdin().lock()) {
             Ok(built) => {
@@ -260,6 +296,49 @@ fn build(root: &std::path::Path, dest: Option<&std::path::Path>) -> ExitCode {
     }
 }
 
+fn pdf(
+    root: &std::path::Path,
+    out: Option<PathBuf>,
+    date: Option<chaosbook::pdf::Date>,
+) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!(
+            "error: the project root `{}` is not a folder",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let started = std::time::Instant::now();
+    let (catalog, report) = chaosbook::check(root);
+    if report.has_errors() {
+        // Exactly what `check` prints: nothing is typeset from an invalid catalog.
+        print_human(&catalog, &report);
+        return ExitCode::from(1);
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = report.write_human(&mut stderr());
+    }
+    let opts = chaosbook::pdf::Options {
+        date: date.or_else(|| chaosbook::pdf::last_commit_date(root)),
+        version: None,
+    };
+    let out = out.unwrap_or_else(|| chaosbook::pdf::default_out(root));
+    match chaosbook::pdf::render(root, &catalog, &opts)
+        .and_then(|pdf| chaosbook::pdf::write(&out, &pdf.bytes).map(|()| pdf))
+    {
+        Ok(pdf) => {
+            eprintln!(
+                "wrote {} ({} pages) in {} ms",
+                out.display(),
+                pdf.pages,
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
 fn serve(root: &std::path::Path, port: u16, open: bool) -> ExitCode {
     if !root.is_dir() {
         eprintln!(
@@ -271,6 +350,48 @@ fn serve(root: &std::path::Path, port: u16, open: bool) -> ExitCode {
     match chaosbook::serve::serve(root, &chaosbook::serve::Options { port, open }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
+    }
+}
+
+fn links(
+    root: &std::path::Path,
+    offline: bool,
+    cache: Option<PathBuf>,
+    max_concurrency: usize,
+    format: Format,
+) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!(
+            "error: the project root `{}` is not a folder",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let options = chaosbook::links::Options {
+        offline,
+        cache,
+        max_concurrency: Some(max_concurrency),
+        progress: std::io::stderr().is_terminal(),
+    };
+    let (report, summary) = match chaosbook::links::run(root, &options) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    match format {
+        Format::Human => {
+            let _ = report.write_human(&mut stderr());
+        }
+        Format::Json => println!("{}", report.json()),
+        Format::Github => print!("{}", report.github()),
+    }
+    for note in &summary.notes {
+        eprintln!("warning: {note}");
+    }
+    eprintln!("{}", summary.line());
+    if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
