@@ -686,3 +686,37 @@ fn changed_since_reports_only_the_files_changed_since_a_revision() {
         Some(2)
     );
 }
+
+#[test]
+fn links_changed_since_looks_only_at_the_changed_files() {
+    let p = Project::minimal();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(p.dir.path())
+            .args(["-c", "user.email=t@example.org", "-c", "user.name=t"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "base"]);
+    p.edit(PRACTICE, "scenarios: [demo-latency]", "scenarios: [demo-latency]\nreferences:\n  - title: A new reference\n    url: https://new.example.org/page");
+    let all = String::from_utf8(p.run(&["links", "--offline"]).stderr).unwrap();
+    let changed = String::from_utf8(
+        p.run(&["links", "--offline", "--changed-since", "HEAD"])
+            .stderr,
+    )
+    .unwrap();
+    assert!(
+        changed.contains("skipped 1 external URLs (1 places"),
+        "{changed}"
+    );
+    assert!(!all.contains("skipped 1 external URLs"), "{all}");
+}

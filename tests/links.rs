@@ -473,7 +473,7 @@ fn project(server: &TestServer) -> tempfile::TempDir {
     .unwrap();
     let mut book = fs::read_to_string(root.join("book.toml")).unwrap();
     book.push_str(
-        "\n[chaosbook.links]\ntimeout = \"2s\"\nmax-retries = 0\nexclude = [\"/excluded$\"]\n",
+        "\n[output.chaosbook.links]\ntimeout = \"2s\"\nmax-retries = 0\nexclude = [\"/excluded$\"]\n",
     );
     fs::write(root.join("book.toml"), book).unwrap();
     dir

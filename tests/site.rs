@@ -37,7 +37,7 @@ fn fixture() -> tempfile::TempDir {
     write(
         root,
         "book.toml",
-        "[book]\ntitle = \"Fixture\"\nsrc = \"src\"\n\n[chaosbook]\ncatalog = \"catalog\"\n",
+        "[book]\ntitle = \"Fixture\"\nsrc = \"src\"\n\n[output.chaosbook]\ncatalog = \"catalog\"\n",
     );
     for d in ["tools", "scenarios", "practices"] {
         fs::create_dir_all(root.join("catalog").join(d)).unwrap();

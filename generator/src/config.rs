@@ -1,12 +1,17 @@
-//! Project settings: the `[chaosbook]` table of `book.toml`.
+//! Project settings: the `[output.chaosbook]` table of `book.toml`.
 //!
 //! ```toml
-//! [chaosbook]
+//! [output.chaosbook]
 //! catalog = "catalog"          # folder of the catalog, relative to the root
 //! max-file-size = 5242880      # bytes; larger catalog files are refused unread
+//! # and the site's settings, read by crate::book::settings
 //!
-//! [chaosbook.links]            # `chaosbook links`; see crate::links
+//! [output.chaosbook.links]     # `chaosbook links`; see crate::links
 //! ```
+//!
+//! Everything lives under `[output.chaosbook]` because mdBook refuses
+//! top-level tables it does not know, and `mdbook build` must keep working
+//! with chaosbook as its renderer.
 
 use std::path::{Path, PathBuf};
 
@@ -26,16 +31,36 @@ pub struct Config {
     /// The book's markdown source folder (`[book] src`), relative to the root.
     pub book_src: PathBuf,
     pub max_file_size: u64,
-    /// `[chaosbook.links]`: settings of the external link checker.
+    /// `[output.chaosbook.links]`: settings of the external link checker.
     pub links: crate::links::LinksConfig,
 }
 
+/// `[output.chaosbook]`. Unknown keys are errors, so the site's keys are
+/// listed here too (their values are read by [`crate::book::settings`]).
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct ChaosbookTable {
     catalog: Option<PathBuf>,
     max_file_size: Option<u64>,
     links: Option<crate::links::LinksConfig>,
+    #[serde(rename = "command")]
+    _command: Option<toml::Value>,
+    #[serde(rename = "optional")]
+    _optional: Option<toml::Value>,
+    #[serde(rename = "theme")]
+    _theme: Option<toml::Value>,
+    #[serde(rename = "default-theme")]
+    _default_theme: Option<toml::Value>,
+    #[serde(rename = "site-url")]
+    _site_url: Option<toml::Value>,
+    #[serde(rename = "smart-punctuation")]
+    _smart_punctuation: Option<toml::Value>,
+}
+
+/// `[output]`: only chaosbook's own renderer table is ours.
+#[derive(Deserialize, Default)]
+struct OutputTable {
+    chaosbook: Option<ChaosbookTable>,
 }
 
 /// The part of `[book]` chaosbook reads itself (mdBook owns the rest).
@@ -49,7 +74,7 @@ struct BookToml {
     #[serde(default)]
     book: Option<BookTable>,
     #[serde(default)]
-    chaosbook: Option<ChaosbookTable>,
+    output: Option<OutputTable>,
 }
 
 impl Config {
@@ -87,7 +112,7 @@ impl Config {
                 if let Some(src) = book.book.and_then(|b| b.src) {
                     config.book_src = src;
                 }
-                if let Some(t) = book.chaosbook {
+                if let Some(t) = book.output.and_then(|o| o.chaosbook) {
                     if let Some(c) = t.catalog {
                         config.catalog = c;
                     }
@@ -110,7 +135,7 @@ impl Config {
                 r.sources.insert("book.toml", text.clone());
                 r.push(
                     Diagnostic::error("config", "book.toml", span, e.message().to_string())
-                        .with_help("the [chaosbook] table takes `catalog` (a folder) and `max-file-size` (bytes); [chaosbook.links] takes `exclude`, `accept`, `timeout`, `max-retries`, `cache-ttl`, `user-agent` and `per-host` (see README.md)"),
+                        .with_help("[output.chaosbook] takes `catalog` (a folder), `max-file-size` (bytes) and the site's settings (see theme/README.md); [output.chaosbook.links] takes `exclude`, `accept`, `timeout`, `max-retries`, `cache-ttl`, `user-agent` and `per-host` (see README.md)"),
                 );
                 Err(r)
             }

@@ -8,7 +8,7 @@
 //!   and cross-reference validation, manifests.
 //! - [`diagnostics`]: findings with file, line, column, code and help, and
 //!   their human, JSON and GitHub renderings.
-//! - [`config`]: the `[chaosbook]` settings of book.toml.
+//! - [`config`]: the `[output.chaosbook]` settings of book.toml.
 //! - [`scaffold`]: `chaosbook new`.
 //! - [`export`]: `chaosbook export`, the runnable manifests.
 //! - [`whitepaper`]: checks of the chapters (catalog references, links,

@@ -84,6 +84,10 @@ enum Command {
         max_concurrency: usize,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Only URLs used in files changed since this git revision (the
+        /// links a pull request adds).
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
     },
     /// Write runnable manifests (one file per scenario and tool) with index.json and README.md.
     Export {
@@ -156,7 +160,15 @@ fn main() -> ExitCode {
             cache,
             max_concurrency,
             format,
-        } => links(&cli.root, offline, cache, max_concurrency, format),
+            changed_since,
+        } => links(
+            &cli.root,
+            offline,
+            cache,
+            max_concurrency,
+            format,
+            changed_since.as_deref(),
+        ),
         Command::Serve { port, open } => serve(&cli.root, port, open),
         Command::MdbookBackend => match chaosbook::mdbook_backend(std::io::stdin().lock()) {
             Ok(built) => {
@@ -359,6 +371,7 @@ fn links(
     cache: Option<PathBuf>,
     max_concurrency: usize,
     format: Format,
+    changed_since: Option<&str>,
 ) -> ExitCode {
     if !root.is_dir() {
         eprintln!(
@@ -367,11 +380,20 @@ fn links(
         );
         return ExitCode::from(2);
     }
+    let only_files = match changed_since.map(|rev| chaosbook::changed_files(root, rev)) {
+        None => None,
+        Some(Ok(files)) => Some(files),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = chaosbook::links::Options {
         offline,
         cache,
         max_concurrency: Some(max_concurrency),
         progress: std::io::stderr().is_terminal(),
+        only_files,
     };
     let (report, summary) = match chaosbook::links::run(root, &options) {
         Ok(r) => r,

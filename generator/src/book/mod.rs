@@ -206,9 +206,9 @@ fn rel(root: &Path, path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Reads book.toml into mdBook's configuration. The `[chaosbook]` table
-/// (the catalog's settings, read by [`crate::config`]) is taken out first:
-/// mdBook refuses tables it does not know.
+/// Reads book.toml into mdBook's configuration (chaosbook's own settings,
+/// the catalog's included, live under `[output.chaosbook]`, which mdBook
+/// accepts).
 fn load_config(root: &Path) -> Result<MdConfig, BuildError> {
     let path = root.join("book.toml");
     let text = match std::fs::read_to_string(&path) {
@@ -221,7 +221,7 @@ fn load_config(root: &Path) -> Result<MdConfig, BuildError> {
             )))
         }
     };
-    let mut table: toml::Table = match text.parse() {
+    let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
             let index = LineIndex::new(&text);
@@ -239,7 +239,6 @@ fn load_config(root: &Path) -> Result<MdConfig, BuildError> {
             return Err(BuildError::Input(r));
         }
     };
-    table.remove("chaosbook");
     let cleaned = toml::to_string(&table).unwrap_or_default();
     let mut config = MdConfig::from_str(&cleaned).map_err(|e| {
         let mut r = single(
@@ -439,12 +438,12 @@ mod tests {
     }
 
     #[test]
-    fn the_chaosbook_table_does_not_upset_mdbook() {
+    fn the_catalog_settings_do_not_upset_mdbook() {
         let dir = tempfile::tempdir().unwrap();
         write(
             dir.path(),
             "book.toml",
-            "[book]\ntitle = \"T\"\n[chaosbook]\ncatalog = \"catalog\"\n",
+            "[book]\ntitle = \"T\"\n[output.chaosbook]\ncatalog = \"catalog\"\nmax-file-size = 1000\n",
         );
         write(dir.path(), "src/SUMMARY.md", "- [One](one.md)\n");
         write(dir.path(), "src/one.md", "# One\n{{#title Custom}}\n");

@@ -16,7 +16,7 @@ use mdbook_core::config::Config as MdConfig;
 use serde::Deserialize;
 
 pub(super) const HELP: &str =
-    "[output.chaosbook] takes `theme` (a folder), `default-theme` (light, dark or auto), `site-url`, `smart-punctuation` (true or false), and mdBook's `command` and `optional`";
+    "[output.chaosbook] takes `theme` (a folder), `default-theme` (light, dark or auto), `site-url`, `smart-punctuation` (true or false), the catalog's `catalog`, `max-file-size` and `links`, and mdBook's `command` and `optional`";
 
 /// The colour theme a page starts with before the reader picks one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -71,6 +71,13 @@ struct Table {
     default_theme: Option<ThemeMode>,
     site_url: Option<String>,
     smart_punctuation: Option<bool>,
+    // The catalog's keys, read by crate::config.
+    #[allow(dead_code)]
+    catalog: Option<PathBuf>,
+    #[allow(dead_code)]
+    max_file_size: Option<u64>,
+    #[allow(dead_code)]
+    links: Option<toml::Value>,
 }
 
 impl Settings {

@@ -49,7 +49,7 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
     if !dir.is_dir() {
         report.push(
             Diagnostic::error("io-error", config.catalog.clone(), Span::default(), format!("the catalog folder `{}` does not exist", config.catalog.display()))
-                .with_help("run from the project root, pass --root DIR, or set `catalog` in the [chaosbook] table of book.toml"),
+                .with_help("run from the project root, pass --root DIR, or set `catalog` in the [output.chaosbook] table of book.toml"),
         );
         return found;
     }
@@ -141,7 +141,7 @@ pub fn read_text(abs: &Path, rel: &Path, max_size: u64) -> Result<String, Box<Di
             Span { line: 1, column: 1, ..Span::default() },
             format!("the file is {} bytes, over the limit of {max_size} bytes", meta.len()),
         )
-        .with_help("split it into smaller files, or raise `max-file-size` in the [chaosbook] table of book.toml")));
+        .with_help("split it into smaller files, or raise `max-file-size` in the [output.chaosbook] table of book.toml")));
     }
     let mut bytes = std::fs::read(abs).map_err(io)?;
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {

@@ -38,7 +38,7 @@
 //! Settings, in book.toml (all optional):
 //!
 //! ```toml
-//! [chaosbook.links]
+//! [output.chaosbook.links]
 //! exclude = ["^https://example\\.com/", "linkedin\\.com"]  # regexes; not checked
 //! accept = [403, 429]        # status codes that count as good besides 2xx
 //! timeout = "20s"            # per request
@@ -228,6 +228,9 @@ pub struct Options {
     pub max_concurrency: Option<usize>,
     /// Draw a progress bar on standard error.
     pub progress: bool,
+    /// Only URLs used in these files (relative to the root), e.g. the files
+    /// a pull request changes; `None` checks every URL.
+    pub only_files: Option<std::collections::HashSet<PathBuf>>,
 }
 
 /// What a run found, besides its diagnostics.
@@ -295,7 +298,10 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Summary), BuildErr
         return Err(BuildError::Input(report));
     };
     let links = &config.links;
-    let found = collect(&config, &catalog);
+    let mut found = collect(&config, &catalog);
+    if let Some(only) = &options.only_files {
+        found.uses.retain(|u| only.contains(&u.file));
+    }
 
     // Distinct URLs, each with its places, in a stable order.
     let mut places: BTreeMap<String, Vec<&Use>> = BTreeMap::new();
@@ -379,7 +385,7 @@ fn reason(code: u16) -> String {
 
 /// The diagnostic of an outcome at one place that uses it, if any.
 fn diagnostic(o: &Outcome, u: &Use, settings: &Settings) -> Option<Diagnostic> {
-    let help = "fix or remove the link; a site that refuses link checkers can be listed in `exclude`, or its status in `accept`, under [chaosbook.links] in book.toml";
+    let help = "fix or remove the link; a site that refuses link checkers can be listed in `exclude`, or its status in `accept`, under [output.chaosbook.links] in book.toml";
     let via = |r: &Option<Redirect>| {
         r.as_ref()
             .map(|r| format!(" (redirected to {})", r.to))
@@ -417,7 +423,7 @@ fn diagnostic(o: &Outcome, u: &Use, settings: &Settings) -> Option<Diagnostic> {
             ),
         )
         .with_label("timed out")
-        .with_help("try again later; a site that is always slow can be listed in `exclude`, or `timeout` raised, under [chaosbook.links] in book.toml"),
+        .with_help("try again later; a site that is always slow can be listed in `exclude`, or `timeout` raised, under [output.chaosbook.links] in book.toml"),
         Status::Failed(f) => Diagnostic::error(
             "link-broken",
             &u.file,

@@ -1,4 +1,4 @@
-//! The `[chaosbook.links]` table of book.toml, and the settings of one run.
+//! The `[output.chaosbook.links]` table of book.toml, and the settings of one run.
 //!
 //! Values are checked while book.toml is read, so a bad value is reported
 //! at its own line and column (an invalid regex, a status code out of
@@ -30,7 +30,7 @@ pub fn default_user_agent() -> String {
     format!("chaosbook-link-checker/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// `[chaosbook.links]` as read from book.toml (defaults where absent).
+/// `[output.chaosbook.links]` as read from book.toml (defaults where absent).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct LinksConfig {
