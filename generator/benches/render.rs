@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 
 use chaosbook::serve::{Changes, Session};
 
+mod common;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -362,5 +364,47 @@ fn main() {
             );
         }
     }
+    catalog_pages(runs);
     real_book(runs);
+}
+
+/// Catalog pages against plain pages: a synthetic catalog of N scenarios x 6
+/// implementations (N scenario pages with tool tabs, plus the index, matrix
+/// and landscape) against a book of N plain markdown pages, same run. The
+/// catalog's build is timed without its check, which is measured apart.
+fn catalog_pages(runs: usize) {
+    let sizes: Vec<usize> = env_or("CHAOSBOOK_BENCH_CATALOG", "1000")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    println!("catalog pages against plain pages ({runs} runs; seconds, min / median)");
+    println!(
+        "{:>6}  {:>17}  {:>17}  {:>17}  {:>14}",
+        "N", "check", "catalog build", "plain build", "catalog/plain"
+    );
+    for n in sizes {
+        let dir = repo().join(format!("target/bench/catalog-pages-{n}"));
+        common::generate(&dir, n);
+        let plain = repo().join(format!("target/bench/render/pages-{n}"));
+        write_book(&plain, n);
+        let (mut checks, mut builds, mut plains) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let started = Instant::now();
+            let (catalog, report) = chaosbook::check(&dir);
+            checks.push(started.elapsed());
+            assert!(!report.has_errors(), "the synthetic catalog is valid");
+            let started = Instant::now();
+            chaosbook::build(&dir, &catalog, Some(&dir.join("out")))
+                .expect("the catalog site builds");
+            builds.push(started.elapsed());
+            plains.push(chaosbook_build(&plain));
+        }
+        let (cmin, cmed) = stats(&mut checks);
+        let (bmin, bmed) = stats(&mut builds);
+        let (pmin, pmed) = stats(&mut plains);
+        println!(
+            "{n:>6}  {cmin:>7.3} / {cmed:>7.3}  {bmin:>7.3} / {bmed:>7.3}  {pmin:>7.3} / {pmed:>7.3}  {:>13.2}x",
+            bmed / pmed
+        );
+    }
 }
