@@ -2,43 +2,15 @@
 //! from chapters, with tool tabs, and inert whatever the catalog text says.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+mod common;
 
 /// The fixture project with hostile text in every kind of catalog field,
 /// and a chapter that embeds and links the scenario.
 fn hostile_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
-    let formats = dir.path().join("catalog/schema/formats");
-    fs::create_dir_all(&formats).unwrap();
-    for f in ["chaos-mesh", "shell"] {
-        fs::copy(
-            repo().join(format!("catalog/schema/formats/{f}.schema.json")),
-            formats.join(format!("{f}.schema.json")),
-        )
-        .unwrap();
-    }
+    let dir = common::fixture_project();
     let scenario = dir
         .path()
         .join("catalog/scenarios/network/demo-latency.yaml");

@@ -4,30 +4,13 @@
 //! file, line and column, without hiding the other files' diagnostics.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+mod common;
+use common::repo;
 
 struct Project {
     dir: tempfile::TempDir,
@@ -65,19 +48,9 @@ fn at(d: &Value) -> (String, u64, u64) {
 impl Project {
     /// The fixture project, with the real format schemas it uses.
     fn minimal() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
-        let formats = dir.path().join("catalog/schema/formats");
-        fs::create_dir_all(&formats).unwrap();
-        for f in ["chaos-mesh", "shell"] {
-            let name = format!("{f}.schema.json");
-            fs::copy(
-                repo().join("catalog/schema/formats").join(&name),
-                formats.join(&name),
-            )
-            .unwrap();
+        Self {
+            dir: common::fixture_project(),
         }
-        Self { dir }
     }
 
     fn path(&self, rel: &str) -> PathBuf {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,6 +18,9 @@ use chaosbook::links::{
 };
 use serde_json::Value;
 use tiny_http::{Header, Response, Server};
+
+mod common;
+use common::{copy_dir, repo};
 
 /// What the servers saw: hits per path and method, requests in flight.
 #[derive(Default)]
@@ -380,26 +383,6 @@ fn the_cache_spares_fresh_good_urls_and_rechecks_failed_ones() {
 }
 
 // ---- the command, end to end ----------------------------------------------
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// The minimal fixture with its URLs pointing at `server`:
 /// - demo-tool: homepage /ok, docs /missing; its implementation's docs

@@ -14,15 +14,11 @@ use std::sync::OnceLock;
 
 use lopdf::{Document, Object};
 
+mod common;
+use common::repo;
+
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_chaosbook")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -31,34 +27,9 @@ fn write(root: &Path, rel: &str, text: &str) {
     fs::write(p, text).unwrap();
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The fixture project in a temporary folder, with the format schemas it uses.
 fn minimal() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
-    let formats = dir.path().join("catalog/schema/formats");
-    fs::create_dir_all(&formats).unwrap();
-    for f in ["chaos-mesh", "shell"] {
-        let name = format!("{f}.schema.json");
-        fs::copy(
-            repo().join("catalog/schema/formats").join(&name),
-            formats.join(&name),
-        )
-        .unwrap();
-    }
-    dir
+    common::fixture_project()
 }
 
 fn pdf(root: &Path, out: &Path, extra: &[&str]) -> Output {
