@@ -53,32 +53,39 @@ struct Chapter {
     text: String,
 }
 
-/// Checks every markdown file of the book's source folder.
-pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
+/// The markdown files of the book's source folder in a stable order:
+/// (path relative to the root, absolute path, path inside the book).
+pub fn chapter_files(config: &Config) -> Vec<(PathBuf, PathBuf, String)> {
     let src = config.root.join(&config.book_src);
     if !src.is_dir() {
-        return;
+        return Vec::new();
     }
-    let mut chapters = Vec::new();
-    for entry in WalkDir::new(&src)
+    WalkDir::new(&src)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let rel = crate::catalog::load::relative(&config.root, entry.path());
-        let in_book = entry
-            .path()
-            .strip_prefix(&src)
-            .map(crate::diagnostics::display_path)
-            .unwrap_or_default();
-        match crate::catalog::load::read_text(entry.path(), &rel, config.max_file_size) {
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            let rel = crate::catalog::load::relative(&config.root, e.path());
+            let in_book = e
+                .path()
+                .strip_prefix(&src)
+                .map(crate::diagnostics::display_path)
+                .unwrap_or_default();
+            (rel, e.path().to_path_buf(), in_book)
+        })
+        .collect()
+}
+
+/// Checks every markdown file of the book's source folder.
+pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
+    let mut chapters = Vec::new();
+    for (rel, abs, in_book) in chapter_files(config) {
+        match crate::catalog::load::read_text(&abs, &rel, config.max_file_size) {
             Ok(text) => chapters.push(Chapter {
                 rel,
-                abs: entry.path().to_path_buf(),
+                abs,
                 in_book,
                 text,
             }),

@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
-use walkdir::WalkDir;
 
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{Catalog, Entry};
@@ -228,22 +227,8 @@ pub fn collect(config: &Config, catalog: &Catalog) -> Found {
 /// Links of the book's chapters (every `.md` file under `[book] src`, as
 /// `check` reads them).
 fn chapters(config: &Config, found: &mut Found) {
-    let src = config.root.join(&config.book_src);
-    if !src.is_dir() {
-        return;
-    }
-    for entry in WalkDir::new(&src)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let rel = crate::catalog::load::relative(&config.root, entry.path());
-        let Ok(text) = crate::catalog::load::read_text(entry.path(), &rel, config.max_file_size)
-        else {
+    for (rel, abs, _) in crate::whitepaper::chapter_files(config) {
+        let Ok(text) = crate::catalog::load::read_text(&abs, &rel, config.max_file_size) else {
             found.unreadable += 1;
             continue;
         };

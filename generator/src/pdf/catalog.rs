@@ -87,15 +87,7 @@ fn targets(list: &[Target]) -> String {
 }
 
 fn governance(g: &str) -> String {
-    match g {
-        "cncf-sandbox" => "CNCF sandbox project".into(),
-        "cncf-incubating" => "CNCF incubating project".into(),
-        "cncf-graduated" => "CNCF graduated project".into(),
-        "open-source" => "open source".into(),
-        "vendor-open-source" => "open source, led by a vendor".into(),
-        "commercial" => "commercial product or service".into(),
-        other => other.into(),
-    }
+    crate::catalog::model::governance_label(g).to_string()
 }
 
 fn support_label(s: Support) -> &'static str {
