@@ -489,6 +489,13 @@ fn scaffolds_pass_check_as_written() {
     );
     let out = p.check();
     assert_eq!(out.code, 0, "{:#?}", out.diags);
+    // Its placeholder entries are flagged until they are written.
+    let placeholders = out
+        .diags
+        .iter()
+        .filter(|d| d["code"] == "placeholder" && d["severity"] == "warning")
+        .count();
+    assert_eq!(placeholders, 3, "one per tool: the fixture's two and the new one");
     // Writing over an existing file is refused.
     assert_eq!(p.run(&["new", "tool", "new-tool"]).status.code(), Some(2));
 }

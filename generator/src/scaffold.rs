@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use crate::catalog::model::Kind;
 use crate::config::Config;
 
+/// How `chaosbook new` starts each tool's reason; `check` warns while one is
+/// left as written.
+pub const PLACEHOLDER_REASON: &str = "Not written yet";
+
 pub const CATEGORIES: [&str; 8] = [
     "pod-container",
     "resource",

@@ -126,6 +126,26 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                         .with_help("keep one implementation per tool; put variants in its notes or a separate scenario"),
                 );
             }
+            if imp
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with(crate::scaffold::PLACEHOLDER_REASON))
+            {
+                report.push(
+                    Diagnostic::warning(
+                        "placeholder",
+                        &entry.file,
+                        at(format!("{base}/reason")),
+                        format!(
+                            "the entry for `{}` is still the placeholder `chaosbook new` wrote",
+                            imp.tool
+                        ),
+                    )
+                    .with_help(
+                        "write the implementation, or the real reason this tool cannot do it",
+                    ),
+                );
+            }
             if let Some(format) = &imp.format {
                 if !tool.item.formats.contains(format) {
                     let declared: Vec<&str> =
