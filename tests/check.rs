@@ -495,7 +495,10 @@ fn scaffolds_pass_check_as_written() {
         .iter()
         .filter(|d| d["code"] == "placeholder" && d["severity"] == "warning")
         .count();
-    assert_eq!(placeholders, 3, "one per tool: the fixture's two and the new one");
+    assert_eq!(
+        placeholders, 3,
+        "one per tool: the fixture's two and the new one"
+    );
     // Writing over an existing file is refused.
     assert_eq!(p.run(&["new", "tool", "new-tool"]).status.code(), Some(2));
 }
