@@ -82,6 +82,22 @@ impl Project {
             .unwrap()
     }
 
+    /// Runs git in the project (a throwaway identity for commits).
+    fn git(&self, args: &[&str]) {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(self.dir.path())
+            .args(["-c", "user.email=t@example.org", "-c", "user.name=t"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     fn check(&self) -> Outcome {
         let out = self.run(&["check", "--format", "json"]);
         let stdout = String::from_utf8(out.stdout).unwrap();
@@ -620,25 +636,11 @@ fn images_are_found_relative_to_their_chapter_from_any_working_folder() {
 #[test]
 fn changed_since_reports_only_the_files_changed_since_a_revision() {
     let p = Project::minimal();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(p.dir.path())
-            .args(["-c", "user.email=t@example.org", "-c", "user.name=t"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "base"]);
+    p.git(&["init", "-q"]);
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "base"]);
     p.edit(TOOL, "name: Demo Tool", "nmae: Demo Tool");
-    git(&["commit", "-qam", "break the tool"]);
+    p.git(&["commit", "-qam", "break the tool"]);
     // Uncommitted: a broken practice, and a new file with an error.
     p.edit(PRACTICE, "area: safety", "area: safty");
     p.write("catalog/practices/new-one.yaml", "id: new-one\n");
@@ -673,23 +675,9 @@ fn changed_since_reports_only_the_files_changed_since_a_revision() {
 #[test]
 fn links_changed_since_looks_only_at_the_changed_files() {
     let p = Project::minimal();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(p.dir.path())
-            .args(["-c", "user.email=t@example.org", "-c", "user.name=t"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-qm", "base"]);
+    p.git(&["init", "-q"]);
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "base"]);
     p.edit(PRACTICE, "scenarios: [demo-latency]", "scenarios: [demo-latency]\nreferences:\n  - title: A new reference\n    url: https://new.example.org/page");
     let all = String::from_utf8(p.run(&["links", "--offline"]).stderr).unwrap();
     let changed = String::from_utf8(

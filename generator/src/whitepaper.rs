@@ -35,13 +35,7 @@ pub const NEUTRAL_MENTIONS: usize = 3;
 const ALLOW_MARKER: &str = "chaosbook:allow-tool-mention";
 
 fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-        | Options::ENABLE_DEFINITION_LIST
+    crate::render::markdown::parser_options()
 }
 
 /// A chapter file: its path relative to the project root and its text.
@@ -374,20 +368,12 @@ fn check_directives(
 }
 
 fn unknown(file: &Path, span: Span, what: &str, id: &str, known: &[&str]) -> Diagnostic {
-    let d = Diagnostic::error(
-        "unknown-reference",
-        file,
-        span,
-        format!("unknown {what} `{id}`"),
-    )
-    .with_label(format!("no {what} has this id"));
-    match did_you_mean(id, known.iter().copied()) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-        None if id.is_empty() => d.with_help(format!("write the {what}'s id")),
-        None => d.with_help(format!(
-            "ids are listed by `chaosbook check`'s catalog; see catalog/{what}s/"
-        )),
-    }
+    let fallback = if id.is_empty() {
+        format!("write the {what}'s id")
+    } else {
+        format!("use an id of catalog/{what}s/")
+    };
+    crate::catalog::validate::unknown(file, span, what, id, known, &fallback)
 }
 
 fn check_link(

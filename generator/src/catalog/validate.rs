@@ -205,7 +205,7 @@ fn major(version: &str) -> Option<u64> {
         .ok()
 }
 
-fn unknown(
+pub(crate) fn unknown(
     file: &Path,
     span: Span,
     what: &str,

@@ -109,13 +109,7 @@ pub fn render(
     } else {
         Cow::Borrowed(markdown)
     };
-    let mut options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-        | Options::ENABLE_DEFINITION_LIST;
+    let mut options = parser_options();
     if opts.smart_punctuation {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -408,6 +402,18 @@ fn heading_ids(events: &[Event<'_>]) -> Vec<(String, String, bool)> {
         }
     }
     out
+}
+
+/// The markdown extensions chapters are written with; every reader of the
+/// chapters (renderer, check, link checker, PDF) parses with the same set.
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// mdBook's heading ids: lower-case, whitespace to `-`, keep only letters,
