@@ -20,7 +20,6 @@ use serde_json::Value;
 use tiny_http::{Header, Response, Server};
 
 mod common;
-use common::{copy_dir, repo};
 
 /// What the servers saw: hits per path and method, requests in flight.
 #[derive(Default)]
@@ -391,19 +390,8 @@ fn the_cache_spares_fresh_good_urls_and_rechecks_failed_ones() {
 /// - the practice body links /gone; the chapter links /missing, /ok#part
 ///   (the same URL as /ok) and /excluded (excluded in book.toml)
 fn project(server: &TestServer) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::fixture_project();
     let root = dir.path();
-    copy_dir(&repo().join("tests/fixtures/minimal"), root);
-    let formats = root.join("catalog/schema/formats");
-    fs::create_dir_all(&formats).unwrap();
-    for f in ["chaos-mesh", "shell"] {
-        let name = format!("{f}.schema.json");
-        fs::copy(
-            repo().join("catalog/schema/formats").join(&name),
-            formats.join(&name),
-        )
-        .unwrap();
-    }
     let edit = |rel: &str, pairs: &[(&str, String)]| {
         let path = root.join(rel);
         let mut text = fs::read_to_string(&path).unwrap();
@@ -609,19 +597,8 @@ fn the_command_reads_its_settings_precisely() {
 
 #[test]
 fn check_refuses_unsafe_links_in_catalog_markdown() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::fixture_project();
     let root = dir.path();
-    copy_dir(&repo().join("tests/fixtures/minimal"), root);
-    let formats = root.join("catalog/schema/formats");
-    fs::create_dir_all(&formats).unwrap();
-    for f in ["chaos-mesh", "shell"] {
-        let name = format!("{f}.schema.json");
-        fs::copy(
-            repo().join("catalog/schema/formats").join(&name),
-            formats.join(&name),
-        )
-        .unwrap();
-    }
     let practice = root.join("catalog/practices/demo-practice.yaml");
     let text = fs::read_to_string(&practice).unwrap().replace(
         "which asks for at least a short paragraph of text.",

@@ -275,24 +275,34 @@ fn fail(e: &chaosbook::BuildError) -> ExitCode {
     ExitCode::from(e.exit_code())
 }
 
-fn build(root: &std::path::Path, dest: Option<&std::path::Path>) -> ExitCode {
+/// The checked catalog of `root`, for commands that refuse an invalid one:
+/// exit 2 when `root` is no folder; exit 1, with exactly what `check`
+/// prints, when the catalog has errors; warnings are shown and let through.
+fn valid_catalog(root: &std::path::Path) -> Result<chaosbook::Catalog, ExitCode> {
     if !root.is_dir() {
         eprintln!(
             "error: the project root `{}` is not a folder",
             root.display()
         );
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
-    let started = std::time::Instant::now();
     let (catalog, report) = chaosbook::check(root);
     if report.has_errors() {
-        // Exactly what `check` prints: nothing is rendered from an invalid catalog.
         print_human(&catalog, &report);
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
     if !report.diagnostics.is_empty() {
         let _ = report.write_human(&mut stderr());
     }
+    Ok(catalog)
+}
+
+fn build(root: &std::path::Path, dest: Option<&std::path::Path>) -> ExitCode {
+    let started = std::time::Instant::now();
+    let catalog = match valid_catalog(root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     match chaosbook::build(root, &catalog, dest) {
         Ok(built) => {
             eprintln!(
@@ -313,23 +323,11 @@ fn pdf(
     out: Option<PathBuf>,
     date: Option<chaosbook::pdf::Date>,
 ) -> ExitCode {
-    if !root.is_dir() {
-        eprintln!(
-            "error: the project root `{}` is not a folder",
-            root.display()
-        );
-        return ExitCode::from(2);
-    }
     let started = std::time::Instant::now();
-    let (catalog, report) = chaosbook::check(root);
-    if report.has_errors() {
-        // Exactly what `check` prints: nothing is typeset from an invalid catalog.
-        print_human(&catalog, &report);
-        return ExitCode::from(1);
-    }
-    if !report.diagnostics.is_empty() {
-        let _ = report.write_human(&mut stderr());
-    }
+    let catalog = match valid_catalog(root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let opts = chaosbook::pdf::Options {
         date: date.or_else(|| chaosbook::pdf::last_commit_date(root)),
         version: None,

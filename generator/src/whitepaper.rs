@@ -384,12 +384,7 @@ fn check_link(
     file: &Path,
     span: Span,
 ) -> Option<Diagnostic> {
-    let scheme = dest.split_once(':').map(|(s, _)| s).filter(|s| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-    });
-    if let Some(scheme) = scheme {
+    if let Some(scheme) = crate::render::markdown::scheme_of(dest) {
         let rest = &dest[scheme.len() + 1..];
         return match scheme.to_ascii_lowercase().as_str() {
             "http" | "https" | "mailto" => None,

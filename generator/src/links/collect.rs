@@ -38,12 +38,7 @@ fn options() -> Options {
 
 /// The scheme of a link destination, lower-cased, if it has one.
 pub fn scheme(dest: &str) -> Option<String> {
-    let (s, _) = dest.split_once(':')?;
-    let valid = !s.is_empty()
-        && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
-    valid.then(|| s.to_ascii_lowercase())
+    crate::render::markdown::scheme_of(dest).map(str::to_ascii_lowercase)
 }
 
 /// Whether a link destination is an external URL this checker follows.

@@ -44,6 +44,7 @@ use typst_layout::PagedDocument;
 
 use crate::book::LoadedBook;
 use crate::diagnostics::display_path;
+use crate::render::markdown::scheme_of;
 use crate::{BuildError, Catalog};
 use markup::{anchor_label, string, text, LinkTarget};
 
@@ -221,20 +222,6 @@ struct BookEnv<'a> {
     /// Where `catalog:index` goes: the chapter with the `{{#catalog}}`
     /// marker, or the catalog's own part.
     catalog_index: String,
-}
-
-/// The scheme of a URL, if it has one (`scenario:x` -> `scenario`).
-fn scheme_of(url: &str) -> Option<&str> {
-    let end = url.find(':')?;
-    let scheme = &url[..end];
-    let valid = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
 }
 
 /// `dir` + relative `path`, with `.` and `..` resolved; `None` when it

@@ -466,8 +466,9 @@ enum Target<'a> {
     Inert(&'static str),
 }
 
-/// The scheme of a URL, if it has one (`scenario:x` -> `scenario`).
-fn scheme_of(url: &str) -> Option<&str> {
+/// The scheme of a URL, if it has one (`scenario:x` -> `scenario`): a
+/// letter, then letters, digits, `+`, `-` or `.`, before the first `:`.
+pub fn scheme_of(url: &str) -> Option<&str> {
     let end = url.find(':')?;
     let scheme = &url[..end];
     let valid = scheme
