@@ -590,7 +590,9 @@ fn scalar_value(
     Ok(resolve_plain(text))
 }
 
-fn resolve_plain(text: &str) -> Value {
+/// What a plain scalar means under the YAML 1.2 core schema: null, a boolean,
+/// a number, or else a string.
+pub(crate) fn resolve_plain(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         _ => {}

@@ -706,7 +706,7 @@ mod tests {
     #[test]
     fn code_is_highlighted_with_classes() {
         let out = html("```yaml\nkey: value\n```\n\n```unknown\n<x>\n```\n");
-        assert!(out.contains("<pre class=\"hl-code\"><code class=\"language-yaml\"><span class=\"hl-source hl-yaml\">"), "{out}");
+        assert!(out.contains("<pre class=\"hl-code\"><code class=\"language-yaml\"><span class=\"hl-k\">key</span>: value"), "{out}");
         assert!(
             out.contains("<code class=\"language-unknown\">&lt;x&gt;"),
             "{out}"

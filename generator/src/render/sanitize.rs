@@ -58,17 +58,14 @@ mod tests {
 
     #[test]
     fn harmless_markup_stays() {
-        let html = "<details><summary>s</summary><kbd>k</kbd><sup>1</sup><table><tr><td>c</td></tr></table></details><h2 id=\"a\"><a class=\"header\" href=\"#a\">A</a></h2><span class=\"hl-source hl-yaml\">x</span><img src=\"data:image/png;base64,AA==\" alt=\"i\">";
+        let html = "<details><summary>s</summary><kbd>k</kbd><sup>1</sup><table><tr><td>c</td></tr></table></details><h2 id=\"a\"><a class=\"header\" href=\"#a\">A</a></h2><span class=\"hl-k\">x</span><img src=\"data:image/png;base64,AA==\" alt=\"i\">";
         let out = clean(html);
         assert!(out.contains("<details><summary>s</summary><kbd>k</kbd><sup>1</sup><table><tbody><tr><td>c</td></tr></tbody></table></details>"), "{out}");
         assert!(
             out.contains("<h2 id=\"a\"><a class=\"header\" href=\"#a\">A</a></h2>"),
             "{out}"
         );
-        assert!(
-            out.contains("<span class=\"hl-source hl-yaml\">x</span>"),
-            "{out}"
-        );
+        assert!(out.contains("<span class=\"hl-k\">x</span>"), "{out}");
         assert!(out.contains("src=\"data:image/png;base64,AA==\""), "{out}");
     }
 }
