@@ -581,7 +581,9 @@ pub fn catalog_json(catalog: &Catalog) -> String {
         "practices": catalog.practices.iter().map(|p| &p.item).collect::<Vec<_>>(),
         "formats": formats,
     });
-    serde_json::to_string_pretty(&doc).expect("catalog serialises") + "\n"
+    // Compact: at thousands of scenarios the indentation alone is tens of
+    // megabytes, and readers of this file are programs.
+    serde_json::to_string(&doc).expect("catalog serialises") + "\n"
 }
 
 fn readme(catalog: &Catalog, items: &[Exported]) -> String {

@@ -29,6 +29,7 @@ pub mod search;
 pub mod theme;
 pub mod write;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -77,8 +78,8 @@ pub struct Stats {
 /// A chapter page as rendered, kept for the next render.
 struct Cached {
     page: Arc<[u8]>,
-    /// The chapter's HTML alone, for the print page.
-    body: Arc<str>,
+    /// The chapter's HTML as a section of the print page.
+    print: Arc<str>,
     sections: Arc<[Section]>,
 }
 
@@ -105,7 +106,7 @@ struct BookCtx {
     default_theme: &'static str,
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize, Hash, Clone)]
 struct Link<'a> {
     title: &'a str,
     url: &'a str,
@@ -124,7 +125,7 @@ struct PageCtx<'a> {
 struct PrintChapter<'a> {
     id: String,
     title: &'a str,
-    content: String,
+    content: Cow<'a, str>,
 }
 
 static HIGHLIGHT_CSS: LazyLock<(Bytes, Bytes)> = LazyLock::new(|| {
@@ -211,21 +212,25 @@ impl Renderer {
                     root: &page.root,
                 };
                 let md = markdown::render(&page.chapter.content, md_opts, &info, hooks);
-                let mut ctx = self.context(&book_ctx, &page.root, &page.url);
-                ctx.insert(
-                    "page",
-                    &PageCtx {
-                        title: &page.title,
-                        content: &md.html,
-                        prev,
-                        next,
-                        parents: &page.chapter.parent_names,
-                    },
-                );
-                let html = self.theme.render("page.html", &ctx)?;
+                let html = self
+                    .theme
+                    .render_with_bodies("page.html", &[&md.html], |body| {
+                        let mut ctx = self.context(&book_ctx, &page.root, &page.url);
+                        ctx.insert(
+                            "page",
+                            &PageCtx {
+                                title: &page.title,
+                                content: &body[0],
+                                prev: prev.clone(),
+                                next: next.clone(),
+                                parents: &page.chapter.parent_names,
+                            },
+                        );
+                        ctx
+                    })?;
                 let cached = Cached {
                     page: Arc::from(html.into_bytes()),
-                    body: Arc::from(md.html),
+                    print: Arc::from(print_body(&md.html, &page.url)),
                     sections: Arc::from(md.sections),
                 };
                 Ok((key, Arc::new(cached), true))
@@ -269,21 +274,24 @@ impl Renderer {
         site.add("toc.html", toc_page.into_bytes());
         site.add("toc.js", nav::toc_js(&toc).into_bytes());
 
-        let chapters: Vec<PrintChapter<'_>> = pages
-            .iter()
-            .zip(&rendered)
-            .map(|(p, c)| PrintChapter {
-                id: print_id(&p.url),
-                title: &p.title,
-                content: print_body(&c.body, &p.url),
-            })
-            .collect();
-        let mut ctx = self.context(&book_ctx, "", "print.html");
-        ctx.insert("chapters", &chapters);
-        site.add(
-            "print.html",
-            self.theme.render("print.html", &ctx)?.into_bytes(),
-        );
+        let bodies: Vec<&str> = rendered.iter().map(|c| &*c.print).collect();
+        let print = self
+            .theme
+            .render_with_bodies("print.html", &bodies, |shown| {
+                let chapters: Vec<PrintChapter<'_>> = pages
+                    .iter()
+                    .zip(shown)
+                    .map(|(p, body)| PrintChapter {
+                        id: print_id(&p.url),
+                        title: &p.title,
+                        content: body.clone(),
+                    })
+                    .collect();
+                let mut ctx = self.context(&book_ctx, "", "print.html");
+                ctx.insert("chapters", &chapters);
+                ctx
+            })?;
+        site.add("print.html", print.into_bytes());
 
         let ctx = self.context(&book_ctx, &book.settings.site_url, "");
         site.add(
@@ -348,39 +356,63 @@ fn print_id(url: &str) -> String {
 fn print_body(body: &str, page_url: &str) -> String {
     static ATTR: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r#" (id|href|src)="([^"]*)""#).expect("static regex"));
-    let prefix = print_id(page_url);
-    let dir = page_url.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    ATTR.replace_all(body, |c: &regex::Captures<'_>| {
+    ATTR.replace_all(
+        body,
+        PrintAttributes {
+            prefix: print_id(page_url),
+            dir: page_url.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
+        },
+    )
+    .into_owned()
+}
+
+/// Rewrites one `id`, `href` or `src` attribute for the print page, straight
+/// into the output (print.html holds every page, so this runs a lot).
+struct PrintAttributes<'a> {
+    prefix: String,
+    dir: &'a str,
+}
+
+impl regex::Replacer for PrintAttributes<'_> {
+    fn replace_append(&mut self, c: &regex::Captures<'_>, out: &mut String) {
         let (attr, value) = (&c[1], &c[2]);
-        let new = match attr {
-            "id" => format!("{prefix}-{value}"),
-            _ if value.starts_with('#') => format!("#{prefix}-{}", &value[1..]),
-            _ if value.is_empty() || value.starts_with('/') || value.contains(':') => {
-                value.to_string()
-            }
-            _ => {
-                let (path, frag) = value
-                    .split_once('#')
-                    .map(|(p, f)| (p, Some(f)))
-                    .unwrap_or((value, None));
-                let resolved = normalize(dir, path);
-                if attr == "href" && resolved.ends_with(".html") {
-                    let id = print_id(&resolved);
-                    match frag {
-                        Some(f) => format!("#{id}-{f}"),
-                        None => format!("#{id}"),
-                    }
-                } else {
-                    match frag {
-                        Some(f) => format!("{resolved}#{f}"),
-                        None => resolved,
-                    }
+        out.push(' ');
+        out.push_str(attr);
+        out.push_str("=\"");
+        if attr == "id" {
+            out.push_str(&self.prefix);
+            out.push('-');
+            out.push_str(value);
+        } else if let Some(fragment) = value.strip_prefix('#') {
+            out.push('#');
+            out.push_str(&self.prefix);
+            out.push('-');
+            out.push_str(fragment);
+        } else if value.is_empty() || value.starts_with('/') || value.contains(':') {
+            out.push_str(value);
+        } else {
+            let (path, fragment) = match value.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (value, None),
+            };
+            let resolved = normalize(self.dir, path);
+            if attr == "href" && resolved.ends_with(".html") {
+                out.push('#');
+                out.push_str(&print_id(&resolved));
+                if let Some(f) = fragment {
+                    out.push('-');
+                    out.push_str(f);
+                }
+            } else {
+                out.push_str(&resolved);
+                if let Some(f) = fragment {
+                    out.push('#');
+                    out.push_str(f);
                 }
             }
-        };
-        format!(" {attr}=\"{new}\"")
-    })
-    .into_owned()
+        }
+        out.push('"');
+    }
 }
 
 /// `dir` + relative `path`, with `.` and `..` resolved.

@@ -6,6 +6,7 @@
 //! files one by one and may add files: `templates/*.html` are tera
 //! templates, everything under `static/` is copied to the site's `static/`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -131,6 +132,31 @@ impl Theme {
         })
     }
 
+    /// Renders template `name` with `bodies` (page HTML: one for a chapter,
+    /// every chapter's for the print page) in it. `ctx` builds the context
+    /// from what stands for each body. Tera copies every value it prints
+    /// several times; bodies are most of a page, so the template is first
+    /// rendered with a short placeholder per body, which is then replaced.
+    /// A template that does not print each placeholder once, in order and
+    /// untouched (escaped, filtered, repeated), is rendered with the bodies
+    /// themselves, so the output is the same either way.
+    pub fn render_with_bodies<'a>(
+        &self,
+        name: &str,
+        bodies: &[&'a str],
+        ctx: impl Fn(&[Cow<'a, str>]) -> tera::Context,
+    ) -> Result<String, BuildError> {
+        let placeholders: Vec<Cow<'a, str>> = (0..bodies.len())
+            .map(|i| Cow::Owned(placeholder(i)))
+            .collect();
+        let skeleton = self.render(name, &ctx(&placeholders))?;
+        if let Some(page) = splice(&skeleton, bodies) {
+            return Ok(page);
+        }
+        let bodies: Vec<Cow<'a, str>> = bodies.iter().map(|b| Cow::Borrowed(*b)).collect();
+        self.render(name, &ctx(&bodies))
+    }
+
     /// Renders template `name`; errors name the template's file.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, BuildError> {
         self.tera.render(name, ctx).map_err(|e| {
@@ -154,6 +180,38 @@ impl Theme {
             BuildError::Input(r)
         })
     }
+}
+
+/// A tag no sanitised page body holds: ammonia drops unknown elements, and
+/// an escaping template turns `<` into `&lt;`, so the placeholder is lost
+/// (and the slow path taken) rather than mistaken.
+const PLACEHOLDER: &str = "<chaosbook-body-";
+
+fn placeholder(i: usize) -> String {
+    format!("{PLACEHOLDER}{i}>")
+}
+
+/// `skeleton` with placeholder `i` replaced by `bodies[i]`, if each is
+/// there once, in order.
+fn splice(skeleton: &str, bodies: &[&str]) -> Option<String> {
+    let mut out =
+        String::with_capacity(skeleton.len() + bodies.iter().map(|b| b.len()).sum::<usize>());
+    let mut rest = skeleton;
+    for (i, body) in bodies.iter().enumerate() {
+        let mark = placeholder(i);
+        let at = rest.find(&mark)?;
+        if rest[..at].contains(PLACEHOLDER) {
+            return None;
+        }
+        out.push_str(&rest[..at]);
+        out.push_str(body);
+        rest = &rest[at + mark.len()..];
+    }
+    if rest.contains(PLACEHOLDER) {
+        return None;
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 fn escape_html(text: &str) -> String {
@@ -263,6 +321,53 @@ mod tests {
         ] {
             assert!(theme.statics.contains_key(s), "{s}");
         }
+    }
+
+    /// A theme whose page.html is `template`.
+    fn theme_with_page(template: &str) -> Theme {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("theme/templates")).unwrap();
+        std::fs::write(dir.path().join("theme/templates/page.html"), template).unwrap();
+        Theme::load(dir.path(), Path::new("theme")).unwrap()
+    }
+
+    fn render_bodies(theme: &Theme, bodies: &[&str]) -> String {
+        theme
+            .render_with_bodies("page.html", bodies, |shown| {
+                let mut ctx = tera::Context::new();
+                ctx.insert("bodies", shown);
+                ctx
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn bodies_are_spliced_where_the_template_prints_them() {
+        let theme = theme_with_page(
+            "<main>{% for b in bodies %}<section>{{ b | safe }}</section>{% endfor %}</main>",
+        );
+        assert_eq!(
+            render_bodies(&theme, &["<p>a &amp; b</p>", "", "<chaosbook-body-0>"]),
+            "<main><section><p>a &amp; b</p></section><section></section><section><chaosbook-body-0></section></main>"
+        );
+    }
+
+    #[test]
+    fn templates_that_transform_or_repeat_bodies_get_the_bodies_themselves() {
+        for (template, expected) in [
+            ("{{ bodies.0 }}", "&lt;b&gt;x&lt;/b&gt;"),
+            (
+                "{{ bodies.0 | safe }}{{ bodies.0 | safe }}",
+                "<b>x</b><b>x</b>",
+            ),
+            ("{{ bodies.0 | upper | safe }}", "<B>X</B>"),
+            ("{{ bodies.0 | safe | length }}", "8"),
+        ] {
+            let theme = theme_with_page(template);
+            assert_eq!(render_bodies(&theme, &["<b>x</b>"]), expected, "{template}");
+        }
+        let theme = theme_with_page("{{ bodies.1 | safe }}{{ bodies.0 | safe }}");
+        assert_eq!(render_bodies(&theme, &["0", "1"]), "10");
     }
 
     #[test]
