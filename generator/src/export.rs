@@ -515,27 +515,19 @@ pub fn catalog_json(catalog: &Catalog) -> String {
         #[serde(skip_serializing_if = "Option::is_none")]
         rendered: Option<&'a str>,
     }
-    #[derive(Serialize)]
-    struct ScenarioOut<'a> {
-        #[serde(flatten)]
-        scenario: &'a Scenario,
-        tab_order: Vec<&'a str>,
-        #[serde(rename = "implementations")]
-        implementations_out: Vec<Implementation<'a>>,
-    }
     let scenarios: Vec<Value> = catalog
         .scenarios
         .iter()
         .map(|e| {
             let s = &e.item;
-            let out = ScenarioOut {
-                scenario: s,
-                tab_order: catalog
+            let mut v = serde_json::to_value(s).expect("scenario serialises");
+            if let Some(o) = v.as_object_mut() {
+                let tab_order: Vec<&str> = catalog
                     .tab_order(s)
                     .iter()
                     .map(|i| i.tool.as_str())
-                    .collect(),
-                implementations_out: s
+                    .collect();
+                let implementations: Vec<Implementation> = s
                     .implementations
                     .iter()
                     .map(|i| Implementation {
@@ -545,15 +537,11 @@ pub fn catalog_json(catalog: &Catalog) -> String {
                             .get(&(s.id.clone(), i.tool.clone()))
                             .map(|m| m.rendered.as_str()),
                     })
-                    .collect(),
-            };
-            // `implementations` appears twice (flattened and ours): keep ours.
-            let mut v = serde_json::to_value(&out).expect("scenario serialises");
-            if let Some(o) = v.as_object_mut() {
+                    .collect();
+                o.insert("tab_order".into(), tab_order.into());
                 o.insert(
                     "implementations".into(),
-                    serde_json::to_value(&out.implementations_out)
-                        .expect("implementations serialise"),
+                    serde_json::to_value(&implementations).expect("implementations serialise"),
                 );
             }
             v
