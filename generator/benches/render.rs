@@ -371,55 +371,101 @@ fn main() {
     real_book(runs);
 }
 
+/// CPU time (user + system) of this process so far: steadier than wall
+/// time on a shared machine, where the kernel's writeback of hundreds of
+/// megabytes lands on whichever run happens to be next.
+#[cfg(unix)]
+fn cpu_time() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes the struct it is given and nothing else.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+#[cfg(not(unix))]
+fn cpu_time() -> Duration {
+    Duration::ZERO
+}
+
+/// Wall and CPU time of `f`.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    let out = f();
+    (out, wall.elapsed(), cpu_time().saturating_sub(cpu))
+}
+
 /// Catalog pages against plain pages: a synthetic catalog of N scenarios x 6
 /// implementations (N scenario pages with tool tabs, plus the index, matrix,
 /// landscape, catalog.json and schemas) against a book of N plain markdown
-/// pages, same run, interleaved. "render" times the site build alone; the
-/// check before it is timed apart, and "with check" adds it, which is what
-/// `chaosbook build` costs end to end. Ratios are given of the minimums and
-/// of the medians: the minimum is the least disturbed by other work on a
-/// shared machine.
+/// pages, same run, interleaved. "render" is the site build alone; "with
+/// check" adds the check before it, which is what `chaosbook build` costs
+/// end to end. Wall-time ratios are given of the minimums and of the
+/// medians; the CPU-time ratio (median) is the least disturbed by other
+/// work on a shared machine.
 fn catalog_pages(runs: usize) {
     let sizes: Vec<usize> = env_or("CHAOSBOOK_BENCH_CATALOG", "1000,5000")
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    println!("catalog pages against plain pages ({runs} runs; seconds, min / median)");
+    println!("catalog pages against plain pages ({runs} runs; wall seconds, min / median)");
     println!(
-        "{:>6}  {:>17}  {:>17}  {:>17}  {:>19}  {:>19}",
-        "N", "check", "catalog render", "plain render", "render ratio", "with check ratio"
+        "{:>6}  {:>17}  {:>17}  {:>17}  {:>19}  {:>19}  {:>10}  {:>10}",
+        "N",
+        "check",
+        "catalog render",
+        "plain render",
+        "render ratio",
+        "with check ratio",
+        "cpu render",
+        "cpu w/check"
     );
     for n in sizes {
         let dir = repo().join(format!("target/bench/catalog-pages-{n}"));
         common::generate(&dir, n);
         let plain = repo().join(format!("target/bench/render/pages-{n}"));
         write_book(&plain, n);
-        let (mut checks, mut builds, mut plains, mut totals) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut wall: [Vec<Duration>; 4] = Default::default();
+        let mut cpu: [Vec<Duration>; 4] = Default::default();
         for _ in 0..runs {
-            let started = Instant::now();
-            let (catalog, report) = chaosbook::check(&dir);
-            let checked = started.elapsed();
+            let ((catalog, report), check_wall, check_cpu) = timed(|| chaosbook::check(&dir));
             assert!(!report.has_errors(), "the synthetic catalog is valid");
-            let started = Instant::now();
-            chaosbook::build(&dir, &catalog, Some(&dir.join("out")))
-                .expect("the catalog site builds");
-            let built = started.elapsed();
-            checks.push(checked);
-            builds.push(built);
-            totals.push(checked + built);
-            plains.push(chaosbook_build(&plain));
+            let (built, build_wall, build_cpu) =
+                timed(|| chaosbook::build(&dir, &catalog, Some(&dir.join("out"))));
+            built.expect("the catalog site builds");
+            let (_, plain_wall, plain_cpu) = timed(|| chaosbook_build(&plain));
+            for (i, (w, c)) in [
+                (check_wall, check_cpu),
+                (build_wall, build_cpu),
+                (plain_wall, plain_cpu),
+                (check_wall + build_wall, check_cpu + build_cpu),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                wall[i].push(w);
+                cpu[i].push(c);
+            }
         }
-        let (cmin, cmed) = stats(&mut checks);
-        let (bmin, bmed) = stats(&mut builds);
-        let (pmin, pmed) = stats(&mut plains);
-        let (tmin, tmed) = stats(&mut totals);
+        let [check, build, plain, total] = wall.map(|mut t| stats(&mut t));
+        let [_, cpu_build, cpu_plain, cpu_total] = cpu.map(|mut t| stats(&mut t));
         println!(
-            "{n:>6}  {cmin:>7.3} / {cmed:>7.3}  {bmin:>7.3} / {bmed:>7.3}  {pmin:>7.3} / {pmed:>7.3}  {:>7.2}x / {:>7.2}x  {:>7.2}x / {:>7.2}x",
-            bmin / pmin,
-            bmed / pmed,
-            tmin / pmin,
-            tmed / pmed
+            "{n:>6}  {:>7.3} / {:>7.3}  {:>7.3} / {:>7.3}  {:>7.3} / {:>7.3}  {:>7.2}x / {:>7.2}x  {:>7.2}x / {:>7.2}x  {:>9.2}x  {:>9.2}x",
+            check.0,
+            check.1,
+            build.0,
+            build.1,
+            plain.0,
+            plain.1,
+            build.0 / plain.0,
+            build.1 / plain.1,
+            total.0 / plain.0,
+            total.1 / plain.1,
+            cpu_build.1 / cpu_plain.1,
+            cpu_total.1 / cpu_plain.1,
         );
     }
 }

@@ -10,7 +10,8 @@
 //! `doc, weight, doc, weight, ...` for `terms[i]`. The browser finds a
 //! prefix's words by binary search (see theme/static/search.js).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -33,21 +34,29 @@ pub struct PageDocs<'a> {
 struct Index<'a> {
     docs: Vec<(String, &'a str, &'a str, &'a str)>,
     terms: Vec<&'a str>,
-    postings: Vec<Vec<u32>>,
+    postings: Vec<&'a [u32]>,
 }
 
 /// Splits text into index words, the same way search.js splits queries.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| w.chars().count() > 1 && w.len() <= MAX_WORD)
-        .map(str::to_lowercase)
+        .map(|w| {
+            if w.chars().any(char::is_uppercase) {
+                Cow::Owned(w.to_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
 }
 
 /// Builds `searchindex.js`. Pages come in book order, so the output is
 /// deterministic.
 pub fn build<'a>(pages: impl IntoIterator<Item = PageDocs<'a>>) -> String {
     let mut docs = Vec::new();
-    let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
+    // word -> flat `doc, weight, ...`; docs are numbered in order, so a
+    // word's list only ever grows at its end.
+    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
     for page in pages {
         for section in page.sections {
             let doc = docs.len() as u32;
@@ -66,20 +75,24 @@ pub fn build<'a>(pages: impl IntoIterator<Item = PageDocs<'a>>) -> String {
                 (section.text.as_str(), 1),
             ] {
                 for w in words(text) {
-                    *postings.entry(w).or_default().entry(doc).or_default() += weight;
+                    let list = match postings.get_mut(&*w) {
+                        Some(list) => list,
+                        None => postings.entry(w.into_owned()).or_default(),
+                    };
+                    match list.as_mut_slice() {
+                        [.., last, n] if *last == doc => *n += weight,
+                        _ => list.extend([doc, weight]),
+                    }
                 }
             }
         }
     }
-    let terms_owned: Vec<String> = postings.keys().cloned().collect();
-    let flat: Vec<Vec<u32>> = postings
-        .into_values()
-        .map(|m| m.into_iter().flat_map(|(d, n)| [d, n]).collect())
-        .collect();
+    let mut postings: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let index = Index {
         docs,
-        terms: terms_owned.iter().map(String::as_str).collect(),
-        postings: flat,
+        terms: postings.iter().map(|(t, _)| t.as_str()).collect(),
+        postings: postings.iter().map(|(_, p)| p.as_slice()).collect(),
     };
     let json = serde_json::to_string(&index).expect("the index serialises");
     format!("window.chaosbookSearch = {json};\n")
