@@ -371,9 +371,61 @@ fn main() {
     real_book(runs);
 }
 
-/// CPU time (user + system) of this process so far: steadier than wall
-/// time on a shared machine, where the kernel's writeback of hundreds of
-/// megabytes lands on whichever run happens to be next.
+/// A book of `pages` chapters with what a synthetic scenario page shows, as
+/// hand-written markdown: the same prose fields, the parameters table and
+/// the six manifests as fenced code blocks. The difference to a catalog
+/// build is then the catalog's own machinery (model, tabs, index, matrix,
+/// catalog.json), not the amount of highlighted code.
+fn write_equivalent_book(dir: &Path, pages: usize) {
+    let src = dir.join("src");
+    if src.join("SUMMARY.md").exists()
+        && std::fs::read_dir(&src).map(|d| d.count()).unwrap_or(0) == pages + 1
+    {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        dir.join("book.toml"),
+        "[book]\ntitle = \"Equivalent\"\nsrc = \"src\"\n",
+    )
+    .unwrap();
+    let mut blocks = String::new();
+    for (i, (format, fixture)) in common::FORMATS.iter().enumerate() {
+        let manifest =
+            std::fs::read_to_string(repo().join("tests/fixtures/formats").join(fixture)).unwrap();
+        let lang = match fixture.rsplit('.').next() {
+            Some("json") => "json",
+            Some("sh") => "bash",
+            _ => "yaml",
+        };
+        let _ = write!(
+            blocks,
+            "### Tool {i}\n\nFormat: {format}, verified with 1.0.0, [docs](https://t{i}.example.org/docs/x).\n\n```{lang}\n{}\n```\n\n",
+            manifest.trim_end()
+        );
+    }
+    let mut summary = String::from("# Summary\n\n");
+    for n in 0..pages {
+        let _ = writeln!(summary, "- [Scenario {n}](page-{n}.md)");
+        let page = format!(
+            "# Bench scenario {n}\n\nA synthetic scenario number {n} for the benchmark.\n\n\
+             | Category | network |\n|:--|:--|\n| Targets | kubernetes |\n| Personas | sre |\n| Blast radius | low: one pod |\n\n\
+             ## Hypothesis\n\nThe service keeps its p99 latency under 500 ms while the fault is active.\n\n\
+             ## Steady state\n\n- p99 latency: below 500 ms\n\n\
+             ## Method\n\nInject the fault into one pod for the configured duration and observe.\n\n\
+             ## Parameters\n\n| Name | Type | Default | Description |\n|:--|:--|:--|:--|\n| namespace | string | shop | target namespace |\n\n\
+             ## Abort conditions\n\n- error ratio above 5%\n\n## Rollback\n\nDelete the experiment.\n\n\
+             ## Observability\n\n- latency at the caller\n\n## Implementations\n\n{blocks}"
+        );
+        std::fs::write(src.join(format!("page-{n}.md")), page).unwrap();
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
+}
+
+/// User CPU time of this process so far (all threads): the work of the
+/// build itself, steady on a shared machine where wall and system time
+/// swing with the kernel's writeback of hundreds of megabytes.
 #[cfg(unix)]
 fn cpu_time() -> Duration {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
@@ -383,7 +435,7 @@ fn cpu_time() -> Duration {
         usage.assume_init()
     };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+    tv(usage.ru_utime)
 }
 
 #[cfg(not(unix))]
@@ -404,8 +456,8 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {
 /// pages, same run, interleaved. "render" is the site build alone; "with
 /// check" adds the check before it, which is what `chaosbook build` costs
 /// end to end. Wall-time ratios are given of the minimums and of the
-/// medians; the CPU-time ratio (median) is the least disturbed by other
-/// work on a shared machine.
+/// medians; the user-CPU-time ratio (of medians) is the least disturbed by
+/// other work on a shared machine.
 fn catalog_pages(runs: usize) {
     let sizes: Vec<usize> = env_or("CHAOSBOOK_BENCH_CATALOG", "1000,5000")
         .split(',')
@@ -420,16 +472,19 @@ fn catalog_pages(runs: usize) {
         "plain render",
         "render ratio",
         "with check ratio",
-        "cpu render",
-        "cpu w/check"
+        "user cpu",
+        "w/check"
     );
+    let mut equivalents = Vec::new();
     for n in sizes {
         let dir = repo().join(format!("target/bench/catalog-pages-{n}"));
         common::generate(&dir, n);
         let plain = repo().join(format!("target/bench/render/pages-{n}"));
         write_book(&plain, n);
-        let mut wall: [Vec<Duration>; 4] = Default::default();
-        let mut cpu: [Vec<Duration>; 4] = Default::default();
+        let equivalent = repo().join(format!("target/bench/render/equivalent-{n}"));
+        write_equivalent_book(&equivalent, n);
+        let mut wall: [Vec<Duration>; 5] = Default::default();
+        let mut cpu: [Vec<Duration>; 5] = Default::default();
         for _ in 0..runs {
             let ((catalog, report), check_wall, check_cpu) = timed(|| chaosbook::check(&dir));
             assert!(!report.has_errors(), "the synthetic catalog is valid");
@@ -437,11 +492,13 @@ fn catalog_pages(runs: usize) {
                 timed(|| chaosbook::build(&dir, &catalog, Some(&dir.join("out"))));
             built.expect("the catalog site builds");
             let (_, plain_wall, plain_cpu) = timed(|| chaosbook_build(&plain));
+            let (_, equivalent_wall, equivalent_cpu) = timed(|| chaosbook_build(&equivalent));
             for (i, (w, c)) in [
                 (check_wall, check_cpu),
                 (build_wall, build_cpu),
                 (plain_wall, plain_cpu),
                 (check_wall + build_wall, check_cpu + build_cpu),
+                (equivalent_wall, equivalent_cpu),
             ]
             .into_iter()
             .enumerate()
@@ -450,8 +507,8 @@ fn catalog_pages(runs: usize) {
                 cpu[i].push(c);
             }
         }
-        let [check, build, plain, total] = wall.map(|mut t| stats(&mut t));
-        let [_, cpu_build, cpu_plain, cpu_total] = cpu.map(|mut t| stats(&mut t));
+        let [check, build, plain, total, same] = wall.map(|mut t| stats(&mut t));
+        let [_, cpu_build, cpu_plain, cpu_total, cpu_same] = cpu.map(|mut t| stats(&mut t));
         println!(
             "{n:>6}  {:>7.3} / {:>7.3}  {:>7.3} / {:>7.3}  {:>7.3} / {:>7.3}  {:>7.2}x / {:>7.2}x  {:>7.2}x / {:>7.2}x  {:>9.2}x  {:>9.2}x",
             check.0,
@@ -467,5 +524,23 @@ fn catalog_pages(runs: usize) {
             cpu_build.1 / cpu_plain.1,
             cpu_total.1 / cpu_plain.1,
         );
+        equivalents.push(format!(
+            "{n:>6}  {:>7.3} / {:>7.3}  {:>7.2}x / {:>7.2}x  {:>9.2}x",
+            same.0,
+            same.1,
+            build.0 / same.0,
+            build.1 / same.1,
+            cpu_build.1 / cpu_same.1,
+        ));
+    }
+    println!(
+        "against pages of the same content written as markdown (prose, parameters table, the six manifests as code blocks)"
+    );
+    println!(
+        "{:>6}  {:>17}  {:>19}  {:>10}",
+        "N", "same-content render", "render ratio", "user cpu"
+    );
+    for line in equivalents {
+        println!("{line}");
     }
 }

@@ -515,38 +515,52 @@ pub fn catalog_json(catalog: &Catalog) -> String {
         #[serde(skip_serializing_if = "Option::is_none")]
         rendered: Option<&'a str>,
     }
-    let scenarios: Vec<Value> = catalog
-        .scenarios
-        .iter()
-        .map(|e| {
-            let s = &e.item;
-            let mut v = serde_json::to_value(s).expect("scenario serialises");
-            if let Some(o) = v.as_object_mut() {
-                let tab_order: Vec<&str> = catalog
-                    .tab_order(s)
-                    .iter()
-                    .map(|i| i.tool.as_str())
-                    .collect();
-                let implementations: Vec<Implementation> = s
-                    .implementations
-                    .iter()
-                    .map(|i| Implementation {
-                        implementation: i,
-                        rendered: catalog
-                            .manifests
-                            .get(&(s.id.clone(), i.tool.clone()))
-                            .map(|m| m.rendered.as_str()),
-                    })
-                    .collect();
-                o.insert("tab_order".into(), tab_order.into());
-                o.insert(
-                    "implementations".into(),
-                    serde_json::to_value(&implementations).expect("implementations serialise"),
-                );
-            }
-            v
-        })
-        .collect();
+    /// Each scenario as a JSON object with its tab order and rendered
+    /// manifests, made one at a time while writing: the whole catalog as
+    /// `Value`s would be several times the size of the text.
+    struct Scenarios<'a>(&'a Catalog);
+    impl Serialize for Scenarios<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let catalog = self.0;
+            serializer.collect_seq(catalog.scenarios.iter().map(|e| {
+                let s = &e.item;
+                let mut v = serde_json::to_value(s).expect("scenario serialises");
+                if let Some(o) = v.as_object_mut() {
+                    let tab_order: Vec<&str> = catalog
+                        .tab_order(s)
+                        .iter()
+                        .map(|i| i.tool.as_str())
+                        .collect();
+                    let implementations: Vec<Implementation> = s
+                        .implementations
+                        .iter()
+                        .map(|i| Implementation {
+                            implementation: i,
+                            rendered: catalog
+                                .manifests
+                                .get(&(s.id.clone(), i.tool.clone()))
+                                .map(|m| m.rendered.as_str()),
+                        })
+                        .collect();
+                    o.insert("tab_order".into(), tab_order.into());
+                    o.insert(
+                        "implementations".into(),
+                        serde_json::to_value(&implementations).expect("implementations serialise"),
+                    );
+                }
+                v
+            }))
+        }
+    }
+    #[derive(Serialize)]
+    struct Document<'a> {
+        schema_version: u32,
+        generator: String,
+        tools: Vec<&'a crate::catalog::model::Tool>,
+        scenarios: Scenarios<'a>,
+        practices: Vec<&'a crate::catalog::model::Practice>,
+        formats: Vec<Format<'a>>,
+    }
     let formats: Vec<Format> = catalog
         .formats
         .by_name
@@ -561,14 +575,14 @@ pub fn catalog_json(catalog: &Catalog) -> String {
             schema: format!("schema/formats/{}.schema.json", f.name),
         })
         .collect();
-    let doc = serde_json::json!({
-        "schema_version": SCHEMA_VERSION,
-        "generator": format!("chaosbook {}", env!("CARGO_PKG_VERSION")),
-        "tools": catalog.tools.iter().map(|t| &t.item).collect::<Vec<_>>(),
-        "scenarios": scenarios,
-        "practices": catalog.practices.iter().map(|p| &p.item).collect::<Vec<_>>(),
-        "formats": formats,
-    });
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        generator: format!("chaosbook {}", env!("CARGO_PKG_VERSION")),
+        tools: catalog.tools.iter().map(|t| &t.item).collect(),
+        scenarios: Scenarios(catalog),
+        practices: catalog.practices.iter().map(|p| &p.item).collect(),
+        formats,
+    };
     // Compact: at thousands of scenarios the indentation alone is tens of
     // megabytes, and readers of this file are programs.
     serde_json::to_string(&doc).expect("catalog serialises") + "\n"

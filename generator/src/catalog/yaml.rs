@@ -592,21 +592,34 @@ fn scalar_value(
 
 /// What a plain scalar means under the YAML 1.2 core schema: null, a boolean,
 /// a number, or else a string.
-pub(crate) fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        _ => {}
+fn resolve_plain(text: &str) -> Value {
+    match plain_kind(text) {
+        PlainKind::Null => Value::Null,
+        PlainKind::Bool(b) => Value::Bool(b),
+        PlainKind::Number(n) => Value::Number(n),
+        PlainKind::String => Value::String(text.to_string()),
+    }
+}
+
+/// The type a plain scalar resolves to under the YAML 1.2 core schema.
+pub(crate) enum PlainKind {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String,
+}
+
+pub(crate) fn plain_kind(text: &str) -> PlainKind {
+    if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
+        return PlainKind::Null;
     }
     if let Some(b) = plain_bool(text) {
-        return Value::Bool(b);
+        return PlainKind::Bool(b);
     }
-    if let Some(n) = plain_int(text) {
-        return Value::Number(n);
+    match plain_int(text).or_else(|| plain_float(text)) {
+        Some(n) => PlainKind::Number(n),
+        None => PlainKind::String,
     }
-    if let Some(n) = plain_float(text) {
-        return Value::Number(n);
-    }
-    Value::String(text.to_string())
 }
 
 fn plain_bool(text: &str) -> Option<bool> {

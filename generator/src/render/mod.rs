@@ -53,15 +53,15 @@ pub const CSP: &str =
 /// to content, in sorted order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Site {
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub files: BTreeMap<String, Bytes>,
 }
 
 impl Site {
-    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
         self.files.get(path)
     }
 
-    fn add(&mut self, path: impl Into<String>, bytes: impl Into<Arc<[u8]>>) {
+    fn add(&mut self, path: impl Into<String>, bytes: impl Into<Bytes>) {
         self.files.insert(path.into(), bytes.into());
     }
 }
@@ -77,7 +77,7 @@ pub struct Stats {
 
 /// A chapter page as rendered, kept for the next render.
 struct Cached {
-    page: Arc<[u8]>,
+    page: Bytes,
     /// The chapter's HTML as a section of the print page.
     print: Arc<str>,
     sections: Arc<[Section]>,
@@ -86,8 +86,9 @@ struct Cached {
 /// A page's cache key, its rendering, and whether it was rendered now.
 type PageResult = (u64, Arc<Cached>, bool);
 
-/// File content, shared between the site, the cache and the theme.
-type Bytes = Arc<[u8]>;
+/// File content, shared between the site, the cache and the theme, and
+/// made from a rendered `String` without a copy.
+pub use bytes::Bytes;
 
 /// Renders books with one theme; keeps per-page results between renders.
 pub struct Renderer {
@@ -130,7 +131,7 @@ struct PrintChapter<'a> {
 
 static HIGHLIGHT_CSS: LazyLock<(Bytes, Bytes)> = LazyLock::new(|| {
     let (light, dark) = highlight::stylesheets();
-    (Arc::from(light.into_bytes()), Arc::from(dark.into_bytes()))
+    (Bytes::from(light), Bytes::from(dark))
 });
 
 impl Renderer {
@@ -229,7 +230,7 @@ impl Renderer {
                         ctx
                     })?;
                 let cached = Cached {
-                    page: Arc::from(html.into_bytes()),
+                    page: Bytes::from(html),
                     print: Arc::from(print_body(&md.html, &page.url)),
                     sections: Arc::from(md.sections),
                 };
@@ -450,7 +451,7 @@ fn source_assets(src: &Path) -> Result<Vec<(String, Bytes)>, BuildError> {
             let bytes = std::fs::read(p)
                 .map_err(|e| BuildError::Env(format!("cannot read {}: {e}", p.display())))?;
             let rel = crate::diagnostics::display_path(p.strip_prefix(src).unwrap_or(p));
-            Ok((rel, Arc::from(bytes)))
+            Ok((rel, Bytes::from(bytes)))
         })
         .collect()
 }

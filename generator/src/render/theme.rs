@@ -6,11 +6,11 @@
 //! files one by one and may add files: `templates/*.html` are tera
 //! templates, everything under `static/` is copied to the site's `static/`.
 
+use bytes::Bytes;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
@@ -31,7 +31,7 @@ pub const TEMPLATES: &[&str] = &[
 ];
 
 struct Source {
-    bytes: Arc<[u8]>,
+    bytes: Bytes,
     /// Where the file came from, relative to the project root; `None` for
     /// the embedded theme.
     file: Option<PathBuf>,
@@ -42,7 +42,7 @@ pub struct Theme {
     /// Template name -> file it came from (for error messages).
     origins: BTreeMap<String, Option<PathBuf>>,
     /// Output path (`static/...`) -> content.
-    pub statics: BTreeMap<String, Arc<[u8]>>,
+    pub statics: BTreeMap<String, Bytes>,
     /// Changes when any theme file changes.
     pub fingerprint: u64,
 }
@@ -229,7 +229,7 @@ fn collect_embedded(dir: &'static Dir<'static>, out: &mut BTreeMap<String, Sourc
             out.insert(
                 display_path(f.path()),
                 Source {
-                    bytes: Arc::from(f.contents()),
+                    bytes: Bytes::from_static(f.contents()),
                     file: None,
                 },
             );

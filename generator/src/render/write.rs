@@ -144,14 +144,14 @@ fn swap_in(staged: &Path, dest: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Bytes;
     use std::collections::BTreeMap;
-    use std::sync::Arc;
 
     fn site(files: &[(&str, &str)]) -> Site {
         Site {
             files: files
                 .iter()
-                .map(|(k, v)| (k.to_string(), Arc::from(v.as_bytes())))
+                .map(|(k, v)| (k.to_string(), Bytes::copy_from_slice(v.as_bytes())))
                 .collect::<BTreeMap<_, _>>(),
         }
     }

@@ -518,14 +518,16 @@ fn content_type(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Bytes;
 
     #[test]
     fn paths_map_to_site_files() {
         let mut site = Site::default();
-        site.files.insert("index.html".into(), Arc::from(&b"i"[..]));
-        site.files.insert("a.html".into(), Arc::from(&b"a"[..]));
         site.files
-            .insert("d/index.html".into(), Arc::from(&b"d"[..]));
+            .insert("index.html".into(), Bytes::from_static(b"i"));
+        site.files.insert("a.html".into(), Bytes::from_static(b"a"));
+        site.files
+            .insert("d/index.html".into(), Bytes::from_static(b"d"));
         assert_eq!(lookup(&site, "/").unwrap().0, "index.html");
         assert_eq!(lookup(&site, "/a").unwrap().0, "a.html");
         assert_eq!(lookup(&site, "/d/").unwrap().0, "d/index.html");

@@ -6,11 +6,9 @@
 //! loader ([`crate::catalog::yaml`]) reads them so. Comments are what the
 //! parser skips: a `#` after whitespace, between two nodes.
 
-use saphyr_parser::{Event, Parser, ScalarStyle};
-use serde_json::Value;
-
 use super::{Class, Spans};
-use crate::catalog::yaml::resolve_plain;
+use crate::catalog::yaml::{plain_kind, PlainKind};
+use saphyr_parser::{Event, Parser, ScalarStyle};
 
 /// What the parser is inside of, to tell keys from values.
 enum Frame {
@@ -67,10 +65,10 @@ fn classify(code: &str) -> Option<Vec<(usize, usize, Class)>> {
                 let class = if is_key(&mut frames) {
                     Some(Class::Key)
                 } else if style == ScalarStyle::Plain {
-                    match resolve_plain(&value) {
-                        Value::Number(_) => Some(Class::Number),
-                        Value::Bool(_) | Value::Null => Some(Class::Literal),
-                        _ => None,
+                    match plain_kind(&value) {
+                        PlainKind::Number(_) => Some(Class::Number),
+                        PlainKind::Bool(_) | PlainKind::Null => Some(Class::Literal),
+                        PlainKind::String => None,
                     }
                 } else {
                     Some(Class::String)
