@@ -8,15 +8,18 @@
 //! writes every atom of every scope (`hl-entity hl-name hl-tag hl-yaml`),
 //! which made catalog pages, six manifests each, mostly class names.
 //!
-//! YAML and JSON (a manifest on every tab) are read by the same YAML parser
-//! that validated them ([`manifest`]): keys, values and comments are then
-//! exactly what the parser saw, in a fraction of a regex grammar's time.
+//! YAML and JSON (a manifest on every tab) are highlighted as the YAML
+//! parser that validated them reads them ([`manifest`]): keys, values and
+//! comments are exactly what the parser saw, in a fraction of a regex
+//! grammar's time. The common shapes of manifests take a faster line-based
+//! path ([`lines`]) that gives up, to the parser, on anything else.
 //! Everything else, and YAML a parser refuses (a fragment in a chapter),
 //! goes through syntect: its default syntax set, loaded once, lazily, plus
 //! small built-in grammars for TOML and PromQL, which this book uses, and
 //! lean shell, YAML and JSON ones (the default ones dominated the build time
 //! of catalog pages). Unknown languages render as plain, escaped text.
 
+mod lines;
 mod manifest;
 
 use std::fmt::Write as _;
@@ -230,6 +233,14 @@ pub fn is_known(lang: &str) -> bool {
 /// The inner HTML of `<code>` for `code` in `lang`: classed spans, or the
 /// escaped text when the language is unknown.
 pub fn highlight(code: &str, lang: &str) -> String {
+    let fast = match canonical(lang) {
+        Some("yaml") => lines::yaml(code),
+        Some("json") => lines::json(code),
+        _ => None,
+    };
+    if let Some(html) = fast {
+        return html;
+    }
     if matches!(canonical(lang), Some("yaml" | "json")) {
         if let Some(html) = manifest::highlight(code) {
             return html;
@@ -514,5 +525,57 @@ mod tests {
             assert_ne!(color(".hl-c"), color("pre.hl-code"));
             assert_ne!(color(".hl-s"), color("pre.hl-code"));
         }
+    }
+
+    /// The fast path must agree with the parser wherever it answers, and
+    /// answer for most manifests (else it is not worth having).
+    #[test]
+    fn the_line_highlighter_agrees_with_the_parser_on_every_manifest() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let (catalog, _) = crate::check(root);
+        let mut texts: Vec<(String, &str)> = catalog
+            .manifests
+            .values()
+            .map(|m| {
+                (
+                    m.rendered.clone(),
+                    if m.rendered.trim_start().starts_with('{') {
+                        "json"
+                    } else {
+                        "yaml"
+                    },
+                )
+            })
+            .collect();
+        for entry in walkdir::WalkDir::new(root.join("tests/fixtures/formats")) {
+            let path = entry.unwrap().into_path();
+            let lang = match path.extension().and_then(|e| e.to_str()) {
+                Some("json") => "json",
+                Some("yaml" | "yml") => "yaml",
+                _ => continue,
+            };
+            texts.push((std::fs::read_to_string(&path).unwrap(), lang));
+        }
+        let (mut fast, mut yaml_total) = (0, 0);
+        for (text, lang) in &texts {
+            let answer = match *lang {
+                "json" => lines::json(text),
+                _ => lines::yaml(text),
+            };
+            let exact = manifest::highlight(text);
+            yaml_total += 1;
+            if let Some(html) = answer {
+                fast += 1;
+                assert_eq!(Some(&html), exact.as_ref(), "{lang}:\n{text}");
+            }
+        }
+        eprintln!("fast path: {fast} of {yaml_total}");
+        assert!(texts.len() > 250, "{}", texts.len());
+        assert!(
+            fast * 10 >= yaml_total * 8,
+            "fast path took {fast} of {yaml_total}"
+        );
     }
 }
