@@ -173,22 +173,31 @@ fn page(r: &mut Lcg, n: usize) -> String {
     md
 }
 
-/// A book of `pages` chapters: parts of 50, each chapter with nine
-/// sub-chapters, so the table of contents has depth.
-fn write_book(dir: &Path, pages: usize) {
+/// The `src` folder of a new book at `dir` with `book_toml`, or `None` if a
+/// book of `pages` chapters is already there (books are kept across runs).
+fn fresh_book(dir: &Path, pages: usize, book_toml: &str) -> Option<PathBuf> {
     let src = dir.join("src");
     if src.join("SUMMARY.md").exists()
         && std::fs::read_dir(&src).map(|d| d.count()).unwrap_or(0) == pages + 1
     {
-        return;
+        return None;
     }
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        dir.join("book.toml"),
+    std::fs::write(dir.join("book.toml"), book_toml).unwrap();
+    Some(src)
+}
+
+/// A book of `pages` chapters: parts of 50, each chapter with nine
+/// sub-chapters, so the table of contents has depth.
+fn write_book(dir: &Path, pages: usize) {
+    let Some(src) = fresh_book(
+        dir,
+        pages,
         "[book]\ntitle = \"Synthetic\"\nsrc = \"src\"\n\n[build]\nbuild-dir = \"out-mdbook\"\n\n[output.html]\n\n[output.html.search]\nenable = true\n",
-    )
-    .unwrap();
+    ) else {
+        return;
+    };
     let mut summary = String::from("# Summary\n\n");
     let mut r = Lcg(42);
     for n in 0..pages {
@@ -377,19 +386,13 @@ fn main() {
 /// build is then the catalog's own machinery (model, tabs, index, matrix,
 /// catalog.json), not the amount of highlighted code.
 fn write_equivalent_book(dir: &Path, pages: usize) {
-    let src = dir.join("src");
-    if src.join("SUMMARY.md").exists()
-        && std::fs::read_dir(&src).map(|d| d.count()).unwrap_or(0) == pages + 1
-    {
-        return;
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        dir.join("book.toml"),
+    let Some(src) = fresh_book(
+        dir,
+        pages,
         "[book]\ntitle = \"Equivalent\"\nsrc = \"src\"\n",
-    )
-    .unwrap();
+    ) else {
+        return;
+    };
     let mut blocks = String::new();
     for (i, (format, fixture)) in common::FORMATS.iter().enumerate() {
         let manifest =

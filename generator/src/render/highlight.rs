@@ -320,6 +320,23 @@ impl Spans {
     }
 }
 
+/// The length of the quoted YAML or JSON scalar `text` starts with, if it
+/// closes (`\"` escapes in double quotes, `''` in single ones).
+fn quoted_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.first().filter(|&&b| b == b'"' || b == b'\'')?;
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// HTML escaping for text and attribute values (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);

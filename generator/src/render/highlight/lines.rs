@@ -12,7 +12,7 @@
 //! check structure: YAML the parser refuses (a fragment in a chapter) may
 //! still come out highlighted line by line, which is what a reader wants.
 
-use super::{Class, Spans};
+use super::{quoted_len, Class, Spans};
 use crate::catalog::yaml::{plain_kind, PlainKind};
 
 /// `code` (YAML) as classed spans, or `None` when it takes the parser.
@@ -218,23 +218,6 @@ fn key_end(text: &str) -> Option<(usize, usize)> {
     let colon = key_len + spaces;
     (bytes.get(colon) == Some(&b':') && matches!(bytes.get(colon + 1), None | Some(b' ')))
         .then_some((key_len, colon))
-}
-
-/// The length of the quoted scalar `text` starts with, if it closes on this
-/// line.
-fn quoted_len(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let quote = bytes[0];
-    let mut i = 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote == b'"' => i += 2,
-            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            b if b == quote => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 /// Where a value's text ends before a ` #` comment outside quotes, and

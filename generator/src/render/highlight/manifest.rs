@@ -6,7 +6,7 @@
 //! loader ([`crate::catalog::yaml`]) reads them so. Comments are what the
 //! parser skips: a `#` after whitespace, between two nodes.
 
-use super::{Class, Spans};
+use super::{quoted_len, Class, Spans};
 use crate::catalog::yaml::{plain_kind, PlainKind};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
@@ -79,7 +79,8 @@ fn classify(code: &str) -> Option<Vec<(usize, usize, Class)>> {
                     // length counted as characters; find the closing quote.
                     let end = match style {
                         ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted => {
-                            closing_quote(code, start).unwrap_or_else(|| byte(span.end.index()))
+                            quoted_len(&code[start..])
+                                .map_or_else(|| byte(span.end.index()), |len| start + len)
                         }
                         _ => byte(span.end.index()),
                     };
@@ -104,22 +105,6 @@ fn classify(code: &str) -> Option<Vec<(usize, usize, Class)>> {
         }
     }
     Some(tokens)
-}
-
-/// The byte just past the quoted scalar that starts at `start`.
-fn closing_quote(code: &str, start: usize) -> Option<usize> {
-    let bytes = code.as_bytes();
-    let quote = *bytes.get(start).filter(|&&b| b == b'"' || b == b'\'')?;
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote == b'"' => i += 2,
-            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            b if b == quote => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 /// Text between two nodes: indicators, whitespace and comments.
