@@ -6,13 +6,16 @@
 //! scripts, which a strict Content-Security-Policy forbids. Here:
 //!
 //! - markdown is rendered with pulldown-cmark ([`markdown`]), code is
-//!   highlighted at build time with syntect ([`highlight`]), raw HTML is
-//!   sanitised with ammonia ([`sanitize`]);
+//!   highlighted at build time ([`highlight`]: manifests as the YAML parser
+//!   reads them, other languages with syntect), raw HTML is sanitised with
+//!   ammonia ([`sanitize`]);
 //! - pages are tera templates from the theme ([`theme`]), each rendered
 //!   with a context of constant size: the table of contents is built once
 //!   and shared as `toc.js` ([`nav`]);
-//! - pages render in parallel (rayon); the search index ([`search`]) and
-//!   the print page are assembled from per-page results;
+//! - pages render in parallel (rayon), each with its section of the print
+//!   page; the search index ([`search`]) and the print page are assembled
+//!   from per-page results, page bodies spliced into the rendered templates
+//!   rather than copied through tera ([`theme::Theme::render_with_bodies`]);
 //! - the output is deterministic (sorted maps, no clocks) and written
 //!   atomically ([`write`]).
 //!
