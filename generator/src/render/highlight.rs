@@ -3,16 +3,16 @@
 //! `unsafe-inline`), and a light and a dark stylesheet generated from two
 //! syntect themes. Nothing is highlighted in the browser.
 //!
-//! Every language maps onto the same dozen token classes ([`Class`]):
+//! Every language maps onto the same dozen token classes (`Class`):
 //! `hl-c` comment, `hl-s` string, `hl-k` key, and so on. syntect's own HTML
 //! writes every atom of every scope (`hl-entity hl-name hl-tag hl-yaml`),
 //! which made catalog pages, six manifests each, mostly class names.
 //!
 //! YAML and JSON (a manifest on every tab) are highlighted as the YAML
-//! parser that validated them reads them ([`manifest`]): keys, values and
+//! parser that validated them reads them (`manifest`): keys, values and
 //! comments are exactly what the parser saw, in a fraction of a regex
 //! grammar's time. The common shapes of manifests take a faster line-based
-//! path ([`lines`]) that gives up, to the parser, on anything else.
+//! path (`lines`) that gives up, to the parser, on anything else.
 //! Everything else, and YAML a parser refuses (a fragment in a chapter),
 //! goes through syntect: its default syntax set, loaded once, lazily, plus
 //! small built-in grammars for TOML and PromQL, which this book uses, and
