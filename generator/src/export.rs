@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -516,40 +517,47 @@ pub fn catalog_json(catalog: &Catalog) -> String {
         rendered: Option<&'a str>,
     }
     /// Each scenario as a JSON object with its tab order and rendered
-    /// manifests, made one at a time while writing: the whole catalog as
-    /// `Value`s would be several times the size of the text.
+    /// manifests. Scenarios are serialised in parallel, each on its own
+    /// (the whole catalog as `Value`s would be several times the size of
+    /// the text), then written as one array.
     struct Scenarios<'a>(&'a Catalog);
     impl Serialize for Scenarios<'_> {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let catalog = self.0;
-            serializer.collect_seq(catalog.scenarios.iter().map(|e| {
-                let s = &e.item;
-                let mut v = serde_json::to_value(s).expect("scenario serialises");
-                if let Some(o) = v.as_object_mut() {
-                    let tab_order: Vec<&str> = catalog
-                        .tab_order(s)
-                        .iter()
-                        .map(|i| i.tool.as_str())
-                        .collect();
-                    let implementations: Vec<Implementation> = s
-                        .implementations
-                        .iter()
-                        .map(|i| Implementation {
-                            implementation: i,
-                            rendered: catalog
-                                .manifests
-                                .get(&(s.id.clone(), i.tool.clone()))
-                                .map(|m| m.rendered.as_str()),
-                        })
-                        .collect();
-                    o.insert("tab_order".into(), tab_order.into());
-                    o.insert(
-                        "implementations".into(),
-                        serde_json::to_value(&implementations).expect("implementations serialise"),
-                    );
-                }
-                v
-            }))
+            let texts: Vec<Box<serde_json::value::RawValue>> = catalog
+                .scenarios
+                .par_iter()
+                .map(|e| {
+                    let s = &e.item;
+                    let mut v = serde_json::to_value(s).expect("scenario serialises");
+                    if let Some(o) = v.as_object_mut() {
+                        let tab_order: Vec<&str> = catalog
+                            .tab_order(s)
+                            .iter()
+                            .map(|i| i.tool.as_str())
+                            .collect();
+                        let implementations: Vec<Implementation> = s
+                            .implementations
+                            .iter()
+                            .map(|i| Implementation {
+                                implementation: i,
+                                rendered: catalog
+                                    .manifests
+                                    .get(&(s.id.clone(), i.tool.clone()))
+                                    .map(|m| m.rendered.as_str()),
+                            })
+                            .collect();
+                        o.insert("tab_order".into(), tab_order.into());
+                        o.insert(
+                            "implementations".into(),
+                            serde_json::to_value(&implementations)
+                                .expect("implementations serialise"),
+                        );
+                    }
+                    serde_json::value::to_raw_value(&v).expect("scenario serialises")
+                })
+                .collect();
+            serializer.collect_seq(texts)
         }
     }
     #[derive(Serialize)]

@@ -185,61 +185,68 @@ impl Renderer {
             h.finish()
         };
 
-        let results: Vec<Result<PageResult, BuildError>> = (0..pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let page = &pages[i];
-                let prev = i.checked_sub(1).map(|j| Link {
-                    title: &pages[j].title,
-                    url: &pages[j].url,
-                });
-                let next = pages.get(i + 1).map(|p| Link {
-                    title: &p.title,
-                    url: &p.url,
-                });
-                let key = {
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
-                    shared.hash(&mut h);
-                    page.url.hash(&mut h);
-                    page.title.hash(&mut h);
-                    page.chapter.content.hash(&mut h);
-                    page.chapter.parent_names.hash(&mut h);
-                    prev.hash(&mut h);
-                    next.hash(&mut h);
-                    h.finish()
-                };
-                if let Some(hit) = self.cache.get(&key) {
-                    return Ok((key, hit.clone(), false));
-                }
-                let info = PageInfo {
-                    path: &page.url,
-                    root: &page.root,
-                };
-                let md = markdown::render(&page.chapter.content, md_opts, &info, hooks);
-                let html = self
-                    .theme
-                    .render_with_bodies("page.html", &[&md.html], |body| {
-                        let mut ctx = self.context(&book_ctx, &page.root, &page.url);
-                        ctx.insert(
-                            "page",
-                            &PageCtx {
-                                title: &page.title,
-                                content: &body[0],
-                                prev: prev.clone(),
-                                next: next.clone(),
-                                parents: &page.chapter.parent_names,
-                            },
-                        );
-                        ctx
-                    })?;
-                let cached = Cached {
-                    page: Bytes::from(html),
-                    print: Arc::from(print_body(&md.html, &page.url)),
-                    sections: Arc::from(md.sections),
-                };
-                Ok((key, Arc::new(cached), true))
-            })
-            .collect();
+        // The hooks' data files (catalog.json...) do not depend on the
+        // pages: they are made while the pages render.
+        let (results, hook_files): (Vec<Result<PageResult, BuildError>>, _) = rayon::join(
+            || {
+                (0..pages.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let page = &pages[i];
+                        let prev = i.checked_sub(1).map(|j| Link {
+                            title: &pages[j].title,
+                            url: &pages[j].url,
+                        });
+                        let next = pages.get(i + 1).map(|p| Link {
+                            title: &p.title,
+                            url: &p.url,
+                        });
+                        let key = {
+                            let mut h = std::collections::hash_map::DefaultHasher::new();
+                            shared.hash(&mut h);
+                            page.url.hash(&mut h);
+                            page.title.hash(&mut h);
+                            page.chapter.content.hash(&mut h);
+                            page.chapter.parent_names.hash(&mut h);
+                            prev.hash(&mut h);
+                            next.hash(&mut h);
+                            h.finish()
+                        };
+                        if let Some(hit) = self.cache.get(&key) {
+                            return Ok((key, hit.clone(), false));
+                        }
+                        let info = PageInfo {
+                            path: &page.url,
+                            root: &page.root,
+                        };
+                        let md = markdown::render(&page.chapter.content, md_opts, &info, hooks);
+                        let html =
+                            self.theme
+                                .render_with_bodies("page.html", &[&md.html], |body| {
+                                    let mut ctx = self.context(&book_ctx, &page.root, &page.url);
+                                    ctx.insert(
+                                        "page",
+                                        &PageCtx {
+                                            title: &page.title,
+                                            content: &body[0],
+                                            prev: prev.clone(),
+                                            next: next.clone(),
+                                            parents: &page.chapter.parent_names,
+                                        },
+                                    );
+                                    ctx
+                                })?;
+                        let cached = Cached {
+                            page: Bytes::from(html),
+                            print: Arc::from(print_body(&md.html, &page.url)),
+                            sections: Arc::from(md.sections),
+                        };
+                        Ok((key, Arc::new(cached), true))
+                    })
+                    .collect()
+            },
+            || hooks.files(),
+        );
 
         let mut site = Site::default();
         let mut cache = HashMap::with_capacity(pages.len());
@@ -315,7 +322,7 @@ impl Renderer {
         }
         site.add("static/highlight-light.css", self.highlight_css.0.clone());
         site.add("static/highlight-dark.css", self.highlight_css.1.clone());
-        for (path, bytes) in hooks.files() {
+        for (path, bytes) in hook_files {
             site.add(path, bytes);
         }
 
