@@ -3,8 +3,8 @@
 //! plain scalars, block scalars and comments (YAML), and JSON.
 //!
 //! Highlighting with the YAML parser ([`super::manifest`]) is exact but was
-//! still most of a catalog page's build time; this does the same job about
-//! five times faster. It gives up (returns `None`) on anything it does not
+//! still most of a catalog page's build time; this does the same job four
+//! to six times faster. It gives up (returns `None`) on anything it does not
 //! know to the letter (anchors, tags, multi-line plain or quoted scalars,
 //! flow collections over several lines, complex keys), and the parser
 //! takes over, so on valid YAML what it emits is what the parser would: a
