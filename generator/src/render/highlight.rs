@@ -31,6 +31,8 @@ use syntect::parsing::{
 };
 use syntect::util::LinesWithEndings;
 
+use crate::catalog::yaml::PlainKind;
+
 /// The syntect themes the two palettes come from.
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
@@ -317,6 +319,16 @@ impl Spans {
         }
         self.html.push_str(&self.blank);
         self.html
+    }
+}
+
+/// The class of a plain YAML scalar (or a JSON literal): numbers, booleans
+/// and null exactly as the catalog's loader reads them, else none.
+fn plain_class(text: &str) -> Option<Class> {
+    match crate::catalog::yaml::plain_kind(text) {
+        PlainKind::Number(_) => Some(Class::Number),
+        PlainKind::Bool(_) | PlainKind::Null => Some(Class::Literal),
+        PlainKind::String => None,
     }
 }
 

@@ -12,8 +12,7 @@
 //! check structure: YAML the parser refuses (a fragment in a chapter) may
 //! still come out highlighted line by line, which is what a reader wants.
 
-use super::{quoted_len, Class, Spans};
-use crate::catalog::yaml::{plain_kind, PlainKind};
+use super::{plain_class, quoted_len, Class, Spans};
 
 /// `code` (YAML) as classed spans, or `None` when it takes the parser.
 pub(super) fn yaml(code: &str) -> Option<String> {
@@ -151,12 +150,7 @@ pub(super) fn yaml(code: &str) -> Option<String> {
                     if body_trimmed.contains(": ") || body_trimmed.ends_with(':') {
                         return None;
                     }
-                    let class = match plain_kind(body_trimmed) {
-                        PlainKind::Number(_) => Some(Class::Number),
-                        PlainKind::Bool(_) | PlainKind::Null => Some(Class::Literal),
-                        PlainKind::String => None,
-                    };
-                    cursor.to(&mut out, v + body_trimmed.len(), class);
+                    cursor.to(&mut out, v + body_trimmed.len(), plain_class(body_trimmed));
                 }
             }
         }
@@ -297,11 +291,7 @@ impl Flow<'_> {
                 let text = &self.code[self.at..self.at + len];
                 let class = match text.as_bytes().first() {
                     Some(b'"' | b'\'') => Some(Class::String),
-                    _ => match plain_kind(text) {
-                        PlainKind::Number(_) => Some(Class::Number),
-                        PlainKind::Bool(_) | PlainKind::Null => Some(Class::Literal),
-                        PlainKind::String => None,
-                    },
+                    _ => plain_class(text),
                 };
                 out.push(text, class);
                 self.at += len;
@@ -381,8 +371,8 @@ pub(super) fn json(code: &str) -> Option<String> {
                     .iter()
                     .take_while(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
                     .count();
-                match plain_kind(&code[i..i + len]) {
-                    PlainKind::Number(_) => (len, Class::Number),
+                match plain_class(&code[i..i + len]) {
+                    Some(Class::Number) => (len, Class::Number),
                     _ => return None,
                 }
             }

@@ -6,8 +6,7 @@
 //! loader ([`crate::catalog::yaml`]) reads them so. Comments are what the
 //! parser skips: a `#` after whitespace, between two nodes.
 
-use super::{quoted_len, Class, Spans};
-use crate::catalog::yaml::{plain_kind, PlainKind};
+use super::{plain_class, quoted_len, Class, Spans};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 /// What the parser is inside of, to tell keys from values.
@@ -65,11 +64,7 @@ fn classify(code: &str) -> Option<Vec<(usize, usize, Class)>> {
                 let class = if is_key(&mut frames) {
                     Some(Class::Key)
                 } else if style == ScalarStyle::Plain {
-                    match plain_kind(&value) {
-                        PlainKind::Number(_) => Some(Class::Number),
-                        PlainKind::Bool(_) | PlainKind::Null => Some(Class::Literal),
-                        PlainKind::String => None,
-                    }
+                    plain_class(&value)
                 } else {
                     Some(Class::String)
                 };
