@@ -401,7 +401,8 @@ fn theme_rules(theme: &Theme) -> Vec<(String, String)> {
     for class in Class::ALL {
         let scope = Scope::new(class.theme_scope()).expect("a valid scope");
         let style = highlighter.style_for_stack(&[scope]);
-        let mut declarations = format!("color: {};", css_color(style.foreground));
+        let foreground = readable(style.foreground, style.background, base.foreground);
+        let mut declarations = format!("color: {};", css_color(foreground));
         if style.background != base.background {
             let _ = write!(
                 declarations,
@@ -422,6 +423,50 @@ fn theme_rules(theme: &Theme) -> Vec<(String, String)> {
         rules.push((format!(".{}", class.css()), declarations));
     }
     rules
+}
+
+/// WCAG 2 level AA for normal text. Both themes colour some tokens (keys,
+/// comments, numbers) below it; those are moved toward the theme's text
+/// colour until they reach it, with a margin for the page's own code
+/// background (`--code-bg` in theme/static/chaosbook.css), which is a shade
+/// off the theme's.
+const MIN_CONTRAST: f64 = 4.5;
+const CONTRAST_MARGIN: f64 = 1.1;
+
+/// `fg`, or the first mix of it with `toward` (in twentieths) that reads on
+/// `bg` at [`MIN_CONTRAST`] with the margin.
+fn readable(fg: Color, bg: Color, toward: Color) -> Color {
+    let mix = |t: f64| {
+        let channel =
+            |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+        Color {
+            r: channel(fg.r, toward.r),
+            g: channel(fg.g, toward.g),
+            b: channel(fg.b, toward.b),
+            a: fg.a,
+        }
+    };
+    (0..=20)
+        .map(|step| mix(f64::from(step) / 20.0))
+        .find(|&c| contrast(c, bg) >= MIN_CONTRAST * CONTRAST_MARGIN)
+        .unwrap_or(toward)
+}
+
+/// WCAG 2 contrast ratio of two colours.
+fn contrast(a: Color, b: Color) -> f64 {
+    let luminance = |c: Color| {
+        let linear = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b)
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 fn css_color(c: Color) -> String {
@@ -606,5 +651,53 @@ mod tests {
             fast * 10 >= yaml_total * 8,
             "fast path took {fast} of {yaml_total}"
         );
+    }
+
+    /// Every token reads at WCAG AA on the theme's code background and on
+    /// the page's own (`--code-bg`, which catalog manifests sit on).
+    #[test]
+    fn every_class_meets_aa_contrast_on_both_code_backgrounds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let site_css = std::fs::read_to_string(root.join("theme/static/chaosbook.css")).unwrap();
+        let code_bgs: Vec<&str> = site_css
+            .match_indices("--code-bg: #")
+            .map(|(at, _)| &site_css[at + 11..at + 18])
+            .collect();
+        let parse = |hex: &str| Color {
+            r: u8::from_str_radix(&hex[1..3], 16).unwrap(),
+            g: u8::from_str_radix(&hex[3..5], 16).unwrap(),
+            b: u8::from_str_radix(&hex[5..7], 16).unwrap(),
+            a: 0xff,
+        };
+        let (light, dark) = stylesheets();
+        for (css, page_bg) in [(&light, code_bgs[0]), (&dark, code_bgs[1])] {
+            let rule = |sel: &str| {
+                let at = css.find(&format!("] {sel} {{ color: #")).unwrap();
+                let rest = &css[at..];
+                let color = &rest[rest.find("color: ").unwrap() + 7..][..7];
+                let bg = rest[..rest.find('}').unwrap()]
+                    .split("background-color: ")
+                    .nth(1)
+                    .map(|b| &b[..7]);
+                (parse(color), bg.map(parse))
+            };
+            let (_, theme_bg) = rule("pre.hl-code");
+            for class in Class::ALL {
+                let (fg, own_bg) = rule(&format!(".{}", class.css()));
+                for bg in [own_bg.or(theme_bg).unwrap(), parse(page_bg)] {
+                    if own_bg.is_some() && bg != own_bg.unwrap() {
+                        continue;
+                    }
+                    let ratio = contrast(fg, bg);
+                    assert!(
+                        ratio >= MIN_CONTRAST,
+                        "{} on {bg:?}: {ratio:.2}",
+                        class.css()
+                    );
+                }
+            }
+        }
     }
 }
