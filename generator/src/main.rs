@@ -202,12 +202,8 @@ fn main() -> ExitCode {
 }
 
 fn check(root: &std::path::Path, format: Format, changed_since: Option<&str>) -> ExitCode {
-    if !root.is_dir() {
-        eprintln!(
-            "error: the project root `{}` is not a folder",
-            root.display()
-        );
-        return ExitCode::from(2);
+    if let Err(code) = project_root(root) {
+        return code;
     }
     let (catalog, mut report) = chaosbook::check(root);
     if let Some(rev) = changed_since {
@@ -275,17 +271,23 @@ fn fail(e: &chaosbook::BuildError) -> ExitCode {
     ExitCode::from(e.exit_code())
 }
 
+/// Every command works on a project folder; anything else is a usage error.
+fn project_root(root: &std::path::Path) -> Result<(), ExitCode> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    eprintln!(
+        "error: the project root `{}` is not a folder",
+        root.display()
+    );
+    Err(ExitCode::from(2))
+}
+
 /// The checked catalog of `root`, for commands that refuse an invalid one:
 /// exit 2 when `root` is no folder; exit 1, with exactly what `check`
 /// prints, when the catalog has errors; warnings are shown and let through.
 fn valid_catalog(root: &std::path::Path) -> Result<chaosbook::Catalog, ExitCode> {
-    if !root.is_dir() {
-        eprintln!(
-            "error: the project root `{}` is not a folder",
-            root.display()
-        );
-        return Err(ExitCode::from(2));
-    }
+    project_root(root)?;
     let (catalog, report) = chaosbook::check(root);
     if report.has_errors() {
         print_human(&catalog, &report);
@@ -350,12 +352,8 @@ fn pdf(
 }
 
 fn serve(root: &std::path::Path, port: u16, open: bool) -> ExitCode {
-    if !root.is_dir() {
-        eprintln!(
-            "error: the project root `{}` is not a folder",
-            root.display()
-        );
-        return ExitCode::from(2);
+    if let Err(code) = project_root(root) {
+        return code;
     }
     match chaosbook::serve::serve(root, &chaosbook::serve::Options { port, open }) {
         Ok(()) => ExitCode::SUCCESS,
@@ -371,12 +369,8 @@ fn links(
     format: Format,
     changed_since: Option<&str>,
 ) -> ExitCode {
-    if !root.is_dir() {
-        eprintln!(
-            "error: the project root `{}` is not a folder",
-            root.display()
-        );
-        return ExitCode::from(2);
+    if let Err(code) = project_root(root) {
+        return code;
     }
     let only_files = match changed_since.map(|rev| chaosbook::changed_files(root, rev)) {
         None => None,
@@ -441,12 +435,8 @@ fn export(
     selection: &chaosbook::export::Selection,
     out: &std::path::Path,
 ) -> ExitCode {
-    if !root.is_dir() {
-        eprintln!(
-            "error: the project root `{}` is not a folder",
-            root.display()
-        );
-        return ExitCode::from(2);
+    if let Err(code) = project_root(root) {
+        return code;
     }
     let (catalog, report) = chaosbook::check(root);
     if report.has_errors() {
