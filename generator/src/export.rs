@@ -104,9 +104,8 @@ pub fn render(
             {
                 continue;
             }
-            let key = (scenario.id.clone(), imp.tool.clone());
             let (Some(manifest), Some(format)) = (
-                catalog.manifests.get(&key),
+                catalog.manifest(&scenario.id, &imp.tool),
                 imp.format.as_deref().and_then(|f| catalog.formats.get(f)),
             ) else {
                 continue;
@@ -542,8 +541,7 @@ pub fn catalog_json(catalog: &Catalog) -> String {
                             .map(|i| Implementation {
                                 implementation: i,
                                 rendered: catalog
-                                    .manifests
-                                    .get(&(s.id.clone(), i.tool.clone()))
+                                    .manifest(&s.id, &i.tool)
                                     .map(|m| m.rendered.as_str()),
                             })
                             .collect();

@@ -118,6 +118,13 @@ impl Catalog {
     /// every tool present in every scenario, each tool comes first in
     /// 1/n of the scenarios (a hash of the id would only do so on average,
     /// and unevenly for a catalog of a few dozen scenarios).
+    /// The manifest of `tool`'s implementation of scenario `scenario`, if
+    /// it is supported.
+    pub fn manifest(&self, scenario: &str, tool: &str) -> Option<&Manifest> {
+        self.manifests
+            .get(&(scenario.to_string(), tool.to_string()))
+    }
+
     pub fn tab_order<'a>(&self, scenario: &'a Scenario) -> Vec<&'a model::Implementation> {
         let rank = self
             .scenarios

@@ -277,6 +277,17 @@ pub enum Syntax {
     Script,
 }
 
+impl Syntax {
+    /// The code-block language its manifests are highlighted as.
+    pub fn language(self) -> &'static str {
+        match self {
+            Syntax::YamlStream | Syntax::Yaml => "yaml",
+            Syntax::Json => "json",
+            Syntax::Script => "bash",
+        }
+    }
+}
+
 /// A manifest format: its schema plus what chaosbook needs to know to
 /// parse, name and run its files (the schema's `x-chaosbook` object).
 pub struct Format {

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::catalog::model::{Implementation, Practice, Scenario, Support, Target, Tool};
-use crate::catalog::schema::Syntax;
 use crate::catalog::Catalog;
 
 use super::markup::{self, string, text, Env};
@@ -570,17 +569,8 @@ impl Writer<'_> {
         if let Some(n) = &imp.notes {
             let _ = write!(out, "{}\n\n", self.md(&k("notes"), n, md_level));
         }
-        if let Some(m) = self
-            .catalog
-            .manifests
-            .get(&(s.id.clone(), imp.tool.clone()))
-        {
-            let lang = match format.map(|f| &f.syntax) {
-                Some(Syntax::Json) => "json",
-                Some(Syntax::Script) => "bash",
-                Some(Syntax::Yaml | Syntax::YamlStream) => "yaml",
-                None => "yaml",
-            };
+        if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
+            let lang = format.map_or("yaml", |f| f.syntax.language());
             let _ = write!(
                 out,
                 "{}\n\n",

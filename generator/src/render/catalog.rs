@@ -584,16 +584,8 @@ impl CatalogHooks<'_> {
         if let Some(n) = &imp.notes {
             let _ = write!(h, "<div class=\"cb-notes\">{}</div>", markdown_html(n));
         }
-        if let Some(m) = self
-            .catalog
-            .manifests
-            .get(&(s.id.clone(), imp.tool.clone()))
-        {
-            let lang = format.map_or("text", |f| match f.extension.as_str() {
-                "sh" => "bash",
-                "json" => "json",
-                _ => "yaml",
-            });
+        if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
+            let lang = format.map_or("text", |f| f.syntax.language());
             let code_id = format!("code-{}-{}", escape(&s.id), escape(&imp.tool));
             let _ = write!(h, "<div class=\"cb-code\"><button type=\"button\" class=\"cb-copy\" data-copy=\"{code_id}\">Copy</button><pre class=\"code\"><code id=\"{code_id}\" class=\"language-{lang}\">{}</code></pre></div>", highlight(&m.rendered, lang));
             if let Some(f) = format {

@@ -612,15 +612,9 @@ mod tests {
         let mut texts: Vec<(String, &str)> = catalog
             .manifests
             .values()
-            .map(|m| {
-                (
-                    m.rendered.clone(),
-                    if m.rendered.trim_start().starts_with('{') {
-                        "json"
-                    } else {
-                        "yaml"
-                    },
-                )
+            .filter_map(|m| {
+                let lang = catalog.formats.get(&m.format)?.syntax.language();
+                (lang != "bash").then(|| (m.rendered.clone(), lang))
             })
             .collect();
         for entry in walkdir::WalkDir::new(root.join("tests/fixtures/formats")) {
