@@ -91,13 +91,10 @@ pub struct StatusCode(pub u16);
 
 impl<'de> Deserialize<'de> for StatusCode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(d)?;
-        match u16::try_from(n) {
-            Ok(c) if (100..=599).contains(&c) => Ok(StatusCode(c)),
-            _ => Err(de::Error::custom(format!(
-                "{n} is not an HTTP status code (100 to 599)"
-            ))),
-        }
+        int_within(d, 100..=599, |n| {
+            format!("{n} is not an HTTP status code (100 to 599)")
+        })
+        .map(StatusCode)
     }
 }
 
@@ -107,13 +104,10 @@ pub struct Retries(pub u32);
 
 impl<'de> Deserialize<'de> for Retries {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(d)?;
-        match u32::try_from(n) {
-            Ok(r) if r <= 10 => Ok(Retries(r)),
-            _ => Err(de::Error::custom(format!(
-                "max-retries must be 0 to 10, not {n}"
-            ))),
-        }
+        int_within(d, 0..=10, |n| {
+            format!("max-retries must be 0 to 10, not {n}")
+        })
+        .map(Retries)
     }
 }
 
@@ -123,13 +117,25 @@ pub struct PerHost(pub usize);
 
 impl<'de> Deserialize<'de> for PerHost {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(d)?;
-        match usize::try_from(n) {
-            Ok(r) if (1..=64).contains(&r) => Ok(PerHost(r)),
-            _ => Err(de::Error::custom(format!(
-                "per-host must be 1 to 64, not {n}"
-            ))),
-        }
+        int_within(d, 1..=64, |n| format!("per-host must be 1 to 64, not {n}")).map(PerHost)
+    }
+}
+
+/// An integer setting within `range`, or the error `message(n)` for any
+/// other integer.
+fn int_within<'de, D, T>(
+    d: D,
+    range: std::ops::RangeInclusive<i64>,
+    message: impl FnOnce(i64) -> String,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    let n = i64::deserialize(d)?;
+    match T::try_from(n) {
+        Ok(v) if range.contains(&n) => Ok(v),
+        _ => Err(de::Error::custom(message(n))),
     }
 }
 
@@ -268,6 +274,39 @@ mod tests {
         assert_eq!(parse_duration("2d"), Some(Duration::from_secs(172_800)));
         for bad in ["", "20", "s", "1x", "1.5s", "-1s", "1 s"] {
             assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn integer_settings_keep_their_bounds() {
+        let error = |toml: &str| match toml::from_str::<LinksConfig>(toml) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        };
+        for ok in [
+            "accept = [100, 599]",
+            "max-retries = 0",
+            "max-retries = 10",
+            "per-host = 1",
+            "per-host = 64",
+        ] {
+            assert_eq!(error(ok), "", "{ok}");
+        }
+        for (bad, message) in [
+            (
+                "accept = [99]",
+                "99 is not an HTTP status code (100 to 599)",
+            ),
+            (
+                "accept = [600]",
+                "600 is not an HTTP status code (100 to 599)",
+            ),
+            ("max-retries = -1", "max-retries must be 0 to 10, not -1"),
+            ("max-retries = 11", "max-retries must be 0 to 10, not 11"),
+            ("per-host = 0", "per-host must be 1 to 64, not 0"),
+            ("per-host = 65", "per-host must be 1 to 64, not 65"),
+        ] {
+            assert!(error(bad).contains(message), "{bad}: {}", error(bad));
         }
     }
 
