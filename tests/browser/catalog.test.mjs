@@ -4,71 +4,21 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import fs from "node:fs";
+import { build, launch, open, repo, serveFolder, shots, shutDown, work } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../..");
-const bin = process.env.CHAOSBOOK_BIN || path.join(repo, "target/debug/chaosbook");
-const work = path.join(repo, "target/browser-tests");
 const site = path.join(work, "catalog-site");
-const shots = path.join(work, "screenshots");
-
-let browser;
-let server;
 let base;
-
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  execFileSync(bin, ["--root", repo, "build", "--dest", site], { stdio: ["ignore", "inherit", "inherit"] });
-  server = http.createServer((req, res) => {
-    let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    if (rel.endsWith("/")) rel += "index.html";
-    const file = path.join(site, path.normalize(rel));
-    if (!file.startsWith(site) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404, { "Content-Type": TYPES[".html"] });
-      res.end("not found");
-      return;
-    }
-    res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
-    res.end(fs.readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-quic"],
-  });
+  build(repo, site);
+  base = await serveFolder(site);
+  await launch();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) server.close();
-});
-
-// A fresh context (its own storage) recording console errors, CSP
-// violations and requests.
-async function open(options = {}) {
-  const context = await browser.newContext(options);
-  const log = { errors: [], requests: [], failed: [] };
-  await context.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
-  page.on("pageerror", (e) => log.errors.push(String(e)));
-  page.on("request", (r) => log.requests.push(r.url()));
-  page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) log.failed.push(`${r.status()} ${r.url()}`); });
-  return { context, page, log };
-}
+after(shutDown);
 
 async function clean(page, log) {
   assert.deepEqual(await page.evaluate(() => window.__csp), [], "CSP violations");

@@ -11,51 +11,12 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { pathToFileURL } from "node:url";
+import { build, launch, open, repo, serveFolder, shots, shutDown, work } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../..");
-const bin = process.env.CHAOSBOOK_BIN || path.join(repo, "target/debug/chaosbook");
-const work = path.join(repo, "target/browser-tests");
-const shots = path.join(work, "screenshots");
-
-let browser;
-const servers = [];
 const sites = {};
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-};
-
-function serveFolder(dir) {
-  return new Promise((resolve) => {
-    const server = http.createServer((req, res) => {
-      let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
-      if (rel.endsWith("/")) rel += "index.html";
-      const file = path.join(dir, path.normalize(rel));
-      if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-        res.writeHead(404, { "Content-Type": TYPES[".html"] });
-        res.end(fs.readFileSync(path.join(dir, "404.html")));
-        return;
-      }
-      res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream" });
-      res.end(fs.readFileSync(file));
-    });
-    server.listen(0, "127.0.0.1", () => {
-      servers.push(server);
-      resolve(`http://127.0.0.1:${server.address().port}/`);
-    });
-  });
-}
 
 function write(root, rel, text) {
   const p = path.join(root, rel);
@@ -88,10 +49,6 @@ function fixtureBook(root) {
   ].join("\n"));
 }
 
-function build(root, dest) {
-  execFileSync(bin, ["--root", root, "build", "--dest", dest], { stdio: ["ignore", "inherit", "inherit"] });
-}
-
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   build(repo, path.join(work, "site"));
@@ -99,35 +56,10 @@ before(async () => {
   build(path.join(work, "fixture"), path.join(work, "fixture-site"));
   sites.real = { dir: path.join(work, "site"), url: await serveFolder(path.join(work, "site")) };
   sites.fixture = { dir: path.join(work, "fixture-site"), url: await serveFolder(path.join(work, "fixture-site")) };
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-quic"],
-  });
+  await launch();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  for (const s of servers) s.close();
-});
-
-// A fresh context (own storage) that records console errors, page errors,
-// CSP violations and every request.
-async function open(options = {}) {
-  const context = await browser.newContext(options);
-  const log = { errors: [], csp: [], requests: [] };
-  await context.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) => {
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
-  page.on("pageerror", (e) => log.errors.push(String(e)));
-  page.on("request", (r) => log.requests.push(r.url()));
-  return { context, page, log };
-}
+after(shutDown);
 
 async function cspOf(page) {
   return page.evaluate(() => window.__csp);
