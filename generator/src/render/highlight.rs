@@ -235,23 +235,19 @@ pub fn is_known(lang: &str) -> bool {
 /// The inner HTML of `<code>` for `code` in `lang`: classed spans, or the
 /// escaped text when the language is unknown.
 pub fn highlight(code: &str, lang: &str) -> String {
-    let fast = match canonical(lang) {
-        Some("yaml") => lines::yaml(code),
-        Some("json") => lines::json(code),
+    // Manifests: line by line, else as the parser reads them, else (YAML
+    // the parser refuses) like any other language.
+    let manifest = match canonical(lang) {
+        Some("yaml") => lines::yaml(code).or_else(|| manifest::highlight(code)),
+        Some("json") => lines::json(code).or_else(|| manifest::highlight(code)),
         _ => None,
     };
-    if let Some(html) = fast {
-        return html;
-    }
-    if matches!(canonical(lang), Some("yaml" | "json")) {
-        if let Some(html) = manifest::highlight(code) {
-            return html;
-        }
-    }
-    match find(lang) {
-        Some((set, syntax)) => with_syntect(code, set, syntax).unwrap_or_else(|| escape(code)),
-        None => escape(code),
-    }
+    manifest
+        .or_else(|| {
+            let (set, syntax) = find(lang)?;
+            with_syntect(code, set, syntax)
+        })
+        .unwrap_or_else(|| escape(code))
 }
 
 /// `code` highlighted by a syntect grammar; `None` if the grammar fails.

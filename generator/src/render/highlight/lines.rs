@@ -20,6 +20,9 @@ pub(super) fn yaml(code: &str) -> Option<String> {
     // Inside a block scalar: the indentation its lines must exceed, and
     // where its text started (it is one span, as the parser reports it).
     let mut block: Option<(usize, Option<usize>)> = None;
+    // Whether the last line was blank. Where a block scalar's span ends
+    // after trailing blank lines depends on its chomping: the parser knows.
+    let mut after_blank = false;
     let mut offset = 0;
     for line in code.split_inclusive('\n') {
         let start = offset;
@@ -33,9 +36,9 @@ pub(super) fn yaml(code: &str) -> Option<String> {
         }
         if let Some((parent, begun)) = block {
             if rest.is_empty() {
-                // Blank lines inside or after a block scalar: only safe
-                // when more content follows, which the next line decides.
+                // A blank line inside a block scalar, or after it.
                 begun?;
+                after_blank = true;
                 continue;
             }
             if indent > parent {
@@ -43,10 +46,11 @@ pub(super) fn yaml(code: &str) -> Option<String> {
                     out.push(&code[start..start + indent], None);
                     block = Some((parent, Some(start + indent)));
                 }
+                after_blank = false;
                 continue;
             }
             let from = begun?;
-            if code[from..start].ends_with("\n\n") || code[from..start].ends_with("\n \n") {
+            if after_blank {
                 return None;
             }
             // The parser's span runs up to the next node, indentation and
@@ -164,7 +168,7 @@ pub(super) fn yaml(code: &str) -> Option<String> {
     }
     if let Some((_, begun)) = block {
         let from = begun?;
-        if code[from..].ends_with("\n\n") || !code.ends_with('\n') {
+        if after_blank || !code.ends_with('\n') {
             return None;
         }
         out.push(&code[from..], Some(Class::String));
@@ -426,6 +430,8 @@ mod tests {
             "a: [1,\n  2]\n",
             "? complex\n: key\n",
             "a: |\n  text\n\nb: 1\n",
+            "a: |\n  text\n   \nb: 1\n",
+            "a: |+\n  text\n\n",
             "\tk: v\n",
             "just a scalar\n",
         ] {
