@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::catalog::model::{Implementation, Practice, Scenario, Support, Target, Tool};
+use crate::catalog::model::{Implementation, Practice, Reference, Scenario, Support, Target, Tool};
 use crate::catalog::Catalog;
 
 use super::markup::{self, string, text, Env};
@@ -140,6 +140,18 @@ impl Writer<'_> {
 
     fn link_label(label: &str, body: &str) -> String {
         format!("#link(label({}))[{}]", string(label), body)
+    }
+
+    /// A "References" list of `refs`, if there are any.
+    fn references(out: &mut String, refs: &[Reference]) {
+        if refs.is_empty() {
+            return;
+        }
+        out.push_str("#cb-subhead[References]\n\n#list(tight: true, ");
+        for r in refs {
+            let _ = write!(out, "[{}], ", Self::link_url(&r.url, &text(&r.title)));
+        }
+        out.push_str(")\n\n");
     }
 
     fn link_url(url: &str, body: &str) -> String {
@@ -490,13 +502,7 @@ impl Writer<'_> {
                 related.join(", ")
             );
         }
-        if !s.references.is_empty() {
-            out.push_str("#cb-subhead[References]\n\n#list(tight: true, ");
-            for r in &s.references {
-                let _ = write!(out, "[{}], ", Self::link_url(&r.url, &text(&r.title)));
-            }
-            out.push_str(")\n\n");
-        }
+        Self::references(out, &s.references);
     }
 
     fn implementation(
@@ -627,13 +633,7 @@ impl Writer<'_> {
                     scenarios.join(", ")
                 );
             }
-            if !p.references.is_empty() {
-                out.push_str("#cb-subhead[References]\n\n#list(tight: true, ");
-                for r in &p.references {
-                    let _ = write!(out, "[{}], ", Self::link_url(&r.url, &text(&r.title)));
-                }
-                out.push_str(")\n\n");
-            }
+            Self::references(out, &p.references);
         }
     }
 

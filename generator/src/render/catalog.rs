@@ -24,7 +24,7 @@ use std::hash::{Hash, Hasher};
 use mdbook_core::book::{BookItem, Chapter};
 
 use crate::book::{splice, LoadedBook, Placement};
-use crate::catalog::model::{Implementation, Practice, Scenario, Support, Tool};
+use crate::catalog::model::{Implementation, Practice, Reference, Scenario, Support, Tool};
 use crate::catalog::Catalog;
 use crate::render::highlight::{escape, highlight};
 use crate::render::markdown::{Hooks, PageInfo};
@@ -333,17 +333,7 @@ fn scenario_page(catalog: &Catalog, s: &Scenario) -> String {
         let _ = writeln!(md, "- Scenario: [{}](scenario:{r})", md_text(&title));
     }
     md.push('\n');
-    if !s.references.is_empty() {
-        md.push_str("## References\n\n");
-        for r in &s.references {
-            let _ = writeln!(
-                md,
-                "- [{}](<{}>)",
-                md_text(&r.title),
-                r.url.replace('>', "%3E")
-            );
-        }
-    }
+    references(&mut md, &s.references);
     md
 }
 
@@ -363,18 +353,24 @@ fn practice_page(p: &Practice) -> String {
         }
         md.push('\n');
     }
-    if !p.references.is_empty() {
-        md.push_str("## References\n\n");
-        for r in &p.references {
-            let _ = writeln!(
-                md,
-                "- [{}](<{}>)",
-                md_text(&r.title),
-                r.url.replace('>', "%3E")
-            );
-        }
-    }
+    references(&mut md, &p.references);
     md
+}
+
+/// A "References" section listing `refs`, if there are any.
+fn references(md: &mut String, refs: &[Reference]) {
+    if refs.is_empty() {
+        return;
+    }
+    md.push_str("## References\n\n");
+    for r in refs {
+        let _ = writeln!(
+            md,
+            "- [{}](<{}>)",
+            md_text(&r.title),
+            r.url.replace('>', "%3E")
+        );
+    }
 }
 
 fn tool_page(catalog: &Catalog, t: &Tool) -> String {
