@@ -26,7 +26,7 @@ use mdbook_core::book::{BookItem, Chapter};
 use crate::book::{splice, LoadedBook, Placement};
 use crate::catalog::model::{Implementation, Practice, Reference, Scenario, Support, Tool};
 use crate::catalog::Catalog;
-use crate::render::highlight::{escape, highlight};
+use crate::render::highlight::{escape, highlight_into};
 use crate::render::markdown::{Hooks, PageInfo};
 
 /// Scenario categories in reading order, with their titles.
@@ -526,15 +526,14 @@ impl CatalogHooks<'_> {
                 "<h3 class=\"cb-panel-title\">{}</h3>",
                 escape(&self.tool_name(&imp.tool))
             );
-            h.push_str(&self.panel(s, imp, page));
+            self.panel(&mut h, s, imp, page);
             h.push_str("</section>");
         }
         h.push_str("</div>");
         h
     }
 
-    fn panel(&self, s: &Scenario, imp: &Implementation, page: &PageInfo<'_>) -> String {
-        let mut h = String::new();
+    fn panel(&self, h: &mut String, s: &Scenario, imp: &Implementation, page: &PageInfo<'_>) {
         let tool_link = self.url(page, &tool_path(&imp.tool));
         if !imp.is_supported() {
             let _ = write!(h, "<div class=\"cb-support cb-unsupported\"><p><strong>Not supported.</strong></p>{}</div>", markdown_html(imp.reason.as_deref().unwrap_or("")));
@@ -547,7 +546,7 @@ impl CatalogHooks<'_> {
                 escape(&tool_link),
                 escape(&self.tool_name(&imp.tool))
             );
-            return h;
+            return;
         }
         let format = imp
             .format
@@ -583,7 +582,9 @@ impl CatalogHooks<'_> {
         if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
             let lang = format.map_or("text", |f| f.syntax.language());
             let code_id = format!("code-{}-{}", escape(&s.id), escape(&imp.tool));
-            let _ = write!(h, "<div class=\"cb-code\"><button type=\"button\" class=\"cb-copy\" data-copy=\"{code_id}\">Copy</button><pre class=\"code\"><code id=\"{code_id}\" class=\"language-{lang}\">{}</code></pre></div>", highlight(&m.rendered, lang));
+            let _ = write!(h, "<div class=\"cb-code\"><button type=\"button\" class=\"cb-copy\" data-copy=\"{code_id}\">Copy</button><pre class=\"code\"><code id=\"{code_id}\" class=\"language-{lang}\">");
+            highlight_into(h, &m.rendered, lang);
+            h.push_str("</code></pre></div>");
             if let Some(f) = format {
                 let file = format!("{}.{}", s.id, f.extension);
                 let _ = write!(
@@ -593,7 +594,6 @@ impl CatalogHooks<'_> {
                 );
             }
         }
-        h
     }
 
     fn facts(&self, s: &Scenario) -> String {

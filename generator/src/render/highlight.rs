@@ -235,26 +235,63 @@ pub fn is_known(lang: &str) -> bool {
 /// The inner HTML of `<code>` for `code` in `lang`: classed spans, or the
 /// escaped text when the language is unknown.
 pub fn highlight(code: &str, lang: &str) -> String {
+    let mut out = String::with_capacity(Spans::capacity(code));
+    highlight_into(&mut out, code, lang);
+    out
+}
+
+/// [`highlight`], appended to `out`: a page writes its manifests straight
+/// into its own buffer.
+pub fn highlight_into(out: &mut String, code: &str, lang: &str) {
     // Manifests: line by line, else as the parser reads them, else (YAML
     // the parser refuses) like any other language.
-    let manifest = match canonical(lang) {
-        Some("yaml") => lines::yaml(code).or_else(|| manifest::highlight(code)),
-        Some("json") => lines::json(code).or_else(|| manifest::highlight(code)),
-        _ => None,
+    let done = match canonical(lang) {
+        Some("yaml") => {
+            attempt(out, |o| lines::yaml(code, o)) || attempt(out, |o| manifest::highlight(code, o))
+        }
+        Some("json") => {
+            attempt(out, |o| lines::json(code, o)) || attempt(out, |o| manifest::highlight(code, o))
+        }
+        _ => false,
     };
-    manifest
-        .or_else(|| {
-            let (set, syntax) = find(lang)?;
-            with_syntect(code, set, syntax)
-        })
-        .unwrap_or_else(|| escape(code))
+    let done = done
+        || find(lang)
+            .is_some_and(|(set, syntax)| attempt(out, |o| with_syntect(code, set, syntax, o)));
+    if !done {
+        escape_into(out, code);
+    }
+}
+
+/// Runs the highlighter `f` on `out`: true if it finished, else (it gave
+/// up part way) `out` is left as it was.
+fn attempt(out: &mut String, f: impl FnOnce(&mut Spans) -> Option<()>) -> bool {
+    let start = out.len();
+    let mut spans = Spans::new(out);
+    if f(&mut spans).is_some() {
+        spans.finish();
+        true
+    } else {
+        out.truncate(start);
+        false
+    }
+}
+
+/// What the highlighter `f` writes, or `None` if it gives up.
+#[cfg(test)]
+fn answer(f: impl FnOnce(&mut Spans) -> Option<()>) -> Option<String> {
+    let mut out = String::new();
+    attempt(&mut out, f).then_some(out)
 }
 
 /// `code` highlighted by a syntect grammar; `None` if the grammar fails.
-fn with_syntect(code: &str, set: &SyntaxSet, syntax: &SyntaxReference) -> Option<String> {
+fn with_syntect(
+    code: &str,
+    set: &SyntaxSet,
+    syntax: &SyntaxReference,
+    out: &mut Spans<'_>,
+) -> Option<()> {
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
-    let mut out = Spans::with_capacity(code.len());
     let mut class = None;
     for line in LinesWithEndings::from(code) {
         let mut at = 0;
@@ -266,23 +303,29 @@ fn with_syntect(code: &str, set: &SyntaxSet, syntax: &SyntaxReference) -> Option
         }
         out.push(&line[at..], class);
     }
-    Some(out.finish())
+    Some(())
 }
 
 /// Escaped text in classed spans. A run of one class is one span, however
 /// many tokens it took; whitespace between two runs stays outside both.
-struct Spans {
-    html: String,
+struct Spans<'a> {
+    html: &'a mut String,
     open: Option<Class>,
     /// Whitespace not yet written: inside the open span if the class
     /// continues, after it if not.
     blank: String,
 }
 
-impl Spans {
-    fn with_capacity(code_len: usize) -> Self {
+impl<'a> Spans<'a> {
+    /// About what the spans of `code` take: markup makes highlighted
+    /// manifests two to three times their text.
+    fn capacity(code: &str) -> usize {
+        code.len() * 3
+    }
+
+    fn new(html: &'a mut String) -> Self {
         Spans {
-            html: String::with_capacity(code_len * 2),
+            html,
             open: None,
             blank: String::new(),
         }
@@ -294,27 +337,30 @@ impl Spans {
             return;
         }
         if class != self.open {
+            self.html
+                .reserve(Self::capacity(text) + self.blank.len() + 32);
             if self.open.is_some() {
                 self.html.push_str("</span>");
             }
             self.html.push_str(&self.blank);
             if let Some(c) = class {
-                let _ = write!(self.html, "<span class=\"{}\">", c.css());
+                self.html.push_str("<span class=\"");
+                self.html.push_str(c.css());
+                self.html.push_str("\">");
             }
             self.open = class;
         } else {
             self.html.push_str(&self.blank);
         }
         self.blank.clear();
-        escape_into(&mut self.html, text);
+        escape_into(self.html, text);
     }
 
-    fn finish(mut self) -> String {
+    fn finish(self) {
         if self.open.is_some() {
             self.html.push_str("</span>");
         }
         self.html.push_str(&self.blank);
-        self.html
     }
 }
 
@@ -539,6 +585,20 @@ mod tests {
         assert!(html.contains("<span class=\"hl-s\">&#39;a b&#39; &quot;c</span><span class=\"hl-e\">\\&quot;</span>"), "{html}");
     }
 
+    /// A highlighter that gives up half way leaves nothing of its own in
+    /// the page: the next one starts from what was there before.
+    #[test]
+    fn a_highlighter_that_gives_up_leaves_the_buffer_as_it_was() {
+        // The line path writes `a: 1` before the anchor makes it give up.
+        let code = "a: 1\nb: &x 2\nc: *x\n";
+        assert!(answer(|o| lines::yaml(code, o)).is_none());
+        let mut page = String::from("<code>");
+        highlight_into(&mut page, code, "yaml");
+        let parsed = answer(|o| manifest::highlight(code, o)).unwrap();
+        assert_eq!(page, format!("<code>{parsed}"));
+        assert_eq!(highlight(code, "yaml"), parsed);
+    }
+
     #[test]
     fn runs_of_one_class_are_one_span_and_blanks_stay_outside() {
         let html = highlight("# one\n# two\nk: v\n", "yaml");
@@ -624,13 +684,13 @@ mod tests {
         }
         let (mut fast, mut yaml_total) = (0, 0);
         for (text, lang) in &texts {
-            let answer = match *lang {
-                "json" => lines::json(text),
-                _ => lines::yaml(text),
+            let quick = match *lang {
+                "json" => answer(|o| lines::json(text, o)),
+                _ => answer(|o| lines::yaml(text, o)),
             };
-            let exact = manifest::highlight(text);
+            let exact = answer(|o| manifest::highlight(text, o));
             yaml_total += 1;
-            if let Some(html) = answer {
+            if let Some(html) = quick {
                 fast += 1;
                 assert_eq!(Some(&html), exact.as_ref(), "{lang}:\n{text}");
             }

@@ -559,10 +559,10 @@ fn code_block(lang: &str, text: &str) -> String {
     } else {
         format!(" class=\"language-{}\"", highlight::escape(lang))
     };
-    format!(
-        "<pre class=\"hl-code\"><code{class}>{}</code></pre>\n",
-        highlight::highlight(text, lang)
-    )
+    let mut html = format!("<pre class=\"hl-code\"><code{class}>");
+    highlight::highlight_into(&mut html, text, lang);
+    html.push_str("</code></pre>\n");
+    html
 }
 
 #[cfg(test)]

@@ -15,8 +15,7 @@
 use super::{plain_class, quoted_len, Class, Spans};
 
 /// `code` (YAML) as classed spans, or `None` when it takes the parser.
-pub(super) fn yaml(code: &str) -> Option<String> {
-    let mut out = Spans::with_capacity(code.len());
+pub(super) fn yaml(code: &str, out: &mut Spans<'_>) -> Option<()> {
     // Inside a block scalar: the indentation its lines must exceed, and
     // where its text started (it is one span, as the parser reports it).
     let mut block: Option<(usize, Option<usize>)> = None;
@@ -63,18 +62,18 @@ pub(super) fn yaml(code: &str) -> Option<String> {
             code,
             at: line_from,
         };
-        cursor.to(&mut out, start + indent, None);
+        cursor.to(out, start + indent, None);
         if rest.is_empty() {
-            cursor.to(&mut out, offset, None);
+            cursor.to(out, offset, None);
             continue;
         }
         if rest.starts_with('#') {
-            cursor.to(&mut out, start + text.len(), Some(Class::Comment));
-            cursor.to(&mut out, offset, None);
+            cursor.to(out, start + text.len(), Some(Class::Comment));
+            cursor.to(out, offset, None);
             continue;
         }
         if rest == "---" || rest == "..." {
-            cursor.to(&mut out, offset, None);
+            cursor.to(out, offset, None);
             continue;
         }
         // Sequence entries: "- ", possibly several on one line.
@@ -92,14 +91,14 @@ pub(super) fn yaml(code: &str) -> Option<String> {
         }
         let line_end = start + text.len();
         if pos == line_end {
-            cursor.to(&mut out, offset, None);
+            cursor.to(out, offset, None);
             continue;
         }
         // A key, then its value; or a value alone (a sequence entry).
         let (value_from, had_key) = match key_end(&code[pos..line_end]) {
             Some((key_len, colon)) => {
-                cursor.to(&mut out, pos, None);
-                cursor.to(&mut out, pos + key_len, Some(Class::Key));
+                cursor.to(out, pos, None);
+                cursor.to(out, pos + key_len, Some(Class::Key));
                 (pos + colon + 1, true)
             }
             None => (pos, false),
@@ -112,7 +111,7 @@ pub(super) fn yaml(code: &str) -> Option<String> {
         let value = &code[value_from..line_end];
         let lead = value.len() - value.trim_start_matches(' ').len();
         let v = value_from + lead;
-        cursor.to(&mut out, v, None);
+        cursor.to(out, v, None);
         let (body_end, comment) = split_comment(&code[v..line_end]);
         let body = &code[v..v + body_end];
         let body_trimmed = body.trim_end_matches(' ');
@@ -123,7 +122,7 @@ pub(super) fn yaml(code: &str) -> Option<String> {
                     if len != body_trimmed.len() {
                         return None;
                     }
-                    cursor.to(&mut out, v + len, Some(Class::String));
+                    cursor.to(out, v + len, Some(Class::String));
                 }
                 '|' | '>' => {
                     if !body_trimmed[1..]
@@ -142,8 +141,8 @@ pub(super) fn yaml(code: &str) -> Option<String> {
                         at: v,
                         end: v + body_trimmed.len(),
                     };
-                    cursor.to(&mut out, v, None);
-                    flow.collection(&mut out)?;
+                    cursor.to(out, v, None);
+                    flow.collection(out)?;
                     if flow.at != flow.end {
                         return None;
                     }
@@ -154,17 +153,17 @@ pub(super) fn yaml(code: &str) -> Option<String> {
                     if body_trimmed.contains(": ") || body_trimmed.ends_with(':') {
                         return None;
                     }
-                    cursor.to(&mut out, v + body_trimmed.len(), plain_class(body_trimmed));
+                    cursor.to(out, v + body_trimmed.len(), plain_class(body_trimmed));
                 }
             }
         }
         if comment {
             let c = v + body_end;
             let hash = c + code[c..line_end].find('#')?;
-            cursor.to(&mut out, hash, None);
-            cursor.to(&mut out, line_end, Some(Class::Comment));
+            cursor.to(out, hash, None);
+            cursor.to(out, line_end, Some(Class::Comment));
         }
-        cursor.to(&mut out, offset, None);
+        cursor.to(out, offset, None);
     }
     if let Some((_, begun)) = block {
         let from = begun?;
@@ -173,7 +172,7 @@ pub(super) fn yaml(code: &str) -> Option<String> {
         }
         out.push(&code[from..], Some(Class::String));
     }
-    Some(out.finish())
+    Some(())
 }
 
 /// Where the text of a line has been written up to.
@@ -184,7 +183,7 @@ struct Cursor<'a> {
 
 impl Cursor<'_> {
     /// Writes the text up to `to` in `class`.
-    fn to(&mut self, out: &mut Spans, to: usize, class: Option<Class>) {
+    fn to(&mut self, out: &mut Spans<'_>, to: usize, class: Option<Class>) {
         out.push(&self.code[self.at..to], class);
         self.at = to;
     }
@@ -253,7 +252,7 @@ impl Flow<'_> {
         }
     }
 
-    fn collection(&mut self, out: &mut Spans) -> Option<()> {
+    fn collection(&mut self, out: &mut Spans<'_>) -> Option<()> {
         let bytes = self.code.as_bytes();
         let (open, close) = (
             bytes[self.at],
@@ -346,9 +345,8 @@ impl Flow<'_> {
 }
 
 /// `code` (JSON) as classed spans, or `None` when it is not plain JSON.
-pub(super) fn json(code: &str) -> Option<String> {
+pub(super) fn json(code: &str, out: &mut Spans<'_>) -> Option<()> {
     let bytes = code.as_bytes();
-    let mut out = Spans::with_capacity(code.len());
     let mut i = 0;
     let mut plain = 0;
     while i < bytes.len() {
@@ -388,18 +386,30 @@ pub(super) fn json(code: &str) -> Option<String> {
         plain = i;
     }
     out.push(&code[plain..], None);
-    Some(out.finish())
+    Some(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::manifest;
+    use super::super::{answer, manifest};
+
+    fn yaml(code: &str) -> Option<String> {
+        answer(|o| super::yaml(code, o))
+    }
+
+    fn json(code: &str) -> Option<String> {
+        answer(|o| super::json(code, o))
+    }
+
+    fn parsed(code: &str) -> Option<String> {
+        answer(|o| manifest::highlight(code, o))
+    }
 
     /// Whatever the line highlighter answers is what the parser answers.
     fn agrees(code: &str) -> bool {
-        let fast = super::yaml(code);
+        let fast = yaml(code);
         if let Some(html) = &fast {
-            assert_eq!(Some(html), manifest::highlight(code).as_ref(), "{code}");
+            assert_eq!(Some(html), parsed(code).as_ref(), "{code}");
         }
         fast.is_some()
     }
@@ -445,9 +455,9 @@ mod tests {
             "{\"a\": 1, \"b\": [true, false, null, -1.5e3], \"c\": {\"d\": \"e \\\" f\"}}\n",
             "[\n  {\"k\" : \"v\"}\n]",
         ] {
-            let fast = super::json(code).expect("plain JSON");
-            assert_eq!(Some(fast), manifest::highlight(code), "{code}");
+            let fast = json(code).expect("plain JSON");
+            assert_eq!(Some(fast), parsed(code), "{code}");
         }
-        assert!(super::json("{\"a\": 1} // comment").is_none());
+        assert!(json("{\"a\": 1} // comment").is_none());
     }
 }

@@ -16,20 +16,19 @@ enum Frame {
 }
 
 /// `code` as classed spans, or `None` when it is not valid YAML.
-pub(super) fn highlight(code: &str) -> Option<String> {
+pub(super) fn highlight(code: &str, out: &mut Spans<'_>) -> Option<()> {
     let tokens = classify(code)?;
-    let mut out = Spans::with_capacity(code.len());
     let mut at = 0;
     for (start, end, class) in tokens {
         if start < at || end > code.len() {
             continue;
         }
-        gap(&mut out, code, at, start);
+        gap(out, code, at, start);
         out.push(&code[start..end], Some(class));
         at = end;
     }
-    gap(&mut out, code, at, code.len());
-    Some(out.finish())
+    gap(out, code, at, code.len());
+    Some(())
 }
 
 /// Byte ranges of the classed scalars, in source order.
@@ -103,7 +102,7 @@ fn classify(code: &str) -> Option<Vec<(usize, usize, Class)>> {
 }
 
 /// Text between two nodes: indicators, whitespace and comments.
-fn gap(out: &mut Spans, code: &str, from: usize, to: usize) {
+fn gap(out: &mut Spans<'_>, code: &str, from: usize, to: usize) {
     let bytes = code.as_bytes();
     let mut at = from;
     let mut i = from;
@@ -125,7 +124,9 @@ fn gap(out: &mut Spans, code: &str, from: usize, to: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::highlight;
+    fn highlight(code: &str) -> Option<String> {
+        super::super::answer(|o| super::highlight(code, o))
+    }
 
     #[test]
     fn keys_values_and_comments_are_what_the_parser_reads() {
