@@ -18,7 +18,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::manifest::{json_document, script_document};
-use crate::catalog::model::{ParamType, Parameter, Scenario};
+use crate::catalog::model::{
+    BlastRadius, ParamType, Parameter, Reference, Scenario, Signal, Target,
+};
 use crate::catalog::schema::{Format, Syntax};
 use crate::catalog::template::{self, ParamValue, ParamValues};
 use crate::catalog::validate::check_value;
@@ -515,10 +517,95 @@ pub fn catalog_json(catalog: &Catalog) -> String {
         #[serde(skip_serializing_if = "Option::is_none")]
         rendered: Option<&'a str>,
     }
-    /// Each scenario as a JSON object with its tab order and rendered
-    /// manifests. Scenarios are serialised in parallel, each on its own
-    /// (the whole catalog as `Value`s would be several times the size of
-    /// the text), then written as one array.
+    /// A scenario as catalog.json shows it: its fields, each
+    /// implementation with its rendered manifest, and the tab order.
+    #[derive(Serialize)]
+    struct ScenarioJson<'a> {
+        id: &'a str,
+        title: &'a str,
+        summary: &'a str,
+        category: &'a str,
+        targets: &'a [Target],
+        personas: &'a [String],
+        blast_radius: &'a BlastRadius,
+        hypothesis: &'a str,
+        steady_state: &'a [Signal],
+        method: &'a str,
+        parameters: &'a [Parameter],
+        abort_conditions: &'a [String],
+        rollback: &'a str,
+        observability: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        security: Option<&'a str>,
+        practices: &'a [String],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        related: &'a [String],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        references: &'a [Reference],
+        implementations: Vec<Implementation<'a>>,
+        tab_order: Vec<&'a str>,
+    }
+    impl<'a> ScenarioJson<'a> {
+        fn new(catalog: &'a Catalog, s: &'a Scenario) -> Self {
+            // Every field, by name: a field added to the model does not
+            // compile here until catalog.json says what to do with it.
+            let Scenario {
+                id,
+                title,
+                summary,
+                category,
+                targets,
+                personas,
+                blast_radius,
+                hypothesis,
+                steady_state,
+                method,
+                parameters,
+                abort_conditions,
+                rollback,
+                observability,
+                security,
+                practices,
+                related,
+                references,
+                implementations,
+            } = s;
+            ScenarioJson {
+                id,
+                title,
+                summary,
+                category,
+                targets,
+                personas,
+                blast_radius,
+                hypothesis,
+                steady_state,
+                method,
+                parameters,
+                abort_conditions,
+                rollback,
+                observability,
+                security: security.as_deref(),
+                practices,
+                related,
+                references,
+                implementations: implementations
+                    .iter()
+                    .map(|i| Implementation {
+                        implementation: i,
+                        rendered: catalog.manifest(id, &i.tool).map(|m| m.rendered.as_str()),
+                    })
+                    .collect(),
+                tab_order: catalog
+                    .tab_order(s)
+                    .iter()
+                    .map(|i| i.tool.as_str())
+                    .collect(),
+            }
+        }
+    }
+    /// The scenarios, serialised in parallel, each on its own, then written
+    /// as one array.
     struct Scenarios<'a>(&'a Catalog);
     impl Serialize for Scenarios<'_> {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -527,32 +614,8 @@ pub fn catalog_json(catalog: &Catalog) -> String {
                 .scenarios
                 .par_iter()
                 .map(|e| {
-                    let s = &e.item;
-                    let mut v = serde_json::to_value(s).expect("scenario serialises");
-                    if let Some(o) = v.as_object_mut() {
-                        let tab_order: Vec<&str> = catalog
-                            .tab_order(s)
-                            .iter()
-                            .map(|i| i.tool.as_str())
-                            .collect();
-                        let implementations: Vec<Implementation> = s
-                            .implementations
-                            .iter()
-                            .map(|i| Implementation {
-                                implementation: i,
-                                rendered: catalog
-                                    .manifest(&s.id, &i.tool)
-                                    .map(|m| m.rendered.as_str()),
-                            })
-                            .collect();
-                        o.insert("tab_order".into(), tab_order.into());
-                        o.insert(
-                            "implementations".into(),
-                            serde_json::to_value(&implementations)
-                                .expect("implementations serialise"),
-                        );
-                    }
-                    serde_json::value::to_raw_value(&v).expect("scenario serialises")
+                    serde_json::value::to_raw_value(&ScenarioJson::new(catalog, &e.item))
+                        .expect("scenario serialises")
                 })
                 .collect();
             serializer.collect_seq(texts)
