@@ -12,15 +12,18 @@
 //! parser that validated them reads them (`manifest`): keys, values and
 //! comments are exactly what the parser saw, in a fraction of a regex
 //! grammar's time. The common shapes of manifests take a faster line-based
-//! path (`lines`) that gives up, to the parser, on anything else.
+//! path (`lines`) that gives up, to the parser, on anything else. Shell
+//! (script tabs, commands in chapters) is scanned in one pass (`shell`)
+//! by the rules of the built-in shell grammar, with the same output.
 //! Everything else, and YAML a parser refuses (a fragment in a chapter),
 //! goes through syntect: its default syntax set, loaded once, lazily, plus
 //! small built-in grammars for TOML and PromQL, which this book uses, and
-//! lean shell, YAML and JSON ones (the default ones dominated the build time
-//! of catalog pages). Unknown languages render as plain, escaped text.
+//! lean YAML and JSON ones (the default ones dominated the build time of
+//! catalog pages). Unknown languages render as plain, escaped text.
 
 mod lines;
 mod manifest;
+mod shell;
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -252,6 +255,7 @@ pub fn highlight_into(out: &mut String, code: &str, lang: &str) {
         Some("json") => {
             attempt(out, |o| lines::json(code, o)) || attempt(out, |o| manifest::highlight(code, o))
         }
+        Some("bash") => attempt(out, |o| shell::shell(code, o)),
         _ => false,
     };
     let done = done

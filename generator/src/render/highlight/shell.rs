@@ -1,0 +1,379 @@
+//! Shell scripts and commands in one pass over the text.
+//!
+//! `syntaxes/Shell.sublime-syntax` stays the definition of what is what;
+//! this applies the same rules without a regex engine (syntect spent most
+//! of a script tab's time trying each pattern at each position). It finds
+//! the same tokens at the same places and breaks the text where syntect's
+//! scope changes break it, so the spans come out byte for byte the same: a
+//! test holds the two equal on every script of the catalog and on a
+//! generated corpus of awkward input.
+//!
+//! How syntect reads the grammar, and so this: at each position of a line
+//! the first rule of the current context that matches there wins; text no
+//! rule matches is skipped. Strings run across lines; comments end with
+//! theirs. A keyword takes the blank or `;` after it along, so a `#` right
+//! after `then ` is not a comment (the grammar's comment rule needs that
+//! blank itself): odd, but it is what the grammar says.
+
+use super::{Class, Spans};
+
+/// Words the grammar's keyword rule lists, in its order.
+const KEYWORDS: [&str; 22] = [
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
+    "function", "in", "return", "exit", "set", "local", "export", "readonly", "trap", "source",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Context {
+    Main,
+    Double,
+    Single,
+}
+
+/// One line's text written as classed pieces, cut where syntect's scope
+/// operations are.
+struct Line<'a, 'b, 'c> {
+    line: &'a str,
+    out: &'b mut Spans<'c>,
+    at: usize,
+    class: Option<Class>,
+}
+
+impl Line<'_, '_, '_> {
+    /// A scope change at `pos`: what came before it goes out in the old class.
+    fn change(&mut self, pos: usize, class: Option<Class>) {
+        self.out.push(&self.line[self.at..pos], self.class);
+        self.at = pos;
+        self.class = class;
+    }
+
+    fn finish(self) {
+        self.out.push(&self.line[self.at..], self.class);
+    }
+}
+
+/// `code` (a shell script) as classed spans.
+pub(super) fn shell(code: &str, out: &mut Spans) -> Option<()> {
+    let mut context = Context::Main;
+    for line in code.split_inclusive('\n') {
+        let class = match context {
+            Context::Main => None,
+            Context::Double | Context::Single => Some(Class::String),
+        };
+        let mut w = Line {
+            line,
+            out,
+            at: 0,
+            class,
+        };
+        let b = line.as_bytes();
+        let mut q = 0;
+        while q < b.len() {
+            match context {
+                Context::Main => {
+                    if let Some(hash) = comment_at(line, q) {
+                        // `.*` up to the line's end, `$` before its newline.
+                        let end = line.strip_suffix('\n').unwrap_or(line).len();
+                        w.change(hash, Some(Class::Comment));
+                        w.change(end, None);
+                        q = end;
+                        continue;
+                    }
+                    let c = b[q];
+                    if c == b'"' || c == b'\'' {
+                        w.change(q, Some(Class::String));
+                        context = if c == b'"' {
+                            Context::Double
+                        } else {
+                            Context::Single
+                        };
+                        q += 1;
+                        continue;
+                    }
+                    if c == b'$' {
+                        if let Some(len) = variable_len(&b[q..]) {
+                            w.change(q, Some(Class::Variable));
+                            w.change(q + len, None);
+                            q += len;
+                            continue;
+                        }
+                    }
+                    if c.is_ascii_alphabetic() {
+                        if let Some((len, delimiter)) = keyword_at(line, q) {
+                            w.change(q, Some(Class::Keyword));
+                            w.change(q + len, None);
+                            q += len + delimiter;
+                            continue;
+                        }
+                    }
+                    if c == b'-' {
+                        if let Some((len, value)) = option_len(&b[q..]) {
+                            w.change(q, Some(Class::Variable));
+                            w.change(q + len, None);
+                            q += len + value;
+                            continue;
+                        }
+                    }
+                    q += if is_word_start(c) {
+                        word_len(&b[q..])
+                    } else {
+                        char_len(line, q)
+                    };
+                }
+                Context::Double => {
+                    let (len, class) = match b[q] {
+                        b'\\' if q + 1 < b.len() && b[q + 1] != b'\n' => {
+                            (1 + char_len(line, q + 1), Class::Escape)
+                        }
+                        b'$' => match variable_len(&b[q..]) {
+                            Some(len) => (len, Class::Variable),
+                            None => (0, Class::String),
+                        },
+                        b'"' => {
+                            w.change(q + 1, None);
+                            context = Context::Main;
+                            q += 1;
+                            continue;
+                        }
+                        _ => (0, Class::String),
+                    };
+                    if len == 0 {
+                        q += char_len(line, q);
+                    } else {
+                        w.change(q, Some(class));
+                        w.change(q + len, Some(Class::String));
+                        q += len;
+                    }
+                }
+                Context::Single => {
+                    if b[q] == b'\'' {
+                        w.change(q + 1, None);
+                        context = Context::Main;
+                        q += 1;
+                    } else {
+                        q += char_len(line, q);
+                    }
+                }
+            }
+        }
+        w.finish();
+    }
+    Some(())
+}
+
+/// Where the comment starting at `q` has its `#`: `(^|\s)(#.*)$`.
+fn comment_at(line: &str, q: usize) -> Option<usize> {
+    let rest = &line[q..];
+    if q == 0 && rest.starts_with('#') {
+        return Some(0);
+    }
+    let blank = rest.chars().next().filter(|c| c.is_whitespace())?;
+    let hash = q + blank.len_utf8();
+    line[hash..].starts_with('#').then_some(hash)
+}
+
+/// `\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*|[0-9@#?$!*-])` at the start of `b`.
+fn variable_len(b: &[u8]) -> Option<usize> {
+    match b.get(1)? {
+        b'{' => b[2..].iter().position(|&c| c == b'}').map(|end| end + 3),
+        c if c.is_ascii_alphabetic() || *c == b'_' => Some(
+            1 + b[1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count(),
+        ),
+        b'0'..=b'9' | b'@' | b'#' | b'?' | b'$' | b'!' | b'*' | b'-' => Some(2),
+        _ => None,
+    }
+}
+
+/// `(keyword)([\s;]|$)` at `q`: the keyword's length and that of the
+/// blank or `;` it takes along.
+fn keyword_at(line: &str, q: usize) -> Option<(usize, usize)> {
+    let rest = &line[q..];
+    KEYWORDS.iter().find_map(|k| {
+        let after = rest.strip_prefix(k)?;
+        match after.chars().next() {
+            Some(c) if c.is_whitespace() || c == ';' => Some((k.len(), c.len_utf8())),
+            None => Some((k.len(), 0)),
+            Some(_) => None,
+        }
+    })
+}
+
+/// `(--?[A-Za-z0-9][A-Za-z0-9_.-]*)(=[^\s"'$]*)?` at the start of `b`: the
+/// option's length and that of its `=value`.
+fn option_len(b: &[u8]) -> Option<(usize, usize)> {
+    let dashes = if b.get(1) == Some(&b'-') && b.get(2).is_some_and(u8::is_ascii_alphanumeric) {
+        2
+    } else {
+        1
+    };
+    if !b.get(dashes)?.is_ascii_alphanumeric() {
+        return None;
+    }
+    let len = dashes + word_len(&b[dashes..]);
+    let value = match b.get(len) {
+        Some(b'=') => {
+            let text = std::str::from_utf8(&b[len + 1..]).unwrap_or("");
+            1 + text
+                .char_indices()
+                .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '$'))
+                .map_or(text.len(), |(i, _)| i)
+        }
+        _ => 0,
+    };
+    Some((len, value))
+}
+
+fn is_word_start(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// `[A-Za-z0-9_][A-Za-z0-9_.-]*` at the start of `b`.
+fn word_len(b: &[u8]) -> usize {
+    1 + b[1..]
+        .iter()
+        .take_while(|&&c| is_word_start(c) || c == b'.' || c == b'-')
+        .count()
+}
+
+fn char_len(line: &str, q: usize) -> usize {
+    line[q..].chars().next().map_or(1, char::len_utf8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{answer, find, with_syntect};
+
+    fn both(code: &str) -> (String, String) {
+        let (set, syntax) = find("bash").expect("the shell grammar");
+        let grammar = answer(|o| with_syntect(code, set, syntax, o)).expect("the grammar runs");
+        let scanned = answer(|o| super::shell(code, o)).expect("the scanner answers");
+        (scanned, grammar)
+    }
+
+    #[test]
+    fn scripts_of_the_catalog_and_the_chapters_come_out_as_the_grammar_has_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let (catalog, _) = crate::check(root);
+        let mut texts: Vec<String> = catalog
+            .manifests
+            .values()
+            .filter(|m| {
+                catalog
+                    .formats
+                    .get(&m.format)
+                    .is_some_and(|f| f.syntax.language() == "bash")
+            })
+            .map(|m| m.rendered.clone())
+            .collect();
+        let scripts = texts.len();
+        // Every fenced shell block of the chapters and the contributor guide.
+        for entry in walkdir::WalkDir::new(root.join("whitepaper"))
+            .into_iter()
+            .chain(walkdir::WalkDir::new(root.join("CONTRIBUTING.md")))
+        {
+            let path = entry.unwrap().into_path();
+            if path.extension().and_then(|e| e.to_str()) != Some("md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut block: Option<String> = None;
+            for line in text.split_inclusive('\n') {
+                match &mut block {
+                    Some(b) if line.trim_start().starts_with("```") => {
+                        texts.push(std::mem::take(b));
+                        block = None;
+                    }
+                    Some(b) => b.push_str(line),
+                    None => {
+                        let info = line.trim_start().strip_prefix("```").unwrap_or("");
+                        if matches!(info.trim(), "sh" | "bash" | "shell" | "console") {
+                            block = Some(String::new());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(scripts >= 10, "{scripts} scripts in the catalog");
+        assert!(
+            texts.len() > scripts,
+            "no shell blocks found in the chapters"
+        );
+        for text in &texts {
+            let (scanned, grammar) = both(text);
+            assert_eq!(scanned, grammar, "{text}");
+        }
+    }
+
+    /// Random text from the pieces each rule cares about, so every rule
+    /// meets every neighbour: thousands of cases a hand-written list would
+    /// not think of.
+    #[test]
+    fn generated_corner_cases_come_out_as_the_grammar_has_them() {
+        const PIECES: [&str; 46] = [
+            "if",
+            "then",
+            "done",
+            "do",
+            "in",
+            "install",
+            "fi;",
+            "esac",
+            "x",
+            "a.b-c",
+            "_9",
+            "0",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{a0}",
+            "é",
+            "漢",
+            ";",
+            "#",
+            " # c",
+            "\"",
+            "'",
+            "\\",
+            "\\\"",
+            "\\\n",
+            "$",
+            "$x",
+            "${a b}",
+            "${",
+            "}",
+            "$1",
+            "$-",
+            "$$",
+            "$é",
+            "-",
+            "--",
+            "-x",
+            "--opt=v",
+            "--o=\"q\"",
+            "-1",
+            "=",
+            "|",
+            "&&",
+        ];
+        let mut seed: u64 = 7;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..5000 {
+            let len = 1 + next() % 12;
+            let code: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let (scanned, grammar) = both(&code);
+            assert_eq!(scanned, grammar, "{code:?}");
+        }
+    }
+}
