@@ -379,13 +379,16 @@ fn print_body(body: &str, page_url: &str) -> String {
         if eq < copied {
             continue;
         }
-        let Some(name) = ["id", "href", "src"]
-            .into_iter()
-            .find(|n| bytes[..eq].ends_with(n.as_bytes()))
-            .filter(|n| bytes[..eq - n.len()].ends_with(b" "))
-        else {
-            continue;
+        // Most `="` are a `class`: one byte tells.
+        let name = match eq.checked_sub(1).map(|i| bytes[i]) {
+            Some(b'd') => "id",
+            Some(b'f') => "href",
+            Some(b'c') => "src",
+            _ => continue,
         };
+        if !bytes[..eq].ends_with(name.as_bytes()) || !bytes[..eq - name.len()].ends_with(b" ") {
+            continue;
+        }
         let value = eq + 2;
         let Some(len) = memchr::memchr(b'"', &bytes[value..]) else {
             break;
