@@ -151,6 +151,13 @@ pub fn install<'a>(catalog: &'a Catalog, book: &mut LoadedBook) -> CatalogHooks<
     for m in catalog.manifests.values() {
         m.rendered.hash(&mut hasher);
     }
+    // Tabs show each format's label and run command; catalog.json and the
+    // published schemas hold all of it.
+    for f in catalog.formats.by_name.values() {
+        (&f.name, &f.label, &f.extension, &f.run, &f.docs).hash(&mut hasher);
+        format!("{:?}", f.syntax).hash(&mut hasher);
+        f.schema.raw.to_string().hash(&mut hasher);
+    }
     CatalogHooks {
         catalog,
         index,
@@ -908,5 +915,24 @@ mod tests {
             md_text("<script>alert(1)</script> *x* [a](b)"),
             "\\<script\\>alert\\(1\\)\\<\\/script\\> \\*x\\* \\[a\\]\\(b\\)"
         );
+    }
+
+    /// A format's label shows on every tab of its tool: changing it alone
+    /// must render the pages again in `serve` (and remake catalog.json).
+    #[test]
+    fn the_fingerprint_follows_the_formats() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let fingerprint = |catalog: &Catalog| {
+            let mut book = crate::book::load(root).unwrap();
+            install(catalog, &mut book).fingerprint
+        };
+        let (mut catalog, _) = crate::check(root);
+        let before = fingerprint(&catalog);
+        assert_eq!(before, fingerprint(&catalog));
+        let format = catalog.formats.by_name.values_mut().next().unwrap();
+        format.label.push_str(" (edited)");
+        assert_ne!(before, fingerprint(&catalog));
     }
 }
