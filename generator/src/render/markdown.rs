@@ -51,7 +51,7 @@ pub trait Hooks: Sync {
     }
 
     /// Changes whenever what the hooks return may change (e.g. a hash of the
-    /// catalog), so cached pages are rendered again.
+    /// catalog), so cached pages and [`Hooks::files`] are made again.
     fn fingerprint(&self) -> u64 {
         0
     }

@@ -98,6 +98,9 @@ pub struct Renderer {
     theme: Theme,
     highlight_css: (Bytes, Bytes),
     cache: HashMap<u64, Arc<Cached>>,
+    /// The hooks' data files and the fingerprint they were made for: a
+    /// chapter edit in `serve` does not write catalog.json again.
+    hook_files: Option<(u64, Vec<(String, Bytes)>)>,
 }
 
 #[derive(Serialize, Hash)]
@@ -145,6 +148,7 @@ impl Renderer {
             theme,
             highlight_css: HIGHLIGHT_CSS.clone(),
             cache: HashMap::new(),
+            hook_files: None,
         })
     }
 
@@ -186,7 +190,14 @@ impl Renderer {
         };
 
         // The hooks' data files (catalog.json...) do not depend on the
-        // pages: they are made while the pages render.
+        // pages: they are made while the pages render, unless the hooks are
+        // the same as last time.
+        let fingerprint = hooks.fingerprint();
+        let kept_files = self
+            .hook_files
+            .as_ref()
+            .filter(|(f, _)| *f == fingerprint)
+            .map(|(_, files)| files.clone());
         let (results, hook_files): (Vec<Result<PageResult, BuildError>>, _) = rayon::join(
             || {
                 (0..pages.len())
@@ -245,7 +256,15 @@ impl Renderer {
                     })
                     .collect()
             },
-            || hooks.files(),
+            || {
+                kept_files.unwrap_or_else(|| {
+                    hooks
+                        .files()
+                        .into_iter()
+                        .map(|(path, bytes)| (path, Bytes::from(bytes)))
+                        .collect()
+                })
+            },
         );
 
         let mut site = Site::default();
@@ -322,8 +341,8 @@ impl Renderer {
         }
         site.add("static/highlight-light.css", self.highlight_css.0.clone());
         site.add("static/highlight-dark.css", self.highlight_css.1.clone());
-        for (path, bytes) in hook_files {
-            site.add(path, bytes);
+        for (path, bytes) in &hook_files {
+            site.add(path.clone(), bytes.clone());
         }
 
         // Non-markdown files of the book (images, downloads), as mdBook does;
@@ -333,6 +352,7 @@ impl Renderer {
         }
 
         self.cache = cache;
+        self.hook_files = Some((fingerprint, hook_files));
         Ok((site, stats))
     }
 
@@ -492,6 +512,57 @@ fn source_assets(src: &Path) -> Result<Vec<(String, Bytes)>, BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hooks whose data file says how often it was made.
+    struct CountingHooks {
+        fingerprint: u64,
+        made: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Hooks for CountingHooks {
+        fn fingerprint(&self) -> u64 {
+            self.fingerprint
+        }
+
+        fn files(&self) -> Vec<(String, Vec<u8>)> {
+            let n = self.made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            vec![(
+                "data.json".into(),
+                format!("{}:{n}", self.fingerprint).into_bytes(),
+            )]
+        }
+    }
+
+    #[test]
+    fn data_files_are_made_again_only_when_the_hooks_change() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("src/SUMMARY.md"),
+            "# Summary\n\n- [One](one.md)\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("src/one.md"), "# One\n").unwrap();
+        let book = crate::book::load(dir.path()).unwrap();
+        let mut renderer = Renderer::new(&book).unwrap();
+        let data = |site: &Site| site.files["data.json"].clone();
+        let first = CountingHooks {
+            fingerprint: 1,
+            made: 0.into(),
+        };
+        let (site, _) = renderer.render(&book, &first).unwrap();
+        assert_eq!(data(&site), "1:0");
+        let (site, _) = renderer.render(&book, &first).unwrap();
+        assert_eq!(data(&site), "1:0", "kept, not made again");
+        let changed = CountingHooks {
+            fingerprint: 2,
+            made: 0.into(),
+        };
+        let (site, _) = renderer.render(&book, &changed).unwrap();
+        assert_eq!(data(&site), "2:0");
+        assert_eq!(first.made.into_inner() + changed.made.into_inner(), 2);
+    }
 
     #[test]
     fn print_body_prefixes_ids_and_resolves_links() {
