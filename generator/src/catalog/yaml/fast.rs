@@ -67,7 +67,6 @@ pub(super) fn values(text: &str) -> Option<Vec<Value>> {
         at: 0,
         end: 0,
         depth: 0,
-        nodes: 0,
     };
     let mut docs = Vec::new();
     for (n, pair) in bounds.windows(2).enumerate() {
@@ -83,9 +82,12 @@ pub(super) fn values(text: &str) -> Option<Vec<Value>> {
             }
             return None;
         }
-        reader.nodes = 0;
         let value = reader.node(0)?;
         if reader.significant().is_some() {
+            return None;
+        }
+        // The parser counts keys too, so it stops at twice this at most.
+        if super::count_nodes(&value) >= MAX_NODES / 2 {
             return None;
         }
         docs.push(value);
@@ -117,7 +119,6 @@ struct Reader<'a> {
     /// The end of the current document's lines.
     end: usize,
     depth: usize,
-    nodes: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -136,11 +137,6 @@ impl<'a> Reader<'a> {
             self.at += 1;
         }
         None
-    }
-
-    fn count(&mut self) -> Option<()> {
-        self.nodes += 1;
-        (self.nodes < MAX_NODES / 2).then_some(())
     }
 
     /// The collection whose first line is the next significant one.
@@ -167,7 +163,6 @@ impl<'a> Reader<'a> {
     }
 
     fn sequence(&mut self, indent: usize) -> Option<Value> {
-        self.count()?;
         let mut items = Vec::new();
         while let Some(i) = self.significant() {
             let l = self.lines[i];
@@ -201,7 +196,6 @@ impl<'a> Reader<'a> {
     }
 
     fn mapping(&mut self, indent: usize) -> Option<Value> {
-        self.count()?;
         let mut map = Map::new();
         while let Some(i) = self.significant() {
             let l = self.lines[i];
@@ -216,7 +210,6 @@ impl<'a> Reader<'a> {
             if map.contains_key(&key) {
                 return None;
             }
-            self.count()?;
             let rest = &content[value_at..];
             let value = if rest.is_empty() || rest.starts_with('#') {
                 self.at = i + 1;
@@ -256,7 +249,6 @@ impl<'a> Reader<'a> {
     /// The scalar or flow collection that is the rest of line `i`, in a
     /// collection at `indent`; nothing may continue it on later lines.
     fn scalar(&mut self, i: usize, indent: usize) -> Option<Value> {
-        self.count()?;
         let text = self.content(i);
         self.at = i + 1;
         let (value, rest) = match text.as_bytes()[0] {
@@ -330,7 +322,9 @@ impl<'a> Reader<'a> {
             }
             j += 1;
         }
-        if !self.lines[last].newline {
+        // Where the text ends inside the scalar without a newline, the
+        // parser's reading of the last line is its own.
+        if !self.lines[j - 1].newline {
             return None;
         }
         let mut value = String::new();
@@ -364,6 +358,10 @@ fn blank_or_comment(rest: &str) -> bool {
     trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())
 }
 
+/// How far (in bytes, so at most as many characters) a key's `:` may be
+/// from its start; the parser's limit is 1024 characters.
+const MAX_KEY: usize = 1000;
+
 /// `- ` or a lone `-`: a sequence entry.
 fn is_entry(content: &str) -> bool {
     content == "-" || content.starts_with("- ")
@@ -373,10 +371,7 @@ fn is_entry(content: &str) -> bool {
 /// blanks), when the line is one this reader takes.
 fn key_of(content: &str) -> Option<(String, usize)> {
     let (key, colon) = match content.as_bytes().first()? {
-        b'"' | b'\'' => {
-            let (key, len) = quoted(content)?;
-            (key, len)
-        }
+        b'"' | b'\'' => quoted(content)?,
         _ => {
             let colon = content
                 .match_indices(':')
@@ -384,7 +379,6 @@ fn key_of(content: &str) -> Option<(String, usize)> {
                 .find(|&i| matches!(content.as_bytes().get(i + 1), None | Some(b' ')))?;
             let key = content[..colon].trim_end_matches(' ');
             if key.is_empty()
-                || key.len() > 1000
                 || key.contains(" #")
                 || key.contains(['[', ']', '{', '}', ',', '"', '\''])
                 || starts_with_indicator(key)
@@ -396,6 +390,10 @@ fn key_of(content: &str) -> Option<(String, usize)> {
             (key.to_string(), colon)
         }
     };
+    // The parser looks for a key's `:` within 1024 characters.
+    if colon > MAX_KEY {
+        return None;
+    }
     let after = content[colon..].strip_prefix(':')?;
     if !(after.is_empty() || after.starts_with(' ')) {
         return None;
@@ -549,6 +547,7 @@ impl Flow<'_> {
                     if self.peek()? == b'}' {
                         break;
                     }
+                    let key_start = self.at;
                     let key = match self.scalar()? {
                         Value::String(s) => s,
                         _ => return None,
@@ -556,7 +555,7 @@ impl Flow<'_> {
                     if map.contains_key(&key) || key == "<<" {
                         return None;
                     }
-                    if !self.text[self.at..].starts_with(": ") {
+                    if !self.text[self.at..].starts_with(": ") || self.at - key_start > MAX_KEY {
                         return None;
                     }
                     self.at += 2;
@@ -598,7 +597,8 @@ impl Flow<'_> {
                     len = colon;
                 }
                 let plain = rest[..len].trim_end_matches(' ');
-                if plain.contains([':', '#']) {
+                // `-` before a flow indicator is an error to the parser.
+                if plain.contains([':', '#']) || plain.ends_with('-') {
                     return None;
                 }
                 self.at += plain.len();
@@ -674,9 +674,36 @@ mod tests {
             "",
             "# only a comment\n",
             "a: |\n  no newline at the end",
+            "a: |\n  x\n  ",
+            "a: >\n  x\n\n  ",
+            "- |\n x\n ",
+            "k: [-]\n",
+            "k: [a -]\n",
+            "k: {a: -}\n",
+            "k: [x,-]\n",
         ] {
             assert!(!agrees(text), "read without the parser: {text:?}");
         }
+    }
+
+    /// The parser's limits: keys within 1024 characters of their `:`, and
+    /// a bound on nodes (keys count, and so do empty entries and the items
+    /// of flow collections).
+    #[test]
+    fn the_parsers_limits_are_left_to_the_parser() {
+        for text in [
+            format!("\"{}\": 1\n", "a".repeat(1023)),
+            format!("'{}': 1\n", "é".repeat(600)),
+            format!("a{}: 1\n", " ".repeat(1024)),
+            format!("- {}: 1\n", "a".repeat(1030)),
+            format!("k: {{{}: 1}}\n", "a".repeat(1030)),
+            "-\n".repeat(200_000),
+            format!("k: [{}]\n", "x,".repeat(200_001)),
+            format!("k: [{}]\n", "[],".repeat(200_001)),
+        ] {
+            assert!(!agrees(&text), "read without the parser: {}", &text[..40]);
+        }
+        assert!(agrees(&format!("{}: 1\n", "a".repeat(900))));
     }
 
     #[test]
