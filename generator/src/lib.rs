@@ -34,6 +34,9 @@ pub mod scaffold;
 pub mod serve;
 pub mod whitepaper;
 
+#[cfg(test)]
+mod testing;
+
 use std::path::{Path, PathBuf};
 
 pub use catalog::Catalog;

@@ -16,7 +16,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{plain_kind, PlainKind, MAX_DEPTH, MAX_NODES};
+use super::{plain_kind, resolve_plain, PlainKind, MAX_DEPTH, MAX_NODES};
 
 /// One line: where it starts, its indentation (spaces), where its content
 /// starts and ends (without the newline).
@@ -424,16 +424,7 @@ fn block_plain(text: &str) -> Option<(Value, usize)> {
     if plain.contains(": ") || plain.ends_with(':') {
         return None;
     }
-    Some((resolve(plain), len))
-}
-
-fn resolve(plain: &str) -> Value {
-    match plain_kind(plain) {
-        PlainKind::Null => Value::Null,
-        PlainKind::Bool(b) => Value::Bool(b),
-        PlainKind::Number(n) => Value::Number(n),
-        PlainKind::String => Value::String(plain.to_string()),
-    }
+    Some((resolve_plain(plain), len))
 }
 
 /// A quoted scalar closed on this line, and its length with the quotes.
@@ -602,7 +593,7 @@ impl Flow<'_> {
                     return None;
                 }
                 self.at += plain.len();
-                Some(resolve(plain))
+                Some(resolve_plain(plain))
             }
         }
     }
@@ -611,6 +602,8 @@ impl Flow<'_> {
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Value};
+
+    use crate::testing::Lcg;
 
     /// What the event parser reads, values only.
     fn parsed(text: &str) -> Option<Vec<Value>> {
@@ -868,21 +861,15 @@ mod tests {
             "k: .inf",
             "k: -.5e-3",
         ];
-        let mut seed: u64 = 11;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut r = Lcg(11);
         let (mut answered, mut refused) = (0, 0);
         for _ in 0..60_000 {
             let mut text = String::new();
-            for _ in 0..1 + next() % 8 {
+            for _ in 0..1 + r.below(8) {
                 // Mostly even indentation, as people write it.
-                let indent = [0, 0, 2, 2, 4, 1, 3, 6][next() % 8];
+                let indent = [0, 0, 2, 2, 4, 1, 3, 6][r.below(8)];
                 text.push_str(&" ".repeat(indent));
-                text.push_str(LINES[next() % LINES.len()]);
+                text.push_str(r.pick(&LINES));
                 text.push('\n');
             }
             if agrees(&text) {
@@ -894,23 +881,6 @@ mod tests {
         }
         eprintln!("answered {answered}, the parser refused {refused} of 60000");
         assert!(answered > 2000 && refused > 20_000, "{answered} {refused}");
-    }
-
-    /// A small random generator, the same every run.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (self.0 >> 33) as usize % n
-        }
-
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[self.below(items.len())]
-        }
     }
 
     const SCALARS: [&str; 24] = [
@@ -942,7 +912,7 @@ mod tests {
 
     /// A well-formed document of nested collections in every style this
     /// reader knows, indented by `step`, into `out`.
-    fn node(r: &mut Rng, out: &mut String, indent: usize, step: usize, depth: usize) {
+    fn node(r: &mut Lcg, out: &mut String, indent: usize, step: usize, depth: usize) {
         let pad = " ".repeat(indent);
         let items = 1 + r.below(3);
         let as_map = r.below(2) == 0;
@@ -1001,7 +971,7 @@ mod tests {
 
     #[test]
     fn generated_well_formed_documents_are_read_as_the_parser_reads_them() {
-        let mut r = Rng(5);
+        let mut r = Lcg(5);
         let mut answered = 0;
         for _ in 0..5_000 {
             let mut text = String::new();

@@ -362,16 +362,10 @@ mod tests {
             "|",
             "&&",
         ];
-        let mut seed: u64 = 7;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut r = crate::testing::Lcg(7);
         for _ in 0..5000 {
-            let len = 1 + next() % 12;
-            let code: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let len = 1 + r.below(12);
+            let code: String = (0..len).map(|_| r.pick(&PIECES)).collect();
             let (scanned, grammar) = both(&code);
             assert_eq!(scanned, grammar, "{code:?}");
         }
