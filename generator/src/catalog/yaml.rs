@@ -641,11 +641,17 @@ fn plain_int(text: &str) -> Option<Number> {
     if bytes.is_empty() {
         return None;
     }
+    // `0x[0-9a-fA-F]+` and `0o[0-7]+`: no sign after the prefix, which
+    // from_str_radix would take.
     if let Some(hex) = text.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok().map(Number::from);
+        return (!hex.starts_with(['+', '-']))
+            .then(|| i64::from_str_radix(hex, 16).ok().map(Number::from))
+            .flatten();
     }
     if let Some(oct) = text.strip_prefix("0o") {
-        return i64::from_str_radix(oct, 8).ok().map(Number::from);
+        return (!oct.starts_with(['+', '-']))
+            .then(|| i64::from_str_radix(oct, 8).ok().map(Number::from))
+            .flatten();
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -695,6 +701,12 @@ mod tests {
         assert_eq!(
             doc.value,
             json!({"a": 1, "b": "1", "c": true, "d": null, "e": 1.5, "f": 31, "g": "yes", "h": 1000.0, "i": 0.5})
+        );
+        // The core schema's hex and octal integers have no sign.
+        let doc = parse_single("a: 0x-1\nb: 0x+1F\nc: 0o-7\nd: 0o17\n").unwrap();
+        assert_eq!(
+            doc.value,
+            json!({"a": "0x-1", "b": "0x+1F", "c": "0o-7", "d": 15})
         );
     }
 

@@ -378,7 +378,11 @@ fn key_of(content: &str) -> Option<(String, usize)> {
                 .map(|(i, _)| i)
                 .find(|&i| matches!(content.as_bytes().get(i + 1), None | Some(b' ')))?;
             let key = content[..colon].trim_end_matches(' ');
+            // The parser ends a plain scalar at `---` or `...` and a blank
+            // when it starts a line, at any indentation.
             if key.is_empty()
+                || key.starts_with("---")
+                || key.starts_with("...")
                 || key.contains(" #")
                 || key.contains(['[', ']', '{', '}', ',', '"', '\''])
                 || starts_with_indicator(key)
@@ -674,6 +678,9 @@ mod tests {
             "k: [a -]\n",
             "k: {a: -}\n",
             "k: [x,-]\n",
+            " --- :",
+            "a:\n  --- b: 1\n",
+            "- a: 1\n  ... : 2\n",
         ] {
             assert!(!agrees(text), "read without the parser: {text:?}");
         }
