@@ -8,11 +8,12 @@
 //! collections, literal and folded block scalars, comments, `---` between
 //! documents — line by line, several times faster. On anything else it
 //! gives up (`None`) and the event parser reads the text: anchors, tags,
-//! escapes, multi-line flow or plain scalars, odd indentation, tabs,
-//! directives, `+` chomping, unusual characters, and every error. What it
-//! answers must be what the parser answers, and it must never accept what
-//! the parser refuses; tests hold it to both on every YAML text of the
-//! project and on a large generated corpus.
+//! rare escapes, multi-line flow or plain scalars, odd indentation, tabs,
+//! directives, `+` chomping, unusual characters, the parser's limits and
+//! quirks, and every error. What it answers must be what the parser
+//! answers, and it must never accept what the parser refuses; tests hold
+//! it to both on every YAML text of the project, on generated corpora, and
+//! on each case two adversarial reviews found.
 
 use serde_json::{Map, Value};
 
