@@ -517,61 +517,60 @@ impl Flow<'_> {
         }
         let value = match self.peek()? {
             b'[' => {
-                self.at += 1;
                 let mut items = Vec::new();
-                loop {
-                    self.blanks();
-                    if self.peek()? == b']' {
-                        break;
-                    }
-                    items.push(self.node()?);
-                    self.blanks();
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b']' => break,
-                        _ => return None,
-                    }
-                }
-                self.at += 1;
+                self.entries(b']', |flow| {
+                    items.push(flow.node()?);
+                    Some(())
+                })?;
                 Value::Array(items)
             }
             b'{' => {
-                self.at += 1;
                 let mut map = Map::new();
-                loop {
-                    self.blanks();
-                    if self.peek()? == b'}' {
-                        break;
-                    }
-                    let key_start = self.at;
-                    let key = match self.scalar()? {
+                self.entries(b'}', |flow| {
+                    let key_start = flow.at;
+                    let key = match flow.scalar()? {
                         Value::String(s) => s,
                         _ => return None,
                     };
                     if map.contains_key(&key) || key == "<<" {
                         return None;
                     }
-                    if !self.text[self.at..].starts_with(": ") || self.at - key_start > MAX_KEY {
+                    if !flow.text[flow.at..].starts_with(": ") || flow.at - key_start > MAX_KEY {
                         return None;
                     }
-                    self.at += 2;
-                    self.blanks();
-                    let value = self.node()?;
+                    flow.at += 2;
+                    flow.blanks();
+                    let value = flow.node()?;
                     map.insert(key, value);
-                    self.blanks();
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b'}' => break,
-                        _ => return None,
-                    }
-                }
-                self.at += 1;
+                    Some(())
+                })?;
                 Value::Object(map)
             }
             _ => self.scalar()?,
         };
         self.depth -= 1;
         Some(value)
+    }
+
+    /// The entries of the collection opening here, up to `close`: each read
+    /// by `entry`, separated by commas (a trailing one allowed).
+    fn entries(&mut self, close: u8, mut entry: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.at += 1;
+        loop {
+            self.blanks();
+            if self.peek()? == close {
+                break;
+            }
+            entry(self)?;
+            self.blanks();
+            match self.peek()? {
+                b',' => self.at += 1,
+                c if c == close => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(())
     }
 
     /// A quoted or plain scalar inside a flow collection.
