@@ -90,29 +90,11 @@ pub(super) fn shell(code: &str, out: &mut Spans) -> Option<()> {
                         q += 1;
                         continue;
                     }
-                    if c == b'$' {
-                        if let Some(len) = variable_len(&b[q..]) {
-                            w.change(q, Some(Class::Variable));
-                            w.change(q + len, None);
-                            q += len;
-                            continue;
-                        }
-                    }
-                    if c.is_ascii_alphabetic() {
-                        if let Some((len, delimiter)) = keyword_at(line, q) {
-                            w.change(q, Some(Class::Keyword));
-                            w.change(q + len, None);
-                            q += len + delimiter;
-                            continue;
-                        }
-                    }
-                    if c == b'-' {
-                        if let Some((len, value)) = option_len(&b[q..]) {
-                            w.change(q, Some(Class::Variable));
-                            w.change(q + len, None);
-                            q += len + value;
-                            continue;
-                        }
+                    if let Some((class, len, taken)) = token_at(line, q) {
+                        w.change(q, Some(class));
+                        w.change(q + len, None);
+                        q += taken;
+                        continue;
                     }
                     q += if is_word_start(c) {
                         word_len(&b[q..])
@@ -121,28 +103,27 @@ pub(super) fn shell(code: &str, out: &mut Spans) -> Option<()> {
                     };
                 }
                 Context::Double => {
-                    let (len, class) = match b[q] {
-                        b'\\' if q + 1 < b.len() && b[q + 1] != b'\n' => {
-                            (1 + char_len(line, q + 1), Class::Escape)
-                        }
-                        b'$' => match variable_len(&b[q..]) {
-                            Some(len) => (len, Class::Variable),
-                            None => (0, Class::String),
-                        },
-                        b'"' => {
-                            w.change(q + 1, None);
-                            context = Context::Main;
-                            q += 1;
-                            continue;
-                        }
-                        _ => (0, Class::String),
+                    if b[q] == b'"' {
+                        w.change(q + 1, None);
+                        context = Context::Main;
+                        q += 1;
+                        continue;
+                    }
+                    let escape = (b[q] == b'\\' && q + 1 < b.len() && b[q + 1] != b'\n')
+                        .then(|| (Class::Escape, 1 + char_len(line, q + 1)));
+                    let variable = || {
+                        (b[q] == b'$')
+                            .then(|| variable_len(&b[q..]))
+                            .flatten()
+                            .map(|len| (Class::Variable, len))
                     };
-                    if len == 0 {
-                        q += char_len(line, q);
-                    } else {
-                        w.change(q, Some(class));
-                        w.change(q + len, Some(Class::String));
-                        q += len;
+                    match escape.or_else(variable) {
+                        Some((class, len)) => {
+                            w.change(q, Some(class));
+                            w.change(q + len, Some(Class::String));
+                            q += len;
+                        }
+                        None => q += char_len(line, q),
                     }
                 }
                 Context::Single => {
@@ -159,6 +140,21 @@ pub(super) fn shell(code: &str, out: &mut Spans) -> Option<()> {
         w.finish();
     }
     Some(())
+}
+
+/// The variable, keyword or option starting at `q` outside strings, in the
+/// grammar's order: its class, its length, and how much the rule takes
+/// (a keyword's delimiter and an option's `=value` come along unclassed).
+fn token_at(line: &str, q: usize) -> Option<(Class, usize, usize)> {
+    let b = &line.as_bytes()[q..];
+    match b[0] {
+        b'$' => variable_len(b).map(|len| (Class::Variable, len, len)),
+        c if c.is_ascii_alphabetic() => {
+            keyword_at(line, q).map(|(len, delimiter)| (Class::Keyword, len, len + delimiter))
+        }
+        b'-' => option_len(b).map(|(len, value)| (Class::Variable, len, len + value)),
+        _ => None,
+    }
 }
 
 /// Where the comment starting at `q` has its `#`: `(^|\s)(#.*)$`.
