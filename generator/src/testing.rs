@@ -19,3 +19,26 @@ impl Lcg {
         items[self.below(items.len())]
     }
 }
+
+/// The repository root: book.toml, catalog/, whitepaper/, tests/.
+pub fn project_root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate sits in the repository")
+}
+
+/// Every rendered manifest of the project's catalog whose format is
+/// highlighted as one of `languages` ("yaml", "json", "bash"), with it.
+pub fn project_manifests(languages: &[&str]) -> Vec<(String, &'static str)> {
+    let (catalog, _) = crate::check(project_root());
+    catalog
+        .manifests
+        .values()
+        .filter_map(|m| {
+            let language = catalog.formats.get(&m.format)?.syntax.language();
+            languages
+                .contains(&language)
+                .then(|| (m.rendered.clone(), language))
+        })
+        .collect()
+}

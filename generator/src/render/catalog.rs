@@ -921,9 +921,7 @@ mod tests {
     /// must render the pages again in `serve` (and remake catalog.json).
     #[test]
     fn the_fingerprint_follows_the_formats() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
+        let root = crate::testing::project_root();
         let fingerprint = |catalog: &Catalog| {
             let mut book = crate::book::load(root).unwrap();
             install(catalog, &mut book).fingerprint

@@ -665,18 +665,8 @@ mod tests {
     /// answer for most manifests (else it is not worth having).
     #[test]
     fn the_line_highlighter_agrees_with_the_parser_on_every_manifest() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
-        let (catalog, _) = crate::check(root);
-        let mut texts: Vec<(String, &str)> = catalog
-            .manifests
-            .values()
-            .filter_map(|m| {
-                let lang = catalog.formats.get(&m.format)?.syntax.language();
-                (lang != "bash").then(|| (m.rendered.clone(), lang))
-            })
-            .collect();
+        let root = crate::testing::project_root();
+        let mut texts = crate::testing::project_manifests(&["yaml", "json"]);
         for entry in walkdir::WalkDir::new(root.join("tests/fixtures/formats")) {
             let path = entry.unwrap().into_path();
             let lang = match path.extension().and_then(|e| e.to_str()) {
@@ -711,9 +701,7 @@ mod tests {
     /// the page's own (`--code-bg`, which catalog manifests sit on).
     #[test]
     fn every_class_meets_aa_contrast_on_both_code_backgrounds() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
+        let root = crate::testing::project_root();
         let site_css = std::fs::read_to_string(root.join("theme/static/chaosbook.css")).unwrap();
         let code_bgs: Vec<&str> = site_css
             .match_indices("--code-bg: #")

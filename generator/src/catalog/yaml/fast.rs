@@ -708,9 +708,7 @@ mod tests {
 
     #[test]
     fn every_yaml_text_of_the_project_is_read_as_the_parser_reads_it() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
+        let root = crate::testing::project_root();
         let mut texts = Vec::new();
         for dir in ["catalog", "tests/fixtures"] {
             for entry in walkdir::WalkDir::new(root.join(dir)) {
@@ -724,17 +722,12 @@ mod tests {
             }
         }
         let files = texts.len();
-        let (catalog, _) = crate::check(root);
-        for m in catalog.manifests.values() {
-            let yaml = catalog
-                .formats
-                .get(&m.format)
-                .is_some_and(|f| f.syntax.language() == "yaml");
-            // Templates are YAML only once rendered.
-            if yaml {
-                texts.push(m.rendered.clone());
-            }
-        }
+        // Rendered: templates are YAML only once rendered.
+        texts.extend(
+            crate::testing::project_manifests(&["yaml"])
+                .into_iter()
+                .map(|(text, _)| text),
+        );
         let answered = texts.iter().filter(|t| agrees(t)).count();
         let valid = texts.iter().filter(|t| parsed(t).is_some()).count();
         eprintln!(

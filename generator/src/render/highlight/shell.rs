@@ -251,20 +251,10 @@ mod tests {
 
     #[test]
     fn scripts_of_the_catalog_and_the_chapters_come_out_as_the_grammar_has_them() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
-        let (catalog, _) = crate::check(root);
-        let mut texts: Vec<String> = catalog
-            .manifests
-            .values()
-            .filter(|m| {
-                catalog
-                    .formats
-                    .get(&m.format)
-                    .is_some_and(|f| f.syntax.language() == "bash")
-            })
-            .map(|m| m.rendered.clone())
+        let root = crate::testing::project_root();
+        let mut texts: Vec<String> = crate::testing::project_manifests(&["bash"])
+            .into_iter()
+            .map(|(text, _)| text)
             .collect();
         let scripts = texts.len();
         // Every fenced shell block of the chapters and the contributor guide.
