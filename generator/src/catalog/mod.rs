@@ -113,11 +113,6 @@ impl Catalog {
             .map(|i| &self.practices[i])
     }
 
-    /// The implementations of a scenario in tab order: sorted by tool id,
-    /// then rotated by the scenario's rank in the id-sorted catalog. With
-    /// every tool present in every scenario, each tool comes first in
-    /// 1/n of the scenarios (a hash of the id would only do so on average,
-    /// and unevenly for a catalog of a few dozen scenarios).
     /// The manifest of `tool`'s implementation of scenario `scenario`, if
     /// it is supported.
     pub fn manifest(&self, scenario: &str, tool: &str) -> Option<&Manifest> {
@@ -125,6 +120,11 @@ impl Catalog {
             .get(&(scenario.to_string(), tool.to_string()))
     }
 
+    /// The implementations of a scenario in tab order: sorted by tool id,
+    /// then rotated by the scenario's rank in the id-sorted catalog. With
+    /// every tool present in every scenario, each tool comes first in
+    /// 1/n of the scenarios (a hash of the id would only do so on average,
+    /// and unevenly for a catalog of a few dozen scenarios).
     pub fn tab_order<'a>(&self, scenario: &'a Scenario) -> Vec<&'a model::Implementation> {
         let rank = self
             .scenarios
