@@ -130,7 +130,8 @@ pub fn render(
                     format,
                     &manifest.rendered,
                     &text,
-                    &overrides,
+                    &used_by(&manifest.template, &overrides),
+                    "the values given with --set",
                 )?;
             }
             if !crate::catalog::manifest::quick_valid(format, &text) {
@@ -349,7 +350,7 @@ fn values_for(
 }
 
 /// What values a parameter takes, for error messages.
-fn describe(p: &Parameter) -> String {
+pub(crate) fn describe(p: &Parameter) -> String {
     let mut s = match p.kind {
         ParamType::Enum => format!(
             "one of: {}",
@@ -373,7 +374,9 @@ fn describe(p: &Parameter) -> String {
     s
 }
 
-fn typed_value(p: &Parameter, raw: &str) -> Result<Value, String> {
+/// A value from outside (`--set`, a chapter's embed), typed and checked
+/// against its parameter.
+pub(crate) fn typed_value(p: &Parameter, raw: &str) -> Result<Value, String> {
     if raw.chars().any(char::is_control) {
         return Err("control characters and line breaks are not allowed in values".into());
     }
@@ -406,18 +409,37 @@ fn typed_value(p: &Parameter, raw: &str) -> Result<Value, String> {
     Ok(value)
 }
 
-/// A value from the command line may change values, never structure.
-fn check_override_safety(
+/// The overrides a manifest template uses: a value that a tool's manifest
+/// does not use cannot appear in it, so only these are checked there.
+pub(crate) fn used_by(
+    template: &str,
+    overrides: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let names: Vec<&str> = template::placeholders(template)
+        .iter()
+        .map(|p| p.name)
+        .collect();
+    overrides
+        .iter()
+        .filter(|(k, _)| names.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// A value from outside may change values, never structure. `given` names
+/// where the values come from ("the values given with --set").
+pub(crate) fn check_override_safety(
     scenario: &Scenario,
     tool: &str,
     format: &Format,
     default_text: &str,
     text: &str,
     overrides: &BTreeMap<String, String>,
+    given: &str,
 ) -> Result<(), ExportError> {
     let refuse = |why: String| {
         ExportError::Usage(format!(
-            "the values given with --set would change the structure of the {tool} manifest of `{}` ({why}); they were rejected and nothing was written",
+            "{given} would change the structure of the {tool} manifest of `{}` ({why}); they were rejected and nothing was written",
             scenario.id
         ))
     };

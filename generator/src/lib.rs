@@ -11,8 +11,10 @@
 //! - [`config`]: the `[output.chaosbook]` settings of book.toml.
 //! - [`scaffold`]: `chaosbook new`.
 //! - [`export`]: `chaosbook export`, the runnable manifests.
+//! - [`embed`]: `{{#scenario ID key=value}}`, scenario embeds with parameters.
 //! - [`whitepaper`]: checks of the chapters (catalog references, links,
 //!   anchors, neutrality).
+//! - [`vocabulary`]: the one-vocabulary lint over chapters and catalog text.
 //! - [`book`]: the mdBook book model (book.toml, SUMMARY.md, preprocessors,
 //!   the `[output.chaosbook]` backend protocol).
 //! - [`render`]: the site: markdown, templates, highlighting, search,
@@ -26,12 +28,14 @@ pub mod book;
 pub mod catalog;
 pub mod config;
 pub mod diagnostics;
+pub mod embed;
 pub mod export;
 pub mod links;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod vocabulary;
 pub mod whitepaper;
 
 #[cfg(test)]
@@ -51,6 +55,7 @@ pub fn check(root: &Path) -> (Catalog, Report) {
     };
     let (catalog, mut report) = catalog::load(&config);
     whitepaper::check(&config, &catalog, &mut report);
+    vocabulary::check(&config, &catalog, &mut report);
     // The chapters' link-scheme rule, for the catalog's markdown fields.
     links::check_markdown_schemes(&catalog, &mut report);
     report.sort();

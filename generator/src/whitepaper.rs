@@ -1,7 +1,8 @@
 //! Checks of the whitepaper's markdown, run by `check` (and so by `build`):
 //! links that cannot rot and prose that cannot quietly favour a tool.
 //!
-//! - `{{#scenario ID}}` embeds and `scenario:ID`, `practice:ID`, `tool:ID`,
+//! - `{{#scenario ID key=value ...}}` embeds (values checked as
+//!   [`crate::embed`] says) and `scenario:ID`, `practice:ID`, `tool:ID`,
 //!   `catalog:index|matrix|tools` links must name existing items
 //!   (`scenario:ID?tool=T` also needs an implementation by tool T).
 //! - Links between chapters must reach an existing file and, with
@@ -348,9 +349,22 @@ fn check_directives(
         if name != "scenario" {
             continue;
         }
-        let id = args.trim();
-        let at = start + line.find(id).unwrap_or(0);
-        if catalog.scenario(id).is_none() {
+        // `args` is a slice of `line`: its offset is the pointers' distance.
+        let args_at = start + (args.as_ptr() as usize - line.as_ptr() as usize);
+        let parsed = match crate::embed::parse(args) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(embed_diagnostic(&chapter.rel, index, args_at, e));
+                continue;
+            }
+        };
+        let id = parsed.id.as_str();
+        let at = args_at + parsed.id_at;
+        if let Some(s) = catalog.scenario(id) {
+            if let Err(e) = crate::embed::resolve(catalog, &s.item, &parsed.args) {
+                out.push(embed_diagnostic(&chapter.rel, index, args_at, e));
+            }
+        } else {
             let ids: Vec<&str> = catalog
                 .scenarios
                 .iter()
@@ -365,6 +379,22 @@ fn check_directives(
             ));
         }
     }
+}
+
+/// A bad `{{#scenario ID key=value}}` argument, at its place in the chapter.
+fn embed_diagnostic(
+    file: &Path,
+    index: &LineIndex,
+    args_at: usize,
+    e: crate::embed::EmbedError,
+) -> Diagnostic {
+    Diagnostic::error(
+        e.code,
+        file,
+        index.span(args_at + e.start, args_at + e.end),
+        e.message,
+    )
+    .with_help(e.help)
 }
 
 fn unknown(file: &Path, span: Span, what: &str, id: &str, known: &[&str]) -> Diagnostic {

@@ -100,6 +100,7 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
                 found.formats.push((name.trim_end_matches(".schema.json").to_string(), rel, abs));
             }
             ["schema", ..] => {}
+            [name] if *name == crate::vocabulary::FILE => {} // read by the vocabulary lint
             ["tools", name] if is_yaml(name) => found.files.push(Found { rel, abs, kind: Kind::Tool, folder: None }),
             ["practices", name] if is_yaml(name) => found.files.push(Found { rel, abs, kind: Kind::Practice, folder: None }),
             ["scenarios", folder, name] if is_yaml(name) => {

@@ -326,27 +326,37 @@ impl Writer<'_> {
             Some(&format!("scenario:{}", s.id)),
             true,
         );
-        self.scenario_body(out, s, level, "");
+        self.scenario_body(out, s, level, "", None);
     }
 
     /// A scenario embedded in a chapter by `{{#scenario ID}}`: the same
     /// content in a frame, without labels (the catalog section has them).
-    pub fn embed(&self, s: &Scenario, n: usize) -> String {
+    pub fn embed(&self, s: &Scenario, embed: &crate::embed::Embed, n: usize) -> String {
         let mut body = String::new();
         let _ = write!(
             body,
             "#cb-embed-title[{}]\n\n",
             Self::link_label(&format!("scenario:{}", s.id), &text(&s.title))
         );
+        if let Some(c) = crate::embed::changed_sentence(&embed.changed) {
+            let _ = write!(body, "#cb-note[{}]\n\n", text(&c));
+        }
         let key = format!("embed{n}:");
-        self.scenario_body(&mut body, s, 0, &key);
+        self.scenario_body(&mut body, s, 0, &key, Some(&embed.manifests));
         format!("#cb-embed[{body}]")
     }
 
     /// `level` is the scenario's heading level; 0 for an embed (no
     /// headings, no labels). `key` prefixes the label namespaces of its
     /// markdown fields.
-    fn scenario_body(&self, out: &mut String, s: &Scenario, level: usize, key: &str) {
+    fn scenario_body(
+        &self,
+        out: &mut String,
+        s: &Scenario,
+        level: usize,
+        key: &str,
+        manifests: Option<&BTreeMap<String, String>>,
+    ) {
         let k = |field: &str| format!("{key}scenario:{}:{field}", s.id);
         let md_level = level.max(3);
         let _ = write!(
@@ -460,7 +470,7 @@ impl Writer<'_> {
             "#cb-note[Every tool in turn, in the same order as the tabs of the site.]\n\n",
         );
         for imp in self.catalog.tab_order(s) {
-            self.implementation(out, s, imp, level, key);
+            self.implementation(out, s, imp, level, key, manifests);
         }
     }
 
@@ -512,6 +522,7 @@ impl Writer<'_> {
         imp: &Implementation,
         level: usize,
         key: &str,
+        manifests: Option<&BTreeMap<String, String>>,
     ) {
         let name = self.tool_name(&imp.tool);
         if level > 0 {
@@ -575,12 +586,19 @@ impl Writer<'_> {
         if let Some(n) = &imp.notes {
             let _ = write!(out, "{}\n\n", self.md(&k("notes"), n, md_level));
         }
-        if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
+        let manifest = match manifests {
+            Some(m) => m.get(&imp.tool).map(String::as_str),
+            None => self
+                .catalog
+                .manifest(&s.id, &imp.tool)
+                .map(|m| m.rendered.as_str()),
+        };
+        if let Some(manifest) = manifest {
             let lang = format.map_or("yaml", |f| f.syntax.language());
             let _ = write!(
                 out,
                 "{}\n\n",
-                markup::raw_block(m.rendered.trim_end_matches('\n'), Some(lang))
+                markup::raw_block(manifest.trim_end_matches('\n'), Some(lang))
             );
             if let Some(f) = format {
                 let file = format!("{}.{}", s.id, f.extension);

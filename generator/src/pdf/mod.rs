@@ -359,7 +359,7 @@ impl markup::Env for BookEnv<'_> {
     fn directive(&self, name: &str, args: &str) -> Option<String> {
         match name {
             "scenario" => {
-                let s = self.catalog.scenario(args.trim())?;
+                let (s, embed) = crate::embed::for_render(self.catalog, args)?;
                 let n = self.embeds.get();
                 self.embeds.set(n + 1);
                 let w = catalog::Writer {
@@ -367,7 +367,7 @@ impl markup::Env for BookEnv<'_> {
                     env: self,
                     smart_punctuation: self.smart_punctuation,
                 };
-                Some(w.embed(&s.item, n))
+                Some(w.embed(s, &embed, n))
             }
             "catalog" => {
                 let w = catalog::Writer {

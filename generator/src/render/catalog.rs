@@ -496,8 +496,14 @@ impl CatalogHooks<'_> {
             .map_or(id.to_string(), |t| t.item.name.clone())
     }
 
-    /// The tabs of one scenario's implementations.
-    fn tabs(&self, s: &Scenario, page: &PageInfo<'_>) -> String {
+    /// The tabs of one scenario's implementations; `manifests` (tool id ->
+    /// text) replaces the default rendering in a parameterised embed.
+    fn tabs(
+        &self,
+        s: &Scenario,
+        page: &PageInfo<'_>,
+        manifests: Option<&BTreeMap<String, String>>,
+    ) -> String {
         let order = self.catalog.tab_order(s);
         let selected = order.iter().position(|i| i.is_supported()).unwrap_or(0);
         let mut h = String::new();
@@ -533,14 +539,21 @@ impl CatalogHooks<'_> {
                 "<h3 class=\"cb-panel-title\">{}</h3>",
                 escape(&self.tool_name(&imp.tool))
             );
-            self.panel(&mut h, s, imp, page);
+            self.panel(&mut h, s, imp, page, manifests);
             h.push_str("</section>");
         }
         h.push_str("</div>");
         h
     }
 
-    fn panel(&self, h: &mut String, s: &Scenario, imp: &Implementation, page: &PageInfo<'_>) {
+    fn panel(
+        &self,
+        h: &mut String,
+        s: &Scenario,
+        imp: &Implementation,
+        page: &PageInfo<'_>,
+        manifests: Option<&BTreeMap<String, String>>,
+    ) {
         let tool_link = self.url(page, &tool_path(&imp.tool));
         if !imp.is_supported() {
             let _ = write!(h, "<div class=\"cb-support cb-unsupported\"><p><strong>Not supported.</strong></p>{}</div>", markdown_html(imp.reason.as_deref().unwrap_or("")));
@@ -586,11 +599,18 @@ impl CatalogHooks<'_> {
         if let Some(n) = &imp.notes {
             let _ = write!(h, "<div class=\"cb-notes\">{}</div>", markdown_html(n));
         }
-        if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
+        let text = match manifests {
+            Some(m) => m.get(&imp.tool).map(String::as_str),
+            None => self
+                .catalog
+                .manifest(&s.id, &imp.tool)
+                .map(|m| m.rendered.as_str()),
+        };
+        if let Some(text) = text {
             let lang = format.map_or("text", |f| f.syntax.language());
             let code_id = format!("code-{}-{}", escape(&s.id), escape(&imp.tool));
             let _ = write!(h, "<div class=\"cb-code\"><button type=\"button\" class=\"cb-copy\" data-copy=\"{code_id}\">Copy</button><pre class=\"code\"><code id=\"{code_id}\" class=\"language-{lang}\">");
-            highlight_into(h, &m.rendered, lang);
+            highlight_into(h, text, lang);
             h.push_str("</code></pre></div>");
             if let Some(f) = format {
                 let file = format!("{}.{}", s.id, f.extension);
@@ -626,14 +646,17 @@ impl CatalogHooks<'_> {
         )
     }
 
-    fn embed(&self, s: &Scenario, page: &PageInfo<'_>) -> String {
+    fn embed(&self, s: &Scenario, embed: &crate::embed::Embed, page: &PageInfo<'_>) -> String {
+        let changed = crate::embed::changed_sentence(&embed.changed)
+            .map(|c| format!("<p class=\"cb-embed-values\">{}</p>", escape(&c)))
+            .unwrap_or_default();
         format!(
-            "<aside class=\"cb-embed\"><p class=\"cb-embed-title\"><a href=\"{}\">{}</a></p><p>{}</p><p><strong>Hypothesis:</strong> {}</p>{}</aside>",
+            "<aside class=\"cb-embed\"><p class=\"cb-embed-title\"><a href=\"{}\">{}</a></p><p>{}</p><p><strong>Hypothesis:</strong> {}</p>{changed}{}</aside>",
             escape(&self.url(page, &scenario_path(s))),
             escape(&s.title),
             escape(&s.summary),
             escape(&s.hypothesis),
-            self.tabs(s, page)
+            self.tabs(s, page, Some(&embed.manifests))
         )
     }
 
@@ -827,8 +850,12 @@ impl Hooks for CatalogHooks<'_> {
     fn directive(&self, name: &str, args: &str, page: &PageInfo<'_>) -> Option<String> {
         let id = args.trim();
         match name {
-            "scenario" => self.catalog.scenario(id).map(|s| self.embed(&s.item, page)),
-            "implementations" => self.catalog.scenario(id).map(|s| self.tabs(&s.item, page)),
+            "scenario" => crate::embed::for_render(self.catalog, args)
+                .map(|(s, embed)| self.embed(s, &embed, page)),
+            "implementations" => self
+                .catalog
+                .scenario(id)
+                .map(|s| self.tabs(&s.item, page, None)),
             "scenario-facts" => self.catalog.scenario(id).map(|s| self.facts(&s.item)),
             "catalog" => Some(self.index(page)),
             "coverage-matrix" => Some(self.matrix(page)),
