@@ -197,9 +197,12 @@ observability:
   - what to watch, and how the experiment is marked in metrics, logs and traces
 practices: [{practice}]
 implementations:
-  # One entry per tool of catalog/tools/: an implementation (support: native
-  # or extension, with format, manifest, docs and verified_with) or an
-  # honest `support: unsupported` with a reason.
+  # One entry per tool of catalog/tools/: an implementation (with format,
+  # manifest, docs and verified_with) or an honest `support: unsupported`
+  # with a reason. Support levels: native (the tool does it itself),
+  # extension (name it in `extension:`), approximation (say in `differs:`
+  # what differs from the method), via (`via: TOOL-ID`, the catalog tool whose
+  # injector does the work), unsupported.
 {impls}"#,
         title = title_of(id)
     )

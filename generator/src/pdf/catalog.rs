@@ -93,6 +93,8 @@ fn support_label(s: Support) -> &'static str {
     match s {
         Support::Native => "native",
         Support::Extension => "through an extension",
+        Support::Approximation => "approximation",
+        Support::Via => "through another tool",
         Support::Unsupported => "not supported",
     }
 }
@@ -247,7 +249,7 @@ impl Writer<'_> {
             for i in s.item.implementations.iter().filter(|i| i.tool == tool) {
                 match i.support {
                     Support::Native => counts.0 += 1,
-                    Support::Extension => counts.1 += 1,
+                    Support::Extension | Support::Approximation | Support::Via => counts.1 += 1,
                     Support::Unsupported => counts.2 += 1,
                 }
             }
@@ -681,6 +683,8 @@ impl Writer<'_> {
                         match i.support {
                             Support::Native => "#cb-native",
                             Support::Extension => "#cb-extension",
+                            Support::Approximation => "#cb-approximation",
+                            Support::Via => "#cb-via",
                             Support::Unsupported => "#cb-none",
                         }
                     });

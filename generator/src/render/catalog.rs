@@ -428,6 +428,11 @@ fn tool_page(catalog: &Catalog, t: &Tool) -> String {
                     "{line} (through {})",
                     md_text(imp.extension.as_deref().unwrap_or("an extension"))
                 )),
+                Support::Approximation => supported.push(format!("{line} (approximation)")),
+                Support::Via => supported.push(format!(
+                    "{line} (through {})",
+                    md_text(&self_tool_name(catalog, imp.via.as_deref().unwrap_or("")))
+                )),
                 Support::Unsupported => unsupported.push(format!(
                     "{line}: {}",
                     md_text(imp.reason.as_deref().unwrap_or(""))
@@ -458,6 +463,12 @@ fn tool_page(catalog: &Catalog, t: &Tool) -> String {
     md
 }
 
+fn self_tool_name(catalog: &Catalog, id: &str) -> String {
+    catalog
+        .tool(id)
+        .map_or(id.to_string(), |t| t.item.name.clone())
+}
+
 fn governance(g: &str) -> String {
     crate::catalog::model::governance_label(g).to_string()
 }
@@ -473,6 +484,8 @@ fn support_label(imp: &Implementation) -> &'static str {
     match imp.support {
         Support::Native => "native",
         Support::Extension => "extension",
+        Support::Approximation => "approximation",
+        Support::Via => "via",
         Support::Unsupported => "not supported",
     }
 }
@@ -568,6 +581,9 @@ impl CatalogHooks<'_> {
         );
         if let Some(ext) = &imp.extension {
             let _ = write!(h, " through <code>{}</code>", escape(ext));
+        }
+        if let Some(via) = &imp.via {
+            let _ = write!(h, " through {}", escape(&self.tool_name(via)));
         }
         if let Some(f) = format {
             let _ = write!(h, " · format: {}", escape(&f.label));
@@ -709,6 +725,8 @@ impl CatalogHooks<'_> {
                     let (class, mark, label) = match imp.map(|i| i.support) {
                         Some(Support::Native) => ("cb-native", "●", "native"),
                         Some(Support::Extension) => ("cb-extension", "◐", "through an extension"),
+                        Some(Support::Approximation) => ("cb-approximation", "≈", "approximation"),
+                        Some(Support::Via) => ("cb-via", "→", "through another tool"),
                         Some(Support::Unsupported) => ("cb-none", "–", "not supported"),
                         None => ("cb-none", " ", "no entry"),
                     };
