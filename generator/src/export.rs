@@ -265,7 +265,7 @@ fn select_scenarios<'a>(
             return Err(ExportError::Usage(unknown("scenario", id, &ids)));
         }
     }
-    let categories: Vec<&str> = crate::scaffold::CATEGORIES.to_vec();
+    let categories: Vec<&str> = crate::scaffold::categories();
     for c in &selection.categories {
         if !categories.contains(&c.as_str()) {
             return Err(ExportError::Usage(unknown("category", c, &categories)));

@@ -40,19 +40,6 @@ pub struct Tool {
     pub formats: Vec<String>,
 }
 
-/// How a tool's `governance` value reads in prose (site and PDF alike).
-pub fn governance_label(governance: &str) -> &str {
-    match governance {
-        "cncf-sandbox" => "CNCF sandbox project",
-        "cncf-incubating" => "CNCF incubating project",
-        "cncf-graduated" => "CNCF graduated project",
-        "open-source" => "open source",
-        "vendor-open-source" => "open source, led by a vendor",
-        "commercial" => "commercial product or service",
-        other => other,
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlastRadius {
