@@ -202,3 +202,61 @@ fn the_site_publishes_catalog_json_and_every_schema() {
         );
     }
 }
+
+fn try_build(root: &Path, dest: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .arg("--root")
+        .arg(root)
+        .args(["build", "--dest"])
+        .arg(dest)
+        .output()
+        .unwrap()
+}
+
+/// A theme may override any catalog template; one that fails (while
+/// rendering or while parsing) stops the build with its path and line and
+/// leaves the previous site as it was.
+#[test]
+fn a_broken_catalog_template_is_reported_and_the_site_kept() {
+    let project = hostile_project();
+    let site = project.path().join("site");
+    build(project.path(), &site);
+    let matrix = fs::read(site.join("catalog/matrix.html")).unwrap();
+    let templates = project.path().join("theme/templates/catalog");
+    fs::create_dir_all(&templates).unwrap();
+    for (text, line) in [
+        // Rendering: a value the data does not have.
+        ("<div class=\"mine\">\n{{ scenario.id }}\n{{ scenario.no_such_field | upper }}\n</div>\n", 3),
+        // Parsing: a stray parenthesis.
+        ("<div>\n\n{{ scenario.id ) }}\n</div>\n", 3),
+    ] {
+        fs::write(templates.join("tabs.html"), text).unwrap();
+        let out = try_build(project.path(), &site);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!("theme/templates/catalog/tabs.html:{line}:")),
+            "{stderr}"
+        );
+        assert_eq!(
+            fs::read(site.join("catalog/matrix.html")).unwrap(),
+            matrix,
+            "the previous site is untouched"
+        );
+    }
+    // A working override is used, file by file: the other templates stay
+    // the built-in ones.
+    fs::write(
+        templates.join("tabs.html"),
+        "<div class=\"my-tabs\">{% for imp in scenario.implementations %}{{ imp.tool.title }};{% endfor %}</div>",
+    )
+    .unwrap();
+    build(project.path(), &site);
+    let page =
+        fs::read_to_string(site.join("catalog/scenarios/network/demo-latency.html")).unwrap();
+    assert!(
+        page.contains("<div class=\"my-tabs\">Demo Tool;Other Tool;</div>"),
+        "{page}"
+    );
+    assert!(page.contains("<dl class=\"cb-facts\">"), "{page}");
+}

@@ -691,3 +691,122 @@ fn links_changed_since_looks_only_at_the_changed_files() {
     );
     assert!(!all.contains("skipped 1 external URLs"), "{all}");
 }
+
+/// Support levels: each claim says exactly what the tool does, so the level
+/// brings the field that says how (`differs`, `via`), and only that level.
+const NATIVE: &str = "    support: native\n";
+
+fn support_outcome(lines: &str) -> Outcome {
+    let p = Project::minimal();
+    p.edit(SCENARIO, NATIVE, lines);
+    p.check()
+}
+
+#[test]
+fn an_approximation_must_say_what_differs() {
+    let out = support_outcome("    support: approximation\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("missing-field");
+    assert_eq!(d["message"], "missing required field `differs`");
+    // The implementation's mapping starts at `tool:` on line 38.
+    assert_eq!(at(d), (SCENARIO.into(), 38, 5));
+    assert_eq!(d["help"], "add `differs:` to this mapping");
+}
+
+#[test]
+fn an_approximation_that_says_what_differs_is_clean() {
+    let out = support_outcome(
+        "    support: approximation\n    differs: Delays every packet, not only those to one destination.\n",
+    );
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+    assert!(out.errors().is_empty());
+}
+
+#[test]
+fn via_must_name_the_tool() {
+    let out = support_outcome("    support: via\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("missing-field");
+    assert_eq!(d["message"], "missing required field `via`");
+    assert_eq!(at(d), (SCENARIO.into(), 38, 5));
+}
+
+#[test]
+fn via_naming_another_catalog_tool_is_clean_with_or_without_differs() {
+    for lines in [
+        "    support: via\n    via: other-tool\n",
+        "    support: via\n    via: other-tool\n    differs: Only pods with the injector's sidecar are delayed.\n",
+    ] {
+        let out = support_outcome(lines);
+        assert_eq!(out.code, 0, "{lines}: {:#?}", out.diags);
+        assert!(out.errors().is_empty());
+    }
+}
+
+#[test]
+fn via_an_unknown_tool_suggests_the_closest_id() {
+    let out = support_outcome("    support: via\n    via: other-tol\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("unknown-reference");
+    assert_eq!(d["message"], "unknown tool `other-tol`");
+    assert_eq!(at(d), (SCENARIO.into(), 40, 10));
+    assert_eq!(d["help"], "did you mean `other-tool`?");
+}
+
+#[test]
+fn via_an_unknown_tool_without_a_close_id_says_what_to_name() {
+    let out = support_outcome("    support: via\n    via: gremlin\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("unknown-reference");
+    assert_eq!(at(d), (SCENARIO.into(), 40, 10));
+    assert_eq!(
+        d["help"],
+        "name the catalog tool whose injector does the work (a file of catalog/tools/)"
+    );
+}
+
+#[test]
+fn via_cannot_name_the_implementations_own_tool() {
+    let out = support_outcome("    support: via\n    via: demo-tool\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("via-own-tool");
+    assert_eq!(
+        d["message"],
+        "the implementation for `demo-tool` names its own tool in `via`"
+    );
+    assert_eq!(at(d), (SCENARIO.into(), 40, 10));
+    assert_eq!(d["severity"], "error");
+}
+
+#[test]
+fn via_and_differs_belong_only_to_their_levels() {
+    let out = support_outcome("    support: native\n    via: other-tool\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("schema");
+    assert_eq!(
+        d["message"],
+        "field `via` is not allowed here with `support: native`"
+    );
+    assert_eq!(at(d), (SCENARIO.into(), 40, 5));
+
+    let out = support_outcome("    support: extension\n    extension: demo-plugin\n    differs: Only the first pod is delayed.\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("schema");
+    assert_eq!(
+        d["message"],
+        "field `differs` is not allowed here with `support: extension`"
+    );
+    assert_eq!(at(d), (SCENARIO.into(), 41, 5));
+}
+
+#[test]
+fn an_unknown_support_level_lists_the_five() {
+    let out = support_outcome("    support: approximate\n");
+    assert_eq!(out.code, 1);
+    let d = out.find("invalid-value");
+    assert_eq!(at(d), (SCENARIO.into(), 39, 14));
+    assert_eq!(
+        d["help"],
+        "did you mean `approximation`? allowed: \"native\", \"extension\", \"approximation\", \"via\", \"unsupported\""
+    );
+}

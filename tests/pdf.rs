@@ -422,10 +422,8 @@ fn the_outline_has_every_chapter_and_scenario() {
     // Scenarios nest under their category.
     let depth: HashMap<&str, usize> = entries.iter().map(|(d, t)| (t.as_str(), *d)).collect();
     for (category, list) in chaosbook::pdf::catalog::by_category(&catalog) {
-        let title = chaosbook::render::catalog::CATEGORIES
-            .iter()
-            .find(|(c, _)| *c == category)
-            .map_or(category.clone(), |(_, t)| t.to_string());
+        let title =
+            chaosbook::view::labels::lookup(&chaosbook::view::labels::CATEGORIES, &category);
         let parent = depth[format!("Scenarios: {title}").as_str()];
         for s in list {
             assert_eq!(depth[s.title.as_str()], parent + 1, "{}", s.title);

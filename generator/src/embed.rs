@@ -16,6 +16,7 @@ use crate::catalog::model::Scenario;
 use crate::catalog::template::{self, ParamValue, ParamValues};
 use crate::catalog::Catalog;
 use crate::diagnostics::did_you_mean;
+use crate::view::ScenarioView;
 
 /// One `key=value` argument, with byte offsets inside the argument text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,6 +249,18 @@ pub fn for_render<'a>(catalog: &'a Catalog, args: &str) -> Option<(&'a Scenario,
     let scenario = &catalog.scenario(&parsed.id)?.item;
     let embed = resolve(catalog, scenario, &parsed.args).ok()?;
     Some((scenario, embed))
+}
+
+/// The scenario's view with the embed's manifests in place of the ones
+/// rendered with the defaults.
+pub fn apply<'b>(view: &ScenarioView<'b>, embed: &'b Embed) -> ScenarioView<'b> {
+    let mut out = view.clone();
+    for imp in &mut out.implementations {
+        if let Some(text) = embed.manifests.get(imp.tool.id) {
+            imp.manifest = Some(text.as_str());
+        }
+    }
+    out
 }
 
 /// One sentence naming the values that differ from the defaults, or `None`.

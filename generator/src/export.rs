@@ -70,7 +70,15 @@ pub struct Exported {
     pub tool: String,
     pub tool_name: String,
     pub format: String,
+    /// The support level, as written in the catalog (`native`, `extension`,
+    /// `approximation`, `via`).
     pub support: String,
+    /// For `support: via`: the id of the tool whose injector does the work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// What differs from the scenario's method (approximations, some `via`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differs: Option<String>,
     /// Relative to the output folder, `/`-separated.
     pub file: String,
     /// The command that runs it (from the format's `x-chaosbook.run`).
@@ -151,7 +159,9 @@ pub fn render(
                     tool: imp.tool.clone(),
                     tool_name,
                     format: format.name.clone(),
-                    support: format!("{:?}", imp.support).to_lowercase(),
+                    support: imp.support.id().to_string(),
+                    via: imp.via.clone(),
+                    differs: imp.differs.clone(),
                     run: format.run.replace("{file}", &file),
                     file,
                     docs: imp.docs.clone(),
@@ -256,7 +266,7 @@ fn select_scenarios<'a>(
             return Err(ExportError::Usage(unknown("scenario", id, &ids)));
         }
     }
-    let categories: Vec<&str> = crate::scaffold::CATEGORIES.to_vec();
+    let categories: Vec<&str> = crate::scaffold::categories();
     for c in &selection.categories {
         if !categories.contains(&c.as_str()) {
             return Err(ExportError::Usage(unknown("category", c, &categories)));
@@ -699,12 +709,27 @@ fn readme(catalog: &Catalog, items: &[Exported]) -> String {
             ));
         }
     }
-    s.push_str("\n## Files\n\n| scenario | tool | file | run |\n|---|---|---|---|\n");
+    s.push_str(
+        "\n## Files\n\nSupport: `native` (the tool does it itself), `extension` (through a plugin), \
+         `approximation` (close, but not the same fault: read what differs in `index.json`), `via` \
+         (the tool has another tool inject the fault, which must be installed too).\n\n\
+         | scenario | tool | support | file | run |\n|---|---|---|---|---|\n",
+    );
     for i in items {
+        let support = match &i.via {
+            Some(via) => format!(
+                "via {}",
+                catalog
+                    .tool(via)
+                    .map_or(via.as_str(), |t| t.item.name.as_str())
+            ),
+            None => i.support.clone(),
+        };
         s.push_str(&format!(
-            "| {} | {} | `{}` | `{}` |\n",
+            "| {} | {} | {} | `{}` | `{}` |\n",
             i.scenario,
             i.tool_name,
+            support,
             i.file,
             i.run.replace('|', "\\|")
         ));

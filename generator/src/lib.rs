@@ -2,7 +2,7 @@
 //! catalog of fault scenarios.
 //!
 //! The library does the work; `main.rs` only parses the command line.
-//! Data flows one way: load → validate → render → write.
+//! Data flows one way: load → validate → view → render → write.
 //!
 //! - [`catalog`]: the catalog model, loading (YAML with positions), schema
 //!   and cross-reference validation, manifests.
@@ -17,6 +17,8 @@
 //! - [`vocabulary`]: the one-vocabulary lint over chapters and catalog text.
 //! - [`book`]: the mdBook book model (book.toml, SUMMARY.md, preprocessors,
 //!   the `[output.chaosbook]` backend protocol).
+//! - [`view`]: the catalog as readers see it (labels, order, tabs), shared
+//!   by the site's templates and the PDF.
 //! - [`render`]: the site: markdown, templates, highlighting, search,
 //!   navigation, atomic write.
 //! - [`serve`]: the preview server that rebuilds on change.
@@ -35,6 +37,7 @@ pub mod pdf;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod view;
 pub mod vocabulary;
 pub mod whitepaper;
 
@@ -146,11 +149,18 @@ pub struct Built {
 /// book (under the chapter holding `{{#catalog}}`, or at the end), and the
 /// returned hooks expand `{{#scenario ID}}` embeds, tool tabs and
 /// `scenario:` / `practice:` / `tool:` / `catalog:` links.
+/// The catalog's pages and widgets come from the theme's `catalog/`
+/// templates, so a broken one is an input error here.
 pub fn catalog_content<'a>(
     catalog: &'a Catalog,
     book: &mut book::LoadedBook,
-) -> Box<dyn render::Hooks + 'a> {
-    Box::new(render::catalog::install(catalog, book))
+) -> Result<Box<dyn render::Hooks + 'a>, BuildError> {
+    let theme = render::theme::Theme::load(&book.root, &book.settings.theme)?;
+    Ok(Box::new(render::catalog::install(
+        catalog,
+        book,
+        std::sync::Arc::new(theme),
+    )?))
 }
 
 /// Renders the site of a loaded book (after [`catalog_content`]).
@@ -172,7 +182,7 @@ pub fn default_dest(book: &book::LoadedBook) -> PathBuf {
 /// without errors: nothing is rendered from an invalid catalog.
 pub fn build(root: &Path, catalog: &Catalog, dest: Option<&Path>) -> Result<Built, BuildError> {
     let mut book = book::load(root)?;
-    let hooks = catalog_content(catalog, &mut book);
+    let hooks = catalog_content(catalog, &mut book)?;
     let (site, stats) = render_site(&book, hooks.as_ref())?;
     let dest = dest
         .map(Path::to_path_buf)
@@ -222,7 +232,7 @@ pub fn mdbook_backend(input: impl std::io::Read) -> Result<Built, BuildError> {
     if report.has_errors() {
         return Err(BuildError::Input(report));
     }
-    let hooks = catalog_content(&catalog, &mut book);
+    let hooks = catalog_content(&catalog, &mut book)?;
     let (site, stats) = render_site(&book, hooks.as_ref())?;
     write_site(&book, &site, &dest)?;
     Ok(Built {

@@ -10,22 +10,19 @@ use crate::config::Config;
 /// left as written.
 pub const PLACEHOLDER_REASON: &str = "Not written yet";
 
-pub const CATEGORIES: [&str; 8] = [
-    "pod-container",
-    "resource",
-    "network",
-    "application",
-    "time",
-    "node-platform",
-    "cloud",
-    "security",
-];
+/// The scenario categories (the folders under `catalog/scenarios/`).
+pub fn categories() -> Vec<&'static str> {
+    crate::view::labels::CATEGORIES
+        .iter()
+        .map(|c| c.id)
+        .collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
     #[error("`{0}` is not a valid id: use lower-case letters, digits and single dashes (e.g. pod-delete)")]
     BadId(String),
-    #[error("unknown category `{0}`; categories: {list}", list = CATEGORIES.join(", "))]
+    #[error("unknown category `{0}`; categories: {list}", list = categories().join(", "))]
     BadCategory(String),
     #[error("{0} already exists; choose another id or edit that file")]
     Exists(String),
@@ -59,7 +56,7 @@ pub fn new_item(
     let rel = match kind {
         Kind::Scenario => {
             let category = category.unwrap_or("application");
-            if !CATEGORIES.contains(&category) {
+            if !categories().contains(&category) {
                 return Err(ScaffoldError::BadCategory(category.to_string()));
             }
             config
@@ -197,9 +194,12 @@ observability:
   - what to watch, and how the experiment is marked in metrics, logs and traces
 practices: [{practice}]
 implementations:
-  # One entry per tool of catalog/tools/: an implementation (support: native
-  # or extension, with format, manifest, docs and verified_with) or an
-  # honest `support: unsupported` with a reason.
+  # One entry per tool of catalog/tools/: an implementation (with format,
+  # manifest, docs and verified_with) or an honest `support: unsupported`
+  # with a reason. Support levels: native (the tool does it itself),
+  # extension (name it in `extension:`), approximation (say in `differs:`
+  # what differs from the method), via (`via: TOOL-ID`, the catalog tool whose
+  # injector does the work), unsupported.
 {impls}"#,
         title = title_of(id)
     )

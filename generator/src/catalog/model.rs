@@ -40,19 +40,6 @@ pub struct Tool {
     pub formats: Vec<String>,
 }
 
-/// How a tool's `governance` value reads in prose (site and PDF alike).
-pub fn governance_label(governance: &str) -> &str {
-    match governance {
-        "cncf-sandbox" => "CNCF sandbox project",
-        "cncf-incubating" => "CNCF incubating project",
-        "cncf-graduated" => "CNCF graduated project",
-        "open-source" => "open source",
-        "vendor-open-source" => "open source, led by a vendor",
-        "commercial" => "commercial product or service",
-        other => other,
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlastRadius {
@@ -105,12 +92,46 @@ pub struct Reference {
     pub url: String,
 }
 
+/// How far a tool does a scenario's fault. A support claim says exactly
+/// what the tool does: an approximation is not native, and a tool that has
+/// another catalog tool inject the fault says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Support {
+    /// The tool injects the fault itself.
     Native,
+    /// Through a maintained extension or plugin, named in `extension`.
     Extension,
+    /// Something close but not the same; `differs` says what a reader gets
+    /// that differs from the scenario's method.
+    Approximation,
+    /// The tool drives another catalog tool (named in `via`) whose injector
+    /// does the work; `differs` is optional.
+    Via,
+    /// The tool cannot do it; `reason` says why.
     Unsupported,
+}
+
+impl Support {
+    /// Every level, from the most direct to none.
+    pub const ALL: [Support; 5] = [
+        Support::Native,
+        Support::Extension,
+        Support::Approximation,
+        Support::Via,
+        Support::Unsupported,
+    ];
+
+    /// The value as written in YAML and in catalog.json / index.json.
+    pub fn id(self) -> &'static str {
+        match self {
+            Support::Native => "native",
+            Support::Extension => "extension",
+            Support::Approximation => "approximation",
+            Support::Via => "via",
+            Support::Unsupported => "unsupported",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -122,6 +143,13 @@ pub struct Implementation {
     pub format: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+    /// The catalog tool whose injector does the work (`support: via`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// What a reader gets that differs from the scenario's method
+    /// (`support: approximation`, optional on `via`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub differs: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

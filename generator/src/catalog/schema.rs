@@ -174,6 +174,28 @@ impl Schema {
                     ),
                 }
             }
+            ValidationErrorKind::Not { schema } if forbidden_field(schema).is_some() => {
+                // `not: {required: [X]}`: a field that does not belong with
+                // what the mapping says it is (`via` on a native entry).
+                let name = forbidden_field(schema).unwrap_or_default();
+                let support = error
+                    .instance()
+                    .get("support")
+                    .and_then(Value::as_str)
+                    .map(|s| format!(" with `support: {s}`"))
+                    .unwrap_or_default();
+                out.push(
+                    doc.error(
+                        "schema",
+                        doc.doc.locate_key(&format!("{path}/{}", escape_pointer(name))),
+                        format!("field `{name}` is not allowed here{support}"),
+                    )
+                    .with_label("not allowed here")
+                    .with_help(format!(
+                        "remove `{name}`, or change what this mapping is (see catalog/schema/README.md)"
+                    )),
+                );
+            }
             _ => {
                 out.push(
                     doc.error("schema", doc.doc.locate(&path), error.masked().to_string())
@@ -213,6 +235,15 @@ fn branch_distance(errors: &[ValidationError]) -> usize {
             _ => 1,
         })
         .sum()
+}
+
+/// The field a `not: {required: [X]}` schema forbids.
+fn forbidden_field(schema: &Value) -> Option<&str> {
+    let object = schema.as_object()?;
+    match object.get("required")?.as_array()?.as_slice() {
+        [name] if object.len() == 1 => name.as_str(),
+        _ => None,
+    }
 }
 
 fn short_json(v: &Value) -> String {

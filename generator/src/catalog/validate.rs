@@ -168,6 +168,9 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                     report.push(d);
                 }
             }
+            if let Some(via) = &imp.via {
+                check_via(entry, &base, &imp.tool, via, &tool_ids, report);
+            }
             if let (Some(v), Some(cur)) = (
                 imp.verified_with.as_deref(),
                 Some(tool.item.current_version.as_str()),
@@ -193,6 +196,41 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                     .with_help("give every tool of the landscape an implementation, or an honest `support: unsupported` entry with a `reason`"),
             );
         }
+    }
+}
+
+/// `via` names another catalog tool: the one whose injector does the work.
+fn check_via(
+    entry: &Entry<Scenario>,
+    base: &str,
+    tool: &str,
+    via: &str,
+    tool_ids: &[&str],
+    report: &mut Report,
+) {
+    let span = entry.doc().locate(&format!("{base}/via"));
+    if via == tool {
+        report.push(
+            Diagnostic::error(
+                "via-own-tool",
+                &entry.file,
+                span,
+                format!("the implementation for `{tool}` names its own tool in `via`"),
+            )
+            .with_label("the tool that injects must be another catalog tool")
+            .with_help(
+                "use `support: native` (or `approximation`) when the tool injects the fault itself",
+            ),
+        );
+    } else if !tool_ids.contains(&via) {
+        report.push(unknown(
+            &entry.file,
+            span,
+            "tool",
+            via,
+            tool_ids,
+            "name the catalog tool whose injector does the work (a file of catalog/tools/)",
+        ));
     }
 }
 

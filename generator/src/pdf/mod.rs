@@ -215,6 +215,7 @@ struct ChapterInfo {
 /// The links, images and directives of the book, for [`markup::convert`].
 struct BookEnv<'a> {
     catalog: &'a Catalog,
+    view: &'a crate::view::CatalogView<'a>,
     src_dir: &'a Path,
     chapters: HashMap<String, ChapterInfo>,
     smart_punctuation: bool,
@@ -359,19 +360,21 @@ impl markup::Env for BookEnv<'_> {
     fn directive(&self, name: &str, args: &str) -> Option<String> {
         match name {
             "scenario" => {
-                let (s, embed) = crate::embed::for_render(self.catalog, args)?;
+                let (scenario, embed) = crate::embed::for_render(self.catalog, args)?;
+                let s = crate::embed::apply(self.view.scenario(&scenario.id)?, &embed);
+                let values = crate::embed::changed_sentence(&embed.changed);
                 let n = self.embeds.get();
                 self.embeds.set(n + 1);
                 let w = catalog::Writer {
-                    catalog: self.catalog,
+                    view: self.view,
                     env: self,
                     smart_punctuation: self.smart_punctuation,
                 };
-                Some(w.embed(s, &embed, n))
+                Some(w.embed(&s, values.as_deref(), n))
             }
             "catalog" => {
                 let w = catalog::Writer {
-                    catalog: self.catalog,
+                    view: self.view,
                     env: self,
                     smart_punctuation: self.smart_punctuation,
                 };
@@ -475,8 +478,10 @@ pub fn document(book: &LoadedBook, catalog: &Catalog, opts: &Options) -> String 
             .map_or_else(|| "catalog:index".to_string(), |c| c.label.clone()),
         _ => "catalog:index".to_string(),
     };
+    let view = crate::view::CatalogView::new(catalog);
     let env = BookEnv {
         catalog,
+        view: &view,
         src_dir: &book.src_dir,
         chapters,
         smart_punctuation: smart,
@@ -484,7 +489,7 @@ pub fn document(book: &LoadedBook, catalog: &Catalog, opts: &Options) -> String 
         catalog_index,
     };
     let writer = catalog::Writer {
-        catalog,
+        view: &view,
         env: &env,
         smart_punctuation: smart,
     };

@@ -60,6 +60,12 @@ pub trait Hooks: Sync {
     fn files(&self) -> Vec<(String, Vec<u8>)> {
         Vec::new()
     }
+
+    /// An error met while expanding directives (a theme template that
+    /// failed): the render stops with it and nothing is written.
+    fn failure(&self) -> Option<crate::BuildError> {
+        None
+    }
 }
 
 /// No generated content: every directive and custom-scheme link stays inert.

@@ -274,6 +274,9 @@ impl Renderer {
             pages: pages.len(),
             rendered: 0,
         };
+        if let Some(e) = hooks.failure() {
+            return Err(e);
+        }
         for r in results {
             let (key, cached, fresh) = r?;
             stats.rendered += usize::from(fresh);

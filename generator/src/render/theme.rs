@@ -21,7 +21,8 @@ use crate::BuildError;
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../theme");
 
-/// The templates every theme must have (the embedded theme provides them).
+/// The page templates every theme must have (the embedded theme provides
+/// them; the catalog's are in [`super::catalog::TEMPLATES`]).
 pub const TEMPLATES: &[&str] = &[
     "layout.html",
     "page.html",
@@ -41,6 +42,8 @@ pub struct Theme {
     tera: Tera,
     /// Template name -> file it came from (for error messages).
     origins: BTreeMap<String, Option<PathBuf>>,
+    /// Template name -> its text (to place an error inside it).
+    sources: BTreeMap<String, String>,
     /// Output path (`static/...`) -> content.
     pub statics: BTreeMap<String, Bytes>,
     /// Changes when any theme file changes.
@@ -119,14 +122,17 @@ impl Theme {
         // (`../static/x.css`) unreadable in the output; quotes, `&`, `<`
         // and `>` are what matter in text and quoted attributes.
         tera.set_escape_fn(escape_html);
+        super::catalog::register(&mut tera);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
             return Err(template_error(&e, &origins, &files));
         }
+        let sources = templates.into_iter().collect();
         Ok(Theme {
             tera,
             origins,
+            sources,
             statics,
             fingerprint: hasher.finish(),
         })
@@ -160,20 +166,32 @@ impl Theme {
     /// Renders template `name`; errors name the template's file.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, BuildError> {
         self.tera.render(name, ctx).map_err(|e| {
-            let file = self.origins.get(name).cloned().flatten();
+            let msg = chain(&e);
+            // The template that failed may be one `name` includes: tera
+            // names the innermost in its message.
+            let failed = quoted_names(&msg)
+                .into_iter()
+                .rfind(|n| self.sources.contains_key(n))
+                .unwrap_or_else(|| name.to_string());
+            let file = self.origins.get(&failed).cloned().flatten();
             let shown = match &file {
                 Some(f) => display_path(f),
-                None => format!("built-in theme templates/{name}"),
+                None => format!("built-in theme templates/{failed}"),
             };
+            let path = file
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("theme/templates/{failed}")));
             let mut r = Report::default();
+            // Tera reports no position for an error while rendering; the
+            // first place the template uses the name it complains about is
+            // where to look.
+            let text = self.sources.get(&failed);
+            let span = text.and_then(|t| runtime_span(&msg, t)).unwrap_or_default();
+            if let Some(t) = text {
+                r.sources.insert(path.clone(), t.clone());
+            }
             r.push(
-                Diagnostic::error(
-                    "theme-template",
-                    file.unwrap_or_else(|| PathBuf::from(format!("theme/templates/{name}"))),
-                    Span::default(),
-                    chain(&e),
-                )
-                .with_help(format!(
+                Diagnostic::error("theme-template", path, span, msg).with_help(format!(
                     "fix {shown}, or delete it to use the built-in template"
                 )),
             );
@@ -261,6 +279,40 @@ fn chain(e: &dyn std::error::Error) -> String {
     msg
 }
 
+/// The names a tera message quotes (`'catalog/tabs.html'`), in order.
+fn quoted_names(msg: &str) -> Vec<String> {
+    regex::Regex::new(r"'([^'\s]+)'")
+        .expect("static regex")
+        .captures_iter(msg)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+/// Where in `text` a render error's subject is first used: the variable,
+/// filter or function the message names in backquotes, inside a tag.
+fn runtime_span(msg: &str, text: &str) -> Option<Span> {
+    let names: Vec<String> = regex::Regex::new(r"`([^`]+)`")
+        .expect("static regex")
+        .captures_iter(msg)
+        .map(|c| c[1].to_string())
+        .collect();
+    let index = LineIndex::new(text);
+    for name in names {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(&name) {
+            let at = from + found;
+            let before = &text[..at];
+            let opened = before.rfind("{{").max(before.rfind("{%"));
+            let closed = before.rfind("}}").max(before.rfind("%}"));
+            if opened.is_some() && opened > closed {
+                return Some(index.span(at, at + name.len()));
+            }
+            from = at + name.len();
+        }
+    }
+    None
+}
+
 fn template_error(
     e: &tera::Error,
     origins: &BTreeMap<String, Option<PathBuf>>,
@@ -310,7 +362,7 @@ mod tests {
     fn embedded_theme_has_every_template_and_its_assets() {
         let dir = tempfile::tempdir().unwrap();
         let theme = Theme::load(dir.path(), Path::new("theme")).unwrap();
-        for t in TEMPLATES {
+        for t in TEMPLATES.iter().chain(super::super::catalog::TEMPLATES) {
             assert!(theme.origins.contains_key(*t), "{t}");
         }
         for s in [
@@ -380,6 +432,18 @@ mod tests {
         assert_eq!(&*theme.statics["static/chaosbook.css"], b"body{}");
         assert_eq!(&*theme.statics["static/extra.css"], b"p{}");
         assert!(theme.statics.contains_key("static/search.js"));
+    }
+
+    #[test]
+    fn a_render_error_points_at_the_first_use_of_what_it_names() {
+        let text = "<p>scenario</p>\n{% if x %}\n  {{ scenario.missing }}\n{% endif %}\n";
+        let msg = "Failed to render 'catalog/tabs.html': Variable `scenario.missing` not found in context while rendering 'catalog/tabs.html'";
+        let span = runtime_span(msg, text).unwrap();
+        assert_eq!((span.line, span.column), (3, 6));
+        assert_eq!(
+            quoted_names(msg),
+            ["catalog/tabs.html", "catalog/tabs.html"]
+        );
     }
 
     #[test]

@@ -137,7 +137,7 @@ impl Session {
         };
         let mut book: LoadedBook = crate::book::load(&self.root)?;
         self.paths = watch_paths(&self.root, Some(&book));
-        let hooks = crate::catalog_content(catalog, &mut book);
+        let hooks = crate::catalog_content(catalog, &mut book)?;
         let renderer = match self.renderer.take() {
             Some(r) => r,
             None => Renderer::new(&book)?,

@@ -1,0 +1,645 @@
+//! The catalog as readers see it: typed view models built once from a
+//! validated [`Catalog`], with every label from [`labels`], every item in its
+//! reading order and every implementation in tab order. The site's templates
+//! (`theme/templates/catalog/`) and the PDF writer both read these, so the
+//! two cannot disagree on what a scenario shows.
+//!
+//! Views borrow from the catalog and hold data, not markup: markdown fields
+//! stay markdown (each output converts them), URLs are relative to the site
+//! root (`catalog/tools/x.html`; a page prefixes its own way back), and
+//! manifests are the rendered text (highlighting is the site's business).
+//! [`fingerprint`] hashes exactly what the views and the published data
+//! files are made from, so `serve` renders the catalog again when, and only
+//! when, something a reader could see changed.
+
+pub mod labels;
+
+use std::collections::BTreeMap;
+use std::hash::Hasher;
+
+use serde::Serialize;
+
+use crate::catalog::model::{Implementation, Practice, Reference, Scenario, Signal, Tool};
+use crate::catalog::Catalog;
+pub use labels::{Label, SupportLabel};
+
+/// A link to a catalog item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    /// The page, relative to the site root.
+    pub url: String,
+}
+
+/// A scenario category with its scenarios, in reading order.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    /// In catalog (id) order.
+    pub rows: Vec<RowView<'a>>,
+}
+
+/// A scenario as lists and the coverage matrix show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView<'a> {
+    /// Index into [`CatalogView::scenarios`].
+    pub index: usize,
+    pub scenario: ItemRef<'a>,
+    pub summary: &'a str,
+    /// One per tool, in the order of [`CatalogView::tools`].
+    pub cells: Vec<Cell<'a>>,
+}
+
+/// A manifest format as a tab shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormatView<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub extension: &'a str,
+    pub docs: &'a str,
+    /// The code-block language its manifests are highlighted as.
+    pub language: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParameterView<'a> {
+    pub name: &'a str,
+    pub kind: &'static str,
+    /// The default as written (strings without quotes).
+    pub default: String,
+    pub description: &'a str,
+}
+
+/// One tool's entry for a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImplementationView<'a> {
+    pub tool: ItemRef<'a>,
+    pub support: &'static SupportLabel,
+    pub supported: bool,
+    pub extension: Option<&'a str>,
+    /// The tool whose injector does the work (`support: via`).
+    pub via: Option<ItemRef<'a>>,
+    /// Markdown: what differs from the scenario's method.
+    pub differs: Option<&'a str>,
+    pub format: Option<FormatView<'a>>,
+    pub verified_with: Option<&'a str>,
+    pub docs: Option<&'a str>,
+    /// Markdown.
+    pub notes: Option<&'a str>,
+    /// Markdown: why the tool cannot do it.
+    pub reason: Option<&'a str>,
+    /// Markdown: the closest thing it offers.
+    pub alternative: Option<&'a str>,
+    /// The manifest rendered with the scenario's defaults.
+    pub manifest: Option<&'a str>,
+    /// The file name `export` writes it as (`pod-delete.yaml`).
+    pub file: Option<String>,
+    /// The command that runs the file.
+    pub run: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub category: Label,
+    pub category_title: &'a str,
+    pub targets: Vec<Label>,
+    pub personas: Vec<&'a str>,
+    pub persona_ids: &'a [String],
+    pub blast_level: &'a str,
+    pub blast_scope: &'a str,
+    pub hypothesis: &'a str,
+    pub steady_state: &'a [Signal],
+    /// Markdown.
+    pub method: &'a str,
+    pub parameters: Vec<ParameterView<'a>>,
+    pub abort_conditions: &'a [String],
+    /// Markdown.
+    pub rollback: &'a str,
+    pub observability: &'a [String],
+    /// Markdown.
+    pub security: Option<&'a str>,
+    pub practices: Vec<ItemRef<'a>>,
+    pub related: Vec<ItemRef<'a>>,
+    pub references: &'a [Reference],
+    /// In tab order ([`Catalog::tab_order`]).
+    pub implementations: Vec<ImplementationView<'a>>,
+    /// The tab selected first: the first supported implementation.
+    pub selected: usize,
+    pub supported: usize,
+}
+
+/// How many of a tool's entries have one support level.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelCount {
+    pub level: &'static SupportLabel,
+    pub count: usize,
+}
+
+/// A scenario as a tool's page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolEntry<'a> {
+    pub scenario: ItemRef<'a>,
+    pub support: &'static SupportLabel,
+    pub extension: Option<&'a str>,
+    pub via: Option<ItemRef<'a>>,
+    /// Markdown, for unsupported entries.
+    pub reason: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub summary: &'a str,
+    pub homepage: &'a str,
+    pub docs: &'a str,
+    pub source: Option<&'a str>,
+    pub license: &'a str,
+    pub governance: &'a str,
+    pub current_version: &'a str,
+    pub targets: Vec<Label>,
+    pub formats: Vec<&'a str>,
+    /// Scenarios it runs (any supported level), in catalog order.
+    pub implemented: Vec<ToolEntry<'a>>,
+    pub unsupported: Vec<ToolEntry<'a>>,
+    /// Entries per support level, every level listed.
+    pub coverage: Vec<LevelCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub area: &'a str,
+    pub summary: &'a str,
+    /// Markdown.
+    pub body: &'a str,
+    pub scenarios: Vec<ItemRef<'a>>,
+    pub references: &'a [Reference],
+}
+
+/// One cell of the coverage matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell<'a> {
+    pub tool: &'a str,
+    pub tool_name: &'a str,
+    /// `None`: the scenario has no entry for the tool.
+    pub support: Option<&'static SupportLabel>,
+}
+
+/// One choice of a filter facet.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FacetValue<'a> {
+    pub value: &'a str,
+    pub label: &'a str,
+}
+
+/// A filter of the faceted index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facet<'a> {
+    /// The form field and `data-` attribute name.
+    pub name: &'static str,
+    pub label: &'static str,
+    pub values: Vec<FacetValue<'a>>,
+}
+
+/// The whole catalog, ready for templates and the PDF.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogView<'a> {
+    /// By name, case-insensitive: a neutral order for tables and cards.
+    pub tools: Vec<ToolView<'a>>,
+    /// By id, as the catalog holds them.
+    pub scenarios: Vec<ScenarioView<'a>>,
+    /// Categories that have scenarios, in reading order.
+    pub categories: Vec<CategoryView<'a>>,
+    /// By id.
+    pub practices: Vec<PracticeView<'a>>,
+    /// Every support level, for legends.
+    pub support_levels: &'static [SupportLabel],
+    pub facets: Vec<Facet<'a>>,
+    /// Implementations that run (every level but unsupported).
+    pub implemented: usize,
+}
+
+pub fn scenario_url(s: &Scenario) -> String {
+    format!("catalog/scenarios/{}/{}.html", s.category, s.id)
+}
+
+pub fn tool_url(id: &str) -> String {
+    format!("catalog/tools/{id}.html")
+}
+
+pub fn practice_url(id: &str) -> String {
+    format!("catalog/practices/{id}.html")
+}
+
+pub fn category_url(id: &str) -> String {
+    format!("catalog/scenarios/{id}.html")
+}
+
+impl<'a> CatalogView<'a> {
+    pub fn new(catalog: &'a Catalog) -> Self {
+        let mut tools: Vec<&Tool> = catalog.tools.iter().map(|t| &t.item).collect();
+        tools.sort_by_cached_key(|t| (t.name.to_lowercase(), t.id.clone()));
+        let scenarios: Vec<ScenarioView<'a>> = catalog
+            .scenarios
+            .iter()
+            .map(|e| scenario(catalog, &e.item))
+            .collect();
+        let row = |index: usize, s: &'a Scenario| RowView {
+            index,
+            scenario: ItemRef {
+                id: &s.id,
+                title: &s.title,
+                url: scenario_url(s),
+            },
+            summary: &s.summary,
+            cells: tools
+                .iter()
+                .map(|t| Cell {
+                    tool: &t.id,
+                    tool_name: &t.name,
+                    support: s
+                        .implementations
+                        .iter()
+                        .find(|i| i.tool == t.id)
+                        .map(|i| labels::support(i.support)),
+                })
+                .collect(),
+        };
+        let categories = labels::CATEGORIES
+            .iter()
+            .map(|c| CategoryView {
+                id: c.id,
+                title: c.label,
+                url: category_url(c.id),
+                rows: catalog
+                    .scenarios
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.item.category == c.id)
+                    .map(|(i, s)| row(i, &s.item))
+                    .collect(),
+            })
+            .filter(|c| !c.rows.is_empty())
+            .collect();
+        let implemented = scenarios.iter().map(|s| s.supported).sum();
+        let facets = facets(catalog, &tools);
+        CatalogView {
+            tools: tools.iter().map(|t| tool(catalog, t)).collect(),
+            categories,
+            practices: catalog
+                .practices
+                .iter()
+                .map(|p| practice(catalog, &p.item))
+                .collect(),
+            support_levels: &labels::SUPPORT,
+            facets,
+            implemented,
+            scenarios,
+        }
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&ScenarioView<'a>> {
+        self.scenarios
+            .binary_search_by(|s| s.id.cmp(id))
+            .ok()
+            .map(|i| &self.scenarios[i])
+    }
+}
+
+fn tool_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
+    catalog.tool(id).map_or(id, |t| t.item.name.as_str())
+}
+
+fn tool_ref<'a>(catalog: &'a Catalog, id: &'a str) -> ItemRef<'a> {
+    ItemRef {
+        id,
+        title: tool_name(catalog, id),
+        url: tool_url(id),
+    }
+}
+
+fn scenario_ref<'a>(catalog: &'a Catalog, id: &'a str) -> ItemRef<'a> {
+    match catalog.scenario(id) {
+        Some(e) => ItemRef {
+            id,
+            title: &e.item.title,
+            url: scenario_url(&e.item),
+        },
+        None => ItemRef {
+            id,
+            title: id,
+            url: String::new(),
+        },
+    }
+}
+
+fn practice_ref<'a>(catalog: &'a Catalog, id: &'a str) -> ItemRef<'a> {
+    ItemRef {
+        id,
+        title: catalog.practice(id).map_or(id, |p| p.item.title.as_str()),
+        url: practice_url(id),
+    }
+}
+
+fn scenario<'a>(catalog: &'a Catalog, s: &'a Scenario) -> ScenarioView<'a> {
+    let implementations: Vec<ImplementationView<'a>> = catalog
+        .tab_order(s)
+        .into_iter()
+        .map(|imp| implementation(catalog, s, imp))
+        .collect();
+    let category = labels::CATEGORIES
+        .iter()
+        .find(|c| c.id == s.category)
+        .copied();
+    ScenarioView {
+        id: &s.id,
+        title: &s.title,
+        summary: &s.summary,
+        url: scenario_url(s),
+        category_title: category.map_or(s.category.as_str(), |c| c.label),
+        category: category.unwrap_or(Label { id: "", label: "" }),
+        targets: s.targets.iter().map(labels::target).collect(),
+        personas: s
+            .personas
+            .iter()
+            .map(|p| labels::lookup(&labels::PERSONAS, p))
+            .collect(),
+        persona_ids: &s.personas,
+        blast_level: &s.blast_radius.level,
+        blast_scope: &s.blast_radius.scope,
+        hypothesis: &s.hypothesis,
+        steady_state: &s.steady_state,
+        method: &s.method,
+        parameters: s
+            .parameters
+            .iter()
+            .map(|p| ParameterView {
+                name: &p.name,
+                kind: labels::param_type(p.kind),
+                default: p
+                    .default
+                    .as_str()
+                    .map_or_else(|| p.default.to_string(), str::to_string),
+                description: &p.description,
+            })
+            .collect(),
+        abort_conditions: &s.abort_conditions,
+        rollback: &s.rollback,
+        observability: &s.observability,
+        security: s.security.as_deref(),
+        practices: s
+            .practices
+            .iter()
+            .map(|p| practice_ref(catalog, p))
+            .collect(),
+        related: s.related.iter().map(|r| scenario_ref(catalog, r)).collect(),
+        references: &s.references,
+        selected: implementations
+            .iter()
+            .position(|i| i.supported)
+            .unwrap_or(0),
+        supported: implementations.iter().filter(|i| i.supported).count(),
+        implementations,
+    }
+}
+
+fn implementation<'a>(
+    catalog: &'a Catalog,
+    s: &'a Scenario,
+    imp: &'a Implementation,
+) -> ImplementationView<'a> {
+    let format = imp.format.as_deref().and_then(|f| catalog.formats.get(f));
+    let manifest = if imp.is_supported() {
+        catalog.manifest(&s.id, &imp.tool)
+    } else {
+        None
+    };
+    let file = match (manifest, format) {
+        (Some(_), Some(f)) => Some(format!("{}.{}", s.id, f.extension)),
+        _ => None,
+    };
+    ImplementationView {
+        tool: tool_ref(catalog, &imp.tool),
+        support: labels::support(imp.support),
+        supported: imp.is_supported(),
+        extension: imp.extension.as_deref(),
+        via: imp.via.as_deref().map(|v| tool_ref(catalog, v)),
+        differs: imp.differs.as_deref(),
+        format: format.map(|f| FormatView {
+            name: &f.name,
+            label: &f.label,
+            extension: &f.extension,
+            docs: &f.docs,
+            language: f.syntax.language(),
+        }),
+        verified_with: imp.verified_with.as_deref(),
+        docs: imp.docs.as_deref(),
+        notes: imp.notes.as_deref(),
+        reason: imp.reason.as_deref(),
+        alternative: imp.alternative.as_deref(),
+        manifest: manifest.map(|m| m.rendered.as_str()),
+        run: match (&file, format) {
+            (Some(file), Some(f)) => Some(f.run.replace("{file}", file)),
+            _ => None,
+        },
+        file,
+    }
+}
+
+fn tool<'a>(catalog: &'a Catalog, t: &'a Tool) -> ToolView<'a> {
+    let mut implemented = Vec::new();
+    let mut unsupported = Vec::new();
+    let mut counts = [0usize; labels::SUPPORT.len()];
+    for e in &catalog.scenarios {
+        let Some(imp) = e.item.implementations.iter().find(|i| i.tool == t.id) else {
+            continue;
+        };
+        let support = labels::support(imp.support);
+        if let Some(i) = labels::SUPPORT.iter().position(|l| l.id == support.id) {
+            counts[i] += 1;
+        }
+        let entry = ToolEntry {
+            scenario: ItemRef {
+                id: &e.item.id,
+                title: &e.item.title,
+                url: scenario_url(&e.item),
+            },
+            support,
+            extension: imp.extension.as_deref(),
+            via: imp.via.as_deref().map(|v| tool_ref(catalog, v)),
+            reason: imp.reason.as_deref(),
+        };
+        if imp.is_supported() {
+            implemented.push(entry);
+        } else {
+            unsupported.push(entry);
+        }
+    }
+    ToolView {
+        id: &t.id,
+        name: &t.name,
+        url: tool_url(&t.id),
+        summary: &t.summary,
+        homepage: &t.homepage,
+        docs: &t.docs,
+        source: t.source.as_deref(),
+        license: &t.license,
+        governance: labels::lookup(&labels::GOVERNANCE, &t.governance),
+        current_version: &t.current_version,
+        targets: t.targets.iter().map(labels::target).collect(),
+        formats: t
+            .formats
+            .iter()
+            .map(|f| {
+                catalog
+                    .formats
+                    .get(f)
+                    .map_or(f.as_str(), |x| x.label.as_str())
+            })
+            .collect(),
+        implemented,
+        unsupported,
+        coverage: labels::SUPPORT
+            .iter()
+            .zip(counts)
+            .map(|(level, count)| LevelCount { level, count })
+            .collect(),
+    }
+}
+
+fn practice<'a>(catalog: &'a Catalog, p: &'a Practice) -> PracticeView<'a> {
+    PracticeView {
+        id: &p.id,
+        title: &p.title,
+        url: practice_url(&p.id),
+        area: labels::lookup(&labels::PRACTICE_AREAS, &p.area),
+        summary: &p.summary,
+        body: &p.body,
+        scenarios: p
+            .scenarios
+            .iter()
+            .map(|s| scenario_ref(catalog, s))
+            .collect(),
+        references: &p.references,
+    }
+}
+
+/// The index's filters: values that occur, categories in reading order,
+/// tools by name, the rest sorted by label.
+fn facets<'a>(catalog: &'a Catalog, tools: &[&'a Tool]) -> Vec<Facet<'a>> {
+    let mut found: BTreeMap<&'static str, Vec<FacetValue<'a>>> = BTreeMap::new();
+    let mut add = |facet: &'static str, value: &'a str, label: &'a str| {
+        let list = found.entry(facet).or_default();
+        if !list.iter().any(|v| v.value == value) {
+            list.push(FacetValue { value, label });
+        }
+    };
+    for c in labels::CATEGORIES {
+        if catalog.scenarios.iter().any(|s| s.item.category == c.id) {
+            add("category", c.id, c.label);
+        }
+    }
+    for s in catalog.scenarios.iter().map(|e| &e.item) {
+        for t in &s.targets {
+            let l = labels::target(t);
+            add("target", l.id, l.label);
+        }
+        for p in &s.personas {
+            add("persona", p, labels::lookup(&labels::PERSONAS, p));
+        }
+        add("blast", &s.blast_radius.level, &s.blast_radius.level);
+    }
+    for t in tools {
+        add("tool", &t.id, &t.name);
+    }
+    [
+        ("category", "Category"),
+        ("target", "Target"),
+        ("tool", "Tool"),
+        ("persona", "Persona"),
+        ("blast", "Blast radius"),
+    ]
+    .into_iter()
+    .map(|(name, label)| {
+        let mut values = found.remove(name).unwrap_or_default();
+        if name != "category" && name != "tool" {
+            values.sort();
+        }
+        Facet {
+            name,
+            label,
+            values,
+        }
+    })
+    .collect()
+}
+
+/// A hash of everything the catalog's pages and data files are made from:
+/// the views (every label, URL and rendered manifest a page shows) and the
+/// catalog as `catalog.json` and the published schemas carry it. Both are
+/// fed through serde, so a field added to a view or to the model is
+/// covered without being listed here.
+pub fn fingerprint(catalog: &Catalog, view: &CatalogView<'_>) -> u64 {
+    let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let mut feed = |value: &dyn erased::Serialize| {
+        value.write_json(&mut h);
+    };
+    feed(view);
+    for t in &catalog.tools {
+        feed(&t.item);
+    }
+    for s in &catalog.scenarios {
+        feed(&s.item);
+    }
+    for p in &catalog.practices {
+        feed(&p.item);
+    }
+    for (key, m) in &catalog.manifests {
+        feed(&(key, &m.format, &m.template, &m.rendered));
+    }
+    for f in catalog.formats.by_name.values() {
+        feed(&(&f.name, &f.label, f.syntax, &f.extension, &f.run, &f.docs));
+        feed(&f.schema.raw);
+    }
+    h.0.finish()
+}
+
+/// Feeds JSON bytes straight into a hasher (no string is built).
+struct HashWriter<H: Hasher>(H);
+
+impl<H: Hasher> std::io::Write for HashWriter<H> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Serialising values of different types through one closure.
+mod erased {
+    pub trait Serialize {
+        fn write_json(&self, out: &mut dyn std::io::Write);
+    }
+
+    impl<T: serde::Serialize + ?Sized> Serialize for T {
+        fn write_json(&self, out: &mut dyn std::io::Write) {
+            // Writing into a hasher cannot fail, and every view and model
+            // type serialises (they are made of strings, numbers and lists).
+            let _ = serde_json::to_writer(out, self);
+        }
+    }
+}
