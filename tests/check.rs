@@ -354,10 +354,20 @@ fn manifest_symlinks_may_not_point_outside_the_catalog() {
     use_manifest_file(&p, "demo-latency/outside.sh");
     let out = p.check();
     assert_eq!(out.code, 1);
-    assert!(out.find("manifest-path")["message"]
-        .as_str()
-        .unwrap()
-        .contains("outside the catalog"));
+    // Named by the one rule for paths, at the reference and at the link.
+    let refs: Vec<&Value> = out
+        .diags
+        .iter()
+        .filter(|d| d["code"] == "outside-project")
+        .collect();
+    assert!(refs.iter().any(|d| d["file"] == SCENARIO
+        && d["message"]
+            .as_str()
+            .unwrap()
+            .contains("resolves outside the project")));
+    assert!(refs
+        .iter()
+        .any(|d| d["file"] == "catalog/scenarios/network/demo-latency/outside.sh"));
 }
 
 #[test]

@@ -220,7 +220,7 @@ fn chaosbook_build(dir: &Path) -> Duration {
     let started = Instant::now();
     let book = chaosbook::book::load(dir).expect("the synthetic book loads");
     let (site, _) = chaosbook::render_site(&book, &chaosbook::render::NoHooks).expect("it renders");
-    chaosbook::write_site(&book, &site, &dir.join("out-chaosbook")).expect("it is written");
+    chaosbook::write_site(&book, &site, &dir.join("out-chaosbook"), false).expect("it is written");
     started.elapsed()
 }
 
@@ -497,7 +497,7 @@ fn catalog_pages(runs: usize) {
             let ((catalog, report), check_wall, check_cpu) = timed(|| chaosbook::check(&dir));
             assert!(!report.has_errors(), "the synthetic catalog is valid");
             let (built, build_wall, build_cpu) =
-                timed(|| chaosbook::build(&dir, &catalog, Some(&dir.join("out"))));
+                timed(|| chaosbook::build(&dir, &catalog, Some(&dir.join("out")), false));
             built.expect("the catalog site builds");
             let (_, plain_wall, plain_cpu) = timed(|| chaosbook_build(&plain));
             let (_, equivalent_wall, equivalent_cpu) = timed(|| chaosbook_build(&equivalent));

@@ -30,6 +30,8 @@ pub struct Config {
     pub catalog: PathBuf,
     /// The book's markdown source folder (`[book] src`), relative to the root.
     pub book_src: PathBuf,
+    /// The theme folder (`theme` of `[output.chaosbook]`), relative to the root.
+    pub theme: PathBuf,
     pub max_file_size: u64,
     /// `[output.chaosbook.links]`: settings of the external link checker.
     pub links: crate::links::LinksConfig,
@@ -47,8 +49,7 @@ struct ChaosbookTable {
     _command: Option<toml::Value>,
     #[serde(rename = "optional")]
     _optional: Option<toml::Value>,
-    #[serde(rename = "theme")]
-    _theme: Option<toml::Value>,
+    theme: Option<PathBuf>,
     #[serde(rename = "default-theme")]
     _default_theme: Option<toml::Value>,
     #[serde(rename = "site-url")]
@@ -83,6 +84,7 @@ impl Config {
             root: root.to_path_buf(),
             catalog: PathBuf::from("catalog"),
             book_src: PathBuf::from("src"),
+            theme: PathBuf::from("theme"),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             links: Default::default(),
         }
@@ -93,17 +95,19 @@ impl Config {
     pub fn load(root: &Path) -> Result<Self, Report> {
         let mut config = Self::defaults(root);
         let path = root.join("book.toml");
-        let text = match std::fs::read_to_string(&path) {
+        // book.toml too is content a pull request may change (or replace
+        // with a link to a file of the machine): the one rule applies.
+        use crate::content_path::{Project, Refusal};
+        let read = Project::new(root)
+            .map_err(Refusal::Io)
+            .and_then(|p| p.read_to_string(&path, DEFAULT_MAX_FILE_SIZE));
+        let text = match read {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(config),
-            Err(e) => {
+            Err(Refusal::Missing) => return Ok(config),
+            Err(Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(config),
+            Err(refusal) => {
                 let mut r = Report::default();
-                r.push(Diagnostic::error(
-                    "io-error",
-                    "book.toml",
-                    Default::default(),
-                    format!("cannot read book.toml: {e}"),
-                ));
+                r.push(refusal.diagnostic("book.toml", Default::default(), "book.toml"));
                 return Err(r);
             }
         };
@@ -113,6 +117,9 @@ impl Config {
                     config.book_src = src;
                 }
                 if let Some(t) = book.output.and_then(|o| o.chaosbook) {
+                    if let Some(th) = t.theme {
+                        config.theme = th;
+                    }
                     if let Some(c) = t.catalog {
                         config.catalog = c;
                     }

@@ -9,6 +9,8 @@
 //! - [`diagnostics`]: findings with file, line, column, code and help, and
 //!   their human, JSON and GitHub renderings.
 //! - [`config`]: the `[output.chaosbook]` settings of book.toml.
+//! - [`content_path`]: the one rule for every file the content names
+//!   (inside the project root, a regular file).
 //! - [`scaffold`]: `chaosbook new`.
 //! - [`export`]: `chaosbook export`, the runnable manifests.
 //! - [`embed`]: `{{#scenario ID key=value}}`, scenario embeds with parameters.
@@ -29,6 +31,7 @@
 pub mod book;
 pub mod catalog;
 pub mod config;
+pub mod content_path;
 pub mod diagnostics;
 pub mod embed;
 pub mod export;
@@ -93,13 +96,16 @@ pub fn schema_text(root: &Path, name: &str) -> Option<String> {
     }
     let format = name.strip_prefix("formats/").unwrap_or(name);
     let config = config::Config::load(root).ok()?;
-    std::fs::read_to_string(
-        config
-            .catalog_dir()
-            .join("schema/formats")
-            .join(format!("{format}.schema.json")),
-    )
-    .ok()
+    content_path::Project::new(root)
+        .ok()?
+        .read_to_string(
+            &config
+                .catalog_dir()
+                .join("schema/formats")
+                .join(format!("{format}.schema.json")),
+            config.max_file_size,
+        )
+        .ok()
 }
 
 /// Why a build did not produce a site.
@@ -179,15 +185,21 @@ pub fn default_dest(book: &book::LoadedBook) -> PathBuf {
 
 /// Builds the site of the book under `root` into `dest` (default: see
 /// [`default_dest`]), atomically. `catalog` must come from a [`check`]
-/// without errors: nothing is rendered from an invalid catalog.
-pub fn build(root: &Path, catalog: &Catalog, dest: Option<&Path>) -> Result<Built, BuildError> {
+/// without errors: nothing is rendered from an invalid catalog. A non-empty
+/// `dest` that is not a previous site is refused unless `force`.
+pub fn build(
+    root: &Path,
+    catalog: &Catalog,
+    dest: Option<&Path>,
+    force: bool,
+) -> Result<Built, BuildError> {
     let mut book = book::load(root)?;
     let hooks = catalog_content(catalog, &mut book)?;
     let (site, stats) = render_site(&book, hooks.as_ref())?;
     let dest = dest
         .map(Path::to_path_buf)
         .unwrap_or_else(|| default_dest(&book));
-    write_site(&book, &site, &dest)?;
+    write_site(&book, &site, &dest, force)?;
     Ok(Built {
         dest,
         files: site.files.len(),
@@ -196,11 +208,13 @@ pub fn build(root: &Path, catalog: &Catalog, dest: Option<&Path>) -> Result<Buil
 }
 
 /// Writes a rendered site, refusing a destination that would replace the
-/// project or its sources.
+/// project or its sources, or (unless `force`) a non-empty folder that is
+/// not a previous site.
 pub fn write_site(
     book: &book::LoadedBook,
     site: &render::Site,
     dest: &Path,
+    force: bool,
 ) -> Result<(), BuildError> {
     let catalog_dir = config::Config::load(&book.root)
         .map(|c| c.catalog_dir())
@@ -210,6 +224,7 @@ pub fn write_site(
         site,
         dest,
         &[&book.root, &book.src_dir, &catalog_dir, &theme_dir],
+        force,
     )
 }
 
@@ -234,7 +249,9 @@ pub fn mdbook_backend(input: impl std::io::Read) -> Result<Built, BuildError> {
     }
     let hooks = catalog_content(&catalog, &mut book)?;
     let (site, stats) = render_site(&book, hooks.as_ref())?;
-    write_site(&book, &site, &dest)?;
+    // mdBook chose the folder; it is refused like any other that holds
+    // files chaosbook did not write.
+    write_site(&book, &site, &dest, false)?;
     Ok(Built {
         dest,
         files: site.files.len(),

@@ -46,6 +46,9 @@ enum Command {
         /// Output folder (default: `[build] build-dir` of book.toml, `book/`).
         #[arg(long)]
         dest: Option<PathBuf>,
+        /// Replace the output folder even if it holds files of another origin.
+        #[arg(long)]
+        force: bool,
     },
     /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
     Serve {
@@ -115,6 +118,9 @@ enum Command {
         /// The date on the title page (default: the last git commit's; never the clock).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<chaosbook::pdf::Date>,
+        /// Replace the output file even if chaosbook did not write it.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -153,8 +159,8 @@ fn main() -> ExitCode {
             };
             export(&cli.root, &selection, &out)
         }
-        Command::Build { dest } => build(&cli.root, dest.as_deref()),
-        Command::Pdf { out, date } => pdf(&cli.root, out, date),
+        Command::Build { dest, force } => build(&cli.root, dest.as_deref(), force),
+        Command::Pdf { out, date, force } => pdf(&cli.root, out, date, force),
         Command::Links {
             offline,
             cache,
@@ -299,13 +305,13 @@ fn valid_catalog(root: &std::path::Path) -> Result<chaosbook::Catalog, ExitCode>
     Ok(catalog)
 }
 
-fn build(root: &std::path::Path, dest: Option<&std::path::Path>) -> ExitCode {
+fn build(root: &std::path::Path, dest: Option<&std::path::Path>, force: bool) -> ExitCode {
     let started = std::time::Instant::now();
     let catalog = match valid_catalog(root) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    match chaosbook::build(root, &catalog, dest) {
+    match chaosbook::build(root, &catalog, dest, force) {
         Ok(built) => {
             eprintln!(
                 "built {} pages ({} files) into {} in {} ms",
@@ -324,6 +330,7 @@ fn pdf(
     root: &std::path::Path,
     out: Option<PathBuf>,
     date: Option<chaosbook::pdf::Date>,
+    force: bool,
 ) -> ExitCode {
     let started = std::time::Instant::now();
     let catalog = match valid_catalog(root) {
@@ -336,7 +343,7 @@ fn pdf(
     };
     let out = out.unwrap_or_else(|| chaosbook::pdf::default_out(root));
     match chaosbook::pdf::render(root, &catalog, &opts)
-        .and_then(|pdf| chaosbook::pdf::write(&out, &pdf.bytes).map(|()| pdf))
+        .and_then(|pdf| chaosbook::pdf::write(&out, &pdf.bytes, force).map(|()| pdf))
     {
         Ok(pdf) => {
             eprintln!(

@@ -19,11 +19,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use walkdir::WalkDir;
 
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::content_path::{Project, Refusal};
 use crate::diagnostics::{did_you_mean, Diagnostic, Report};
 use crate::render::markdown::{id_from_content, unique_id};
 
@@ -55,10 +55,12 @@ pub fn chapter_files(config: &Config) -> Vec<(PathBuf, PathBuf, String)> {
     if !src.is_dir() {
         return Vec::new();
     }
-    WalkDir::new(&src)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
+    let Ok(project) = Project::new(&config.root) else {
+        return Vec::new();
+    };
+    // Refused entries are reported by `check` (see [`check_folders`]).
+    project
+        .walk(&src)
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| {
@@ -73,11 +75,44 @@ pub fn chapter_files(config: &Config) -> Vec<(PathBuf, PathBuf, String)> {
         .collect()
 }
 
+/// Reports every entry of the book's source folder and of the theme folder
+/// that the one rule refuses (a link out of the project, a FIFO, ...), at
+/// the entry's own path: the site copies those folders, so nothing in them
+/// may lead outside.
+fn check_folders(config: &Config, project: &Project, report: &mut Report) {
+    for dir in [
+        config.root.join(&config.book_src),
+        config.root.join(&config.theme),
+    ] {
+        if !dir.exists() && std::fs::symlink_metadata(&dir).is_err() {
+            continue;
+        }
+        for entry in project.walk(&dir) {
+            if let Err(d) = entry {
+                report.push(*d);
+            }
+        }
+    }
+}
+
 /// Checks every markdown file of the book's source folder.
 pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
+    let project = match Project::new(&config.root) {
+        Ok(p) => p,
+        Err(e) => {
+            report.push(Diagnostic::error(
+                "io-error",
+                config.root.clone(),
+                Span::default(),
+                format!("cannot resolve the project root: {e}"),
+            ));
+            return;
+        }
+    };
+    check_folders(config, &project, report);
     let mut chapters = Vec::new();
     for (rel, abs, in_book) in chapter_files(config) {
-        match crate::catalog::load::read_text(&abs, &rel, config.max_file_size) {
+        match crate::catalog::load::read_text(&config.root, &abs, &rel, config.max_file_size) {
             Ok(text) => chapters.push(Chapter {
                 rel,
                 abs,
@@ -94,7 +129,8 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
     let tools = ToolNames::new(catalog);
     for chapter in &chapters {
         let mut out = Vec::new();
-        check_chapter(chapter, catalog, &anchors, &tools, &mut out);
+        check_includes(config, &project, chapter, &mut out);
+        check_chapter(chapter, catalog, &anchors, &tools, &project, &mut out);
         if !out.is_empty() {
             report
                 .sources
@@ -102,6 +138,24 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
             report.diagnostics.extend(out);
         }
     }
+}
+
+/// The chapter's `{{#include}}`-like directives, expanded as the build
+/// expands them (nested ones too), so each path the rule refuses is an
+/// error here, at the directive.
+fn check_includes(
+    config: &Config,
+    project: &Project,
+    chapter: &Chapter,
+    out: &mut Vec<Diagnostic>,
+) {
+    let site = crate::book::include::Site {
+        project,
+        max_size: config.max_file_size,
+        file: &chapter.rel,
+    };
+    let base = chapter.abs.parent().unwrap_or(Path::new("."));
+    crate::book::include::expand(&site, &chapter.text, base, &mut None, out);
 }
 
 /// The heading ids of a markdown text, as the renderer assigns them.
@@ -190,6 +244,7 @@ fn check_chapter(
     catalog: &Catalog,
     anchors: &HashMap<String, HashSet<String>>,
     tools: &ToolNames,
+    project: &Project,
     out: &mut Vec<Diagnostic>,
 ) {
     let index = LineIndex::new(&chapter.text);
@@ -213,6 +268,7 @@ fn check_chapter(
                 if let Some(d) = check_link(
                     &dest_url,
                     chapter,
+                    project,
                     catalog,
                     anchors,
                     file,
@@ -409,6 +465,7 @@ fn unknown(file: &Path, span: Span, what: &str, id: &str, known: &[&str]) -> Dia
 fn check_link(
     dest: &str,
     chapter: &Chapter,
+    project: &Project,
     catalog: &Catalog,
     anchors: &HashMap<String, HashSet<String>>,
     file: &Path,
@@ -441,6 +498,15 @@ fn check_link(
         None => (dest, None),
     };
     let path = path.split('?').next().unwrap_or("");
+    // The file a chapter links must pass the one rule before anything
+    // else: an absolute path or a link out of the project is named as such.
+    if !path.is_empty() {
+        let abs = chapter.abs.parent().unwrap_or(Path::new(".")).join(path);
+        match project.resolve(&abs) {
+            Ok(_) | Err(Refusal::Missing) => {}
+            Err(r) => return Some(r.diagnostic(file, span, path)),
+        }
+    }
     let target = if path.is_empty() {
         chapter.in_book.clone()
     } else {

@@ -39,3 +39,20 @@ test("every action is pinned by a full commit SHA", () => {
     }
   }
 });
+
+test("the pull-request workflow runs with the least privilege", () => {
+  const text = fs.readFileSync(path.join(dir, "pull-request.yml"), "utf8");
+  const code = text.split("\n").filter((l) => !l.trimStart().startsWith("#")).join("\n");
+  assert.match(code, /^on:\n  pull_request:\n/m);
+  assert.doesNotMatch(code, /pull_request_target/);
+  assert.doesNotMatch(code, /secrets\./);
+  assert.match(code, /^permissions:\n  contents: read\n/m);
+  // No job asks for more than the workflow grants.
+  assert.doesNotMatch(code, /^[ \t]+permissions:/m);
+  const checkouts = [...code.matchAll(/uses: actions\/checkout@[^\n]*\n\s+with:\n((?:\s{10}.*\n)+)/g)];
+  const count = (code.match(/uses: actions\/checkout@/g) || []).length;
+  assert.equal(checkouts.length, count, "every checkout has a with: block");
+  for (const [, block] of checkouts) {
+    assert.match(block, /persist-credentials: false/);
+  }
+});

@@ -11,11 +11,13 @@
 //! the line when known) rather than a panic: a malformed SUMMARY.md, a
 //! missing chapter, a bad `book.toml`, a failing preprocessor.
 
+pub mod include;
 mod settings;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 use mdbook_core::book::{Book, BookItem};
 use mdbook_core::config::Config as MdConfig;
@@ -24,6 +26,7 @@ use mdbook_renderer::{RenderContext, Renderer};
 use mdbook_summary::{Summary, SummaryItem};
 
 use crate::catalog::yaml::{LineIndex, Span};
+use crate::content_path::{Project, Refusal};
 use crate::diagnostics::{display_path, Diagnostic, Report};
 use crate::BuildError;
 
@@ -73,9 +76,18 @@ pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
         ))
     })?;
     let src_dir = root.join(&config.book.src);
-    let summary = load_summary(root, &src_dir)?;
+    let project = Project::new(root)
+        .map_err(|e| BuildError::Env(format!("cannot resolve {}: {e}", root.display())))?;
+    let summary = load_summary(&project, root, &src_dir)?;
+    // mdBook's `links` preprocessor reads any path a chapter names; ours
+    // takes its place (same name, same position) and reads under the rule.
+    let links_run = config.build.use_default_preprocessors
+        || config.contains_key(&format!("preprocessor.{}", include::NAME));
+    let max_size = crate::config::Config::load(root)
+        .map(|c| c.max_file_size)
+        .unwrap_or(crate::config::DEFAULT_MAX_FILE_SIZE);
 
-    let md = MDBook::load_with_config_and_summary(root, config, summary).map_err(|e| {
+    let mut md = MDBook::load_with_config_and_summary(root, config, summary).map_err(|e| {
         BuildError::Input(single(Diagnostic::error(
             "book-load",
             rel(root, &src_dir),
@@ -83,9 +95,23 @@ pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
             format!("{e:#}"),
         )))
     })?;
+    let refused = Arc::new(Mutex::new(Vec::new()));
+    if links_run {
+        md.with_preprocessor(include::SafeLinks {
+            project,
+            max_size,
+            found: refused.clone(),
+        });
+    }
     let (book, ctx) = md
         .preprocess_book(&NamedRenderer)
         .map_err(|e| preprocessor_error(&e))?;
+    let refused = std::mem::take(&mut *refused.lock().unwrap_or_else(|e| e.into_inner()));
+    if !refused.is_empty() {
+        let mut report = Report::default();
+        report.diagnostics.extend(refused);
+        return Err(BuildError::Input(report));
+    }
     let chapter_titles = ctx.chapter_titles.borrow().clone();
     Ok(LoadedBook {
         root: root.to_path_buf(),
@@ -211,14 +237,19 @@ fn rel(root: &Path, path: &Path) -> PathBuf {
 /// accepts).
 fn load_config(root: &Path) -> Result<MdConfig, BuildError> {
     let path = root.join("book.toml");
-    let text = match std::fs::read_to_string(&path) {
+    let read = Project::new(root)
+        .map_err(Refusal::Io)
+        .and_then(|p| p.read_to_string(&path, crate::config::DEFAULT_MAX_FILE_SIZE));
+    let text = match read {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(BuildError::Env(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )))
+        Err(Refusal::Missing) => String::new(),
+        Err(Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(refusal) => {
+            return Err(BuildError::Input(single(refusal.diagnostic(
+                "book.toml",
+                Span::default(),
+                "book.toml",
+            ))))
         }
     };
     let table: toml::Table = match text.parse() {
@@ -288,18 +319,35 @@ fn locate_key(text: &str, e: &anyhow::Error) -> Span {
 
 /// Parses SUMMARY.md and checks that every chapter it links exists, so
 /// that each problem is reported at its line.
-fn load_summary(root: &Path, src_dir: &Path) -> Result<Summary, BuildError> {
+fn load_summary(project: &Project, root: &Path, src_dir: &Path) -> Result<Summary, BuildError> {
     let path = src_dir.join("SUMMARY.md");
     let rel_path = rel(root, &path);
-    let text = match std::fs::read_to_string(&path) {
+    // The source folder itself is content (`[book] src`): inside the root.
+    if let Err(refusal) = project.resolve(src_dir) {
+        if !matches!(refusal, Refusal::Missing) {
+            let written = display_path(&rel(root, src_dir));
+            return Err(BuildError::Input(single(
+                refusal
+                    .diagnostic("book.toml", Span::default(), &written)
+                    .with_help("`[book] src` must name a folder inside the project"),
+            )));
+        }
+    }
+    let text = match project.read_to_string(&path, crate::config::DEFAULT_MAX_FILE_SIZE) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(Refusal::Missing) => {
             return Err(BuildError::Input(single(
                 Diagnostic::error("missing-summary", rel_path, Span::default(), "the book has no SUMMARY.md")
                     .with_help("create SUMMARY.md in the book's `src` folder (see [book] src in book.toml), listing the chapters"),
             )))
         }
-        Err(e) => return Err(BuildError::Env(format!("cannot read {}: {e}", path.display()))),
+        Err(refusal) => {
+            return Err(BuildError::Input(single(refusal.diagnostic(
+                &rel_path,
+                Span::default(),
+                &display_path(&rel_path),
+            ))))
+        }
     };
     let index = LineIndex::new(&text);
     let summary = mdbook_summary::parse_summary(&text).map_err(|e| {
@@ -326,12 +374,17 @@ fn load_summary(root: &Path, src_dir: &Path) -> Result<Summary, BuildError> {
         if let SummaryItem::Link(link) = item {
             if let Some(location) = &link.location {
                 let file = src_dir.join(location);
-                if !file.is_file() {
-                    let needle = display_path(location);
-                    let span = text
-                        .find(&format!("]({needle}"))
+                let needle = display_path(location);
+                let span = || {
+                    text.find(&format!("]({needle}"))
                         .map(|at| index.span(at + 2, at + 2 + needle.len()))
-                        .unwrap_or_default();
+                        .unwrap_or_default()
+                };
+                let refusal = project.file(&file).err();
+                if let Some(r) = refusal.filter(|r| !matches!(r, Refusal::Missing)) {
+                    report.push(r.diagnostic(&rel_path, span(), &needle));
+                } else if !file.is_file() {
+                    let span = span();
                     let shown = display_path(&rel(root, &file));
                     report.push(
                         Diagnostic::error("missing-chapter", &rel_path, span, format!("chapter `{}` links `{needle}`, which does not exist", link.name))

@@ -11,11 +11,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::catalog::model::Kind;
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::config::Config;
+use crate::content_path::{Project, Refusal};
 use crate::diagnostics::{Diagnostic, Report};
 
 /// A catalog file to parse, with its kind.
@@ -53,31 +52,14 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
         );
         return found;
     }
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+    let Some(project) = project(config, report) else {
+        return found;
+    };
+    for entry in project.walk(&dir) {
         let entry = match entry {
             Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| relative(&config.root, p))
-                    .unwrap_or_else(|| config.catalog.clone());
-                let d = if e.loop_ancestor().is_some() {
-                    Diagnostic::error(
-                        "symlink-loop",
-                        path,
-                        Span::default(),
-                        "symbolic link loop: this link points at one of its own parent folders",
-                    )
-                    .with_help("remove the link or point it outside the catalog's own tree")
-                } else {
-                    Diagnostic::error(
-                        "io-error",
-                        path,
-                        Span::default(),
-                        format!("cannot read: {e}"),
-                    )
-                };
-                report.push(d);
+            Err(d) => {
+                report.push(*d);
                 continue;
             }
         };
@@ -124,27 +106,48 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Reads a text file: bounded in size, UTF-8 (a BOM is accepted and dropped).
-pub fn read_text(abs: &Path, rel: &Path, max_size: u64) -> Result<String, Box<Diagnostic>> {
-    let io = |e: std::io::Error| {
-        Box::new(Diagnostic::error(
-            "io-error",
-            rel,
-            Span::default(),
-            format!("cannot read the file: {e}"),
-        ))
-    };
-    let meta = std::fs::metadata(abs).map_err(io)?;
-    if meta.len() > max_size {
-        return Err(Box::new(Diagnostic::error(
-            "file-too-large",
-            rel,
-            Span { line: 1, column: 1, ..Span::default() },
-            format!("the file is {} bytes, over the limit of {max_size} bytes", meta.len()),
-        )
-        .with_help("split it into smaller files, or raise `max-file-size` in the [output.chaosbook] table of book.toml")));
+/// The project of `config`, or an `io-error` diagnostic when its root
+/// cannot be resolved.
+fn project(config: &Config, report: &mut Report) -> Option<Project> {
+    match Project::new(&config.root) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            report.push(Diagnostic::error(
+                "io-error",
+                config.root.clone(),
+                Span::default(),
+                format!("cannot resolve the project root: {e}"),
+            ));
+            None
+        }
     }
-    let mut bytes = std::fs::read(abs).map_err(io)?;
+}
+
+/// Reads a text file of the project under the one rule of
+/// [`crate::content_path`]: inside the root, a regular file, bounded in
+/// size, UTF-8 (a BOM is accepted and dropped).
+pub fn read_text(
+    root: &Path,
+    abs: &Path,
+    rel: &Path,
+    max_size: u64,
+) -> Result<String, Box<Diagnostic>> {
+    let refused = |r: Refusal| {
+        Box::new(r.diagnostic(rel, Span::default(), &crate::diagnostics::display_path(rel)))
+    };
+    let project = Project::new(root).map_err(|e| refused(Refusal::Io(e)))?;
+    let mut bytes = match project.read(abs, max_size).map_err(refused)? {
+        Ok(bytes) => bytes,
+        Err(len) => {
+            return Err(Box::new(Diagnostic::error(
+                "file-too-large",
+                rel,
+                Span { line: 1, column: 1, ..Span::default() },
+                format!("the file is {len} bytes, over the limit of {max_size} bytes"),
+            )
+            .with_help("split it into smaller files, or raise `max-file-size` in the [output.chaosbook] table of book.toml")))
+        }
+    };
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
@@ -169,14 +172,18 @@ pub fn read_text(abs: &Path, rel: &Path, max_size: u64) -> Result<String, Box<Di
     })
 }
 
-/// Resolves a `manifest_file` path written in `scenario_rel`: relative to
-/// the scenario's folder, and inside the catalog even after following
-/// symlinks.
+/// Why a `manifest_file` path is refused: (code, message, help).
+pub type PathError = (&'static str, String, String);
+
+/// Resolves a `manifest_file` path written in a scenario: relative to the
+/// scenario's folder, inside the catalog without `..`, and under the one
+/// rule of [`crate::content_path`] (inside the project once symbolic links
+/// are followed, a regular file).
 pub fn resolve_manifest_path(
     config: &Config,
     scenario_abs: &Path,
     written: &str,
-) -> Result<(PathBuf, PathBuf), (String, String)> {
+) -> Result<(PathBuf, PathBuf), PathError> {
     let path = Path::new(written);
     if path.is_absolute()
         || path.components().any(|c| {
@@ -186,39 +193,56 @@ pub fn resolve_manifest_path(
             )
         })
     {
+        let code = if path.is_absolute() {
+            crate::content_path::OUTSIDE
+        } else {
+            "manifest-path"
+        };
         return Err((
+            code,
             format!("manifest path `{written}` leaves the scenario's folder"),
             "put the manifest beside the scenario (e.g. `pod-delete/chaos-mesh.yaml`) and write the path without `..`".into(),
         ));
     }
     let abs = scenario_abs.parent().unwrap_or(Path::new(".")).join(path);
+    let project = Project::new(&config.root).map_err(|e| {
+        (
+            "io-error",
+            format!("cannot resolve the project root: {e}"),
+            String::new(),
+        )
+    })?;
+    let real = match project.file(&abs) {
+        Ok(real) => real,
+        Err(Refusal::Missing) => {
+            return Err((
+                "manifest-path",
+                format!("manifest file `{written}` does not exist"),
+                format!(
+                    "create it at {}, or fix the path",
+                    relative(&config.root, &abs).display()
+                ),
+            ))
+        }
+        Err(r) => {
+            let d = r.diagnostic(PathBuf::new(), Span::default(), written);
+            return Err((r.code(), d.message, d.help.unwrap_or_default()));
+        }
+    };
     let catalog = config.catalog_dir().canonicalize().map_err(|e| {
         (
+            "io-error",
             format!("cannot resolve the catalog folder: {e}"),
             String::new(),
         )
     })?;
-    let real = abs.canonicalize().map_err(|_| {
-        (
-            format!("manifest file `{written}` does not exist"),
-            format!(
-                "create it at {}, or fix the path",
-                relative(&config.root, &abs).display()
-            ),
-        )
-    })?;
     if !real.starts_with(&catalog) {
         return Err((
+            "manifest-path",
             format!(
                 "manifest path `{written}` resolves outside the catalog (through a symbolic link)"
             ),
             "copy the manifest into the catalog instead of linking to it".into(),
-        ));
-    }
-    if !real.is_file() {
-        return Err((
-            format!("manifest path `{written}` is not a file"),
-            "point at the manifest file itself".into(),
         ));
     }
     Ok((relative(&config.root, &abs), abs))

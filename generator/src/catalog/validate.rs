@@ -473,20 +473,22 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                 } else if let Some(written) = &imp.manifest_file {
                     let scenario_abs = root.join(&entry.file);
                     match load::resolve_manifest_path(config, &scenario_abs, written) {
-                        Ok((rel, abs)) => match load::read_text(&abs, &rel, config.max_file_size) {
-                            Ok(text) => {
-                                sources.insert(rel.clone(), text.clone());
-                                (text.clone(), rel, Cow::Owned(text), Some(Placement::File))
+                        Ok((rel, abs)) => {
+                            match load::read_text(&config.root, &abs, &rel, config.max_file_size) {
+                                Ok(text) => {
+                                    sources.insert(rel.clone(), text.clone());
+                                    (text.clone(), rel, Cow::Owned(text), Some(Placement::File))
+                                }
+                                Err(d) => {
+                                    diags.push(*d);
+                                    continue;
+                                }
                             }
-                            Err(d) => {
-                                diags.push(*d);
-                                continue;
-                            }
-                        },
-                        Err((msg, help)) => {
+                        }
+                        Err((code, msg, help)) => {
                             diags.push(
                                 Diagnostic::error(
-                                    "manifest-path",
+                                    code,
                                     &entry.file,
                                     entry.doc().locate(&format!("{base}/manifest_file")),
                                     msg,

@@ -151,7 +151,7 @@ pub fn compile(source: String, files: &Path, date: Option<Date>) -> Result<Pdf, 
     let started = std::time::Instant::now();
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom("chaosbook".into()),
-        creator: Smart::Custom(Some(format!("chaosbook {}", env!("CARGO_PKG_VERSION")))),
+        creator: Smart::Custom(Some(format!("{CREATOR} {}", env!("CARGO_PKG_VERSION")))),
         ..typst_pdf::PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|e| typst_error(&world, &e))?;
@@ -190,13 +190,53 @@ fn typst_error(world: &world::PdfWorld, errors: &[typst::diag::SourceDiagnostic]
     BuildError::Env(msg)
 }
 
+/// What every PDF chaosbook writes says in its metadata (`Creator`, and
+/// `CreatorTool` in XMP), so a later run knows the file is its own.
+const CREATOR: &str = "chaosbook";
+
+/// Whether `path` may be replaced without `--force`: nothing is there, or a
+/// regular file that is a PDF chaosbook wrote (its `Creator` says so).
+pub fn replaceable(path: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return true;
+    };
+    if !meta.file_type().is_file() {
+        return false;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    // typst compresses the Info dictionary but keeps the XMP metadata
+    // readable; either form counts.
+    let xmp = format!("<xmp:CreatorTool>{CREATOR} ");
+    let info = format!("/Creator ({CREATOR} ");
+    bytes.starts_with(b"%PDF-")
+        && [xmp, info]
+            .iter()
+            .any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())
+}
+
 /// Writes `bytes` to `path` atomically (a temporary file in the same folder,
-/// then a rename), creating the folder.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+/// then a rename), creating the folder. An existing file that is not a PDF
+/// chaosbook wrote is refused unless `force`: `pdf --out` never deletes
+/// what it did not write.
+pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), BuildError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if path.is_dir() {
+        return Err(BuildError::Env(format!(
+            "refusing to write the PDF to {}: it is a folder; name a file",
+            path.display()
+        )));
+    }
+    if !force && !replaceable(path) {
+        return Err(BuildError::Env(format!(
+            "refusing to replace {}: it is not a PDF chaosbook wrote; choose another --out, remove the file, or pass --force to replace it",
+            path.display()
+        )));
+    }
     let env = |e: std::io::Error| BuildError::Env(format!("cannot write {}: {e}", path.display()));
     std::fs::create_dir_all(&dir).map_err(env)?;
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(env)?;

@@ -81,17 +81,16 @@ impl PdfWorld {
             .vpath()
             .realize(&self.files)
             .map_err(FileError::Realize)?;
-        let canonical = path
-            .canonicalize()
-            .map_err(|e| FileError::from_io(e, &path))?;
-        let root = self
-            .files
-            .canonicalize()
+        // The one rule of `content_path`, with the book's source folder as
+        // the root: stricter than the project (the PDF shows only the book).
+        let rule = crate::content_path::Project::new(&self.files)
             .map_err(|e| FileError::from_io(e, &self.files))?;
-        if !canonical.starts_with(&root) {
-            return Err(FileError::AccessDenied);
+        match rule.file(&path) {
+            Ok(real) => Ok(real),
+            Err(crate::content_path::Refusal::Missing) => Err(FileError::NotFound(path)),
+            Err(crate::content_path::Refusal::Io(e)) => Err(FileError::from_io(e, &path)),
+            Err(_) => Err(FileError::AccessDenied),
         }
-        Ok(canonical)
     }
 }
 
@@ -129,9 +128,11 @@ impl World for PdfWorld {
                 .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)));
         }
         let path = self.real_path(id)?;
-        std::fs::read(&path)
+        let rule = crate::content_path::Project::new(&self.files)
+            .map_err(|e| FileError::from_io(e, &self.files))?;
+        rule.read_all(&path)
             .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &path))
+            .map_err(|_| FileError::AccessDenied)
     }
 
     fn font(&self, index: usize) -> Option<Font> {

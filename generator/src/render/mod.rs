@@ -350,7 +350,7 @@ impl Renderer {
 
         // Non-markdown files of the book (images, downloads), as mdBook does;
         // generated files win over a same-named source file.
-        for (path, bytes) in source_assets(&book.src_dir)? {
+        for (path, bytes) in source_assets(&book.root, &book.src_dir)? {
             site.files.entry(path).or_insert(bytes);
         }
 
@@ -487,16 +487,20 @@ fn normalize(dir: &str, path: &str) -> String {
     parts.join("/")
 }
 
-/// Every file under the book's source folder that is not markdown, sorted.
-fn source_assets(src: &Path) -> Result<Vec<(String, Bytes)>, BuildError> {
+/// Every file under the book's source folder that is not markdown, sorted,
+/// read under the one rule of [`crate::content_path`]: a link out of the
+/// project, a FIFO or a device is an error at its path, never copied.
+fn source_assets(root: &Path, src: &Path) -> Result<Vec<(String, Bytes)>, BuildError> {
+    let rule = crate::content_path::Project::new(root)
+        .map_err(|e| BuildError::Env(format!("cannot resolve {}: {e}", root.display())))?;
+    let refused = |d: crate::diagnostics::Diagnostic| {
+        let mut r = crate::Report::default();
+        r.push(d);
+        BuildError::Input(r)
+    };
     let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(src)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
-        let entry =
-            entry.map_err(|e| BuildError::Env(format!("cannot read the book sources: {e}")))?;
+    for entry in rule.walk(src) {
+        let entry = entry.map_err(|d| refused(*d))?;
         if entry.file_type().is_file() && entry.path().extension().is_none_or(|x| x != "md") {
             paths.push(entry.into_path());
         }
@@ -504,8 +508,14 @@ fn source_assets(src: &Path) -> Result<Vec<(String, Bytes)>, BuildError> {
     paths
         .par_iter()
         .map(|p| {
-            let bytes = std::fs::read(p)
-                .map_err(|e| BuildError::Env(format!("cannot read {}: {e}", p.display())))?;
+            let bytes = match rule.read_all(p) {
+                Ok(bytes) => bytes,
+                Err(r) => {
+                    let shown = rule.relative(p);
+                    let written = crate::diagnostics::display_path(&shown);
+                    return Err(refused(r.diagnostic(&shown, Default::default(), &written)));
+                }
+            };
             let rel = crate::diagnostics::display_path(p.strip_prefix(src).unwrap_or(p));
             Ok((rel, Bytes::from(bytes)))
         })

@@ -57,22 +57,34 @@ impl Theme {
         collect_embedded(&EMBEDDED, &mut files);
         let project = root.join(dir);
         if project.is_dir() {
-            for entry in walkdir::WalkDir::new(&project).sort_by_file_name() {
-                let entry = entry.map_err(|e| {
-                    BuildError::Env(format!(
-                        "cannot read the theme folder {}: {e}",
-                        project.display()
-                    ))
-                })?;
+            // Theme files are content too: read under the one rule (a link
+            // out of the project or a FIFO is an error at its path).
+            let rule = crate::content_path::Project::new(root)
+                .map_err(|e| BuildError::Env(format!("cannot resolve {}: {e}", root.display())))?;
+            let refused = |d: Diagnostic| {
+                let mut r = Report::default();
+                r.push(d);
+                BuildError::Input(r)
+            };
+            for entry in rule.walk(&project) {
+                let entry = entry.map_err(|d| refused(*d))?;
                 if !entry.file_type().is_file()
                     || hidden(entry.path().strip_prefix(&project).unwrap_or(entry.path()))
                 {
                     continue;
                 }
                 let rel = display_path(entry.path().strip_prefix(&project).unwrap_or(entry.path()));
-                let bytes = std::fs::read(entry.path()).map_err(|e| {
-                    BuildError::Env(format!("cannot read {}: {e}", entry.path().display()))
-                })?;
+                let bytes = match rule.read_all(entry.path()) {
+                    Ok(bytes) => bytes,
+                    Err(r) => {
+                        let shown = rule.relative(entry.path());
+                        return Err(refused(r.diagnostic(
+                            &shown,
+                            Span::default(),
+                            &display_path(&shown),
+                        )));
+                    }
+                };
                 let file = entry
                     .path()
                     .strip_prefix(root)

@@ -3,6 +3,10 @@
 //! `RENAME_EXCHANGE`, so readers never see a missing or half-written
 //! site). On any failure before the swap, the previous site is untouched and
 //! the temporary folder is removed.
+//!
+//! A build never deletes what it did not write: every site carries a marker
+//! file ([`MARKER`]), and an existing destination is replaced only when it is
+//! empty or holds that marker, unless the caller forces it (`--force`).
 
 use std::path::{Path, PathBuf};
 
@@ -11,10 +15,24 @@ use rayon::prelude::*;
 use super::Site;
 use crate::BuildError;
 
+/// The file every site holds, so a later build knows the folder is its own.
+pub const MARKER: &str = ".chaosbook-site";
+
+/// What the marker file says (fixed: the same input gives the same bytes).
+const MARKER_TEXT: &str =
+    "This folder is a site chaosbook built; chaosbook replaces it whole on the next build.\n";
+
 /// Writes `site` to `dest`, replacing what was there. `protected` are
 /// folders that must never be replaced or deleted (the project root, the
-/// sources): a `--dest` pointing at or above one of them is refused.
-pub fn write_site(site: &Site, dest: &Path, protected: &[&Path]) -> Result<(), BuildError> {
+/// sources): a `--dest` pointing at or above one of them is refused. A
+/// non-empty `dest` without the [`MARKER`] of a previous site is refused
+/// too, unless `force`.
+pub fn write_site(
+    site: &Site,
+    dest: &Path,
+    protected: &[&Path],
+    force: bool,
+) -> Result<(), BuildError> {
     let env = |what: &str, path: &Path, e: std::io::Error| {
         BuildError::Env(format!("{what} {}: {e}", path.display()))
     };
@@ -32,6 +50,12 @@ pub fn write_site(site: &Site, dest: &Path, protected: &[&Path]) -> Result<(), B
     if dest.exists() && !dest.is_dir() {
         return Err(BuildError::Env(format!(
             "the destination {} exists and is not a folder",
+            dest.display()
+        )));
+    }
+    if !force && !replaceable(&dest) {
+        return Err(BuildError::Env(format!(
+            "refusing to replace {}: it is not empty and is not a site chaosbook built (no {MARKER} file); choose another --dest, empty the folder, or pass --force to replace it",
             dest.display()
         )));
     }
@@ -69,6 +93,8 @@ pub fn write_site(site: &Site, dest: &Path, protected: &[&Path]) -> Result<(), B
         let p = tmp.path().join(rel);
         std::fs::write(&p, bytes).map_err(|e| env("cannot write", &p, e))
     })?;
+    let marker = tmp.path().join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(|e| env("cannot write", &marker, e))?;
     set_readable(tmp.path()).map_err(|e| env("cannot set permissions of", tmp.path(), e))?;
 
     let staged = tmp.keep();
@@ -77,6 +103,17 @@ pub fn write_site(site: &Site, dest: &Path, protected: &[&Path]) -> Result<(), B
         return Err(env("cannot move the new site to", &dest, e));
     }
     Ok(())
+}
+
+/// Whether `dest` may be replaced without `--force`: it does not exist, is
+/// empty, or holds the marker of a previous site (a regular file, not a
+/// link someone placed).
+pub fn replaceable(dest: &Path) -> bool {
+    let Ok(mut entries) = std::fs::read_dir(dest) else {
+        return !dest.exists();
+    };
+    entries.next().is_none()
+        || std::fs::symlink_metadata(dest.join(MARKER)).is_ok_and(|m| m.file_type().is_file())
 }
 
 /// A temporary folder is created private (0700); a site is meant to be read.
@@ -164,12 +201,14 @@ mod tests {
             &site(&[("index.html", "one"), ("old.html", "x")]),
             &dest,
             &[],
+            false,
         )
         .unwrap();
         write_site(
             &site(&[("index.html", "two"), ("a/b.html", "b")]),
             &dest,
             &[],
+            false,
         )
         .unwrap();
         assert_eq!(
@@ -183,6 +222,38 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("book")]);
+        assert!(dest.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("photos");
+        std::fs::create_dir_all(&dest).unwrap();
+        std::fs::write(dest.join("holiday.jpg"), "mine").unwrap();
+        let Err(BuildError::Env(msg)) =
+            write_site(&site(&[("index.html", "x")]), &dest, &[], false)
+        else {
+            panic!("expected a refusal")
+        };
+        assert!(msg.contains("photos") && msg.contains("--force"), "{msg}");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("holiday.jpg")).unwrap(),
+            "mine"
+        );
+        // A marker that is a link does not count.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dest.join("holiday.jpg"), dest.join(MARKER)).unwrap();
+            assert!(write_site(&site(&[("index.html", "x")]), &dest, &[], false).is_err());
+            std::fs::remove_file(dest.join(MARKER)).unwrap();
+        }
+        write_site(&site(&[("index.html", "x")]), &dest, &[], true).unwrap();
+        assert!(!dest.join("holiday.jpg").exists());
+        // An empty folder is fine.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        write_site(&site(&[("index.html", "x")]), &empty, &[], false).unwrap();
     }
 
     #[test]
@@ -190,7 +261,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
         std::fs::create_dir_all(&src).unwrap();
-        let err = write_site(&site(&[("index.html", "x")]), dir.path(), &[&src]).unwrap_err();
+        let err = write_site(&site(&[("index.html", "x")]), dir.path(), &[&src], true).unwrap_err();
         assert!(matches!(err, BuildError::Env(_)));
         assert!(src.exists());
     }
