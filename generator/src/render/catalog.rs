@@ -17,7 +17,7 @@
 //! tool's name as a heading.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
@@ -28,6 +28,7 @@ use crate::catalog::model::{Implementation, Practice, Reference, Scenario, Suppo
 use crate::catalog::Catalog;
 use crate::render::highlight::{escape, highlight_into};
 use crate::render::markdown::{Hooks, PageInfo};
+use crate::render::search;
 
 /// Scenario categories in reading order, with their titles.
 pub const CATEGORIES: [(&str, &str); 8] = [
@@ -877,6 +878,65 @@ impl Hooks for CatalogHooks<'_> {
 
     fn fingerprint(&self) -> u64 {
         self.fingerprint
+    }
+
+    /// Scenario, practice and tool pages are the catalog's entry points; a
+    /// scenario's tool tabs (HTML, so not in the page's markdown text) are
+    /// searchable as the tool's name, its notes and the fault names of its
+    /// manifest, each leading to the page with that tab open.
+    fn search_extras(&self) -> HashMap<String, search::PageExtras> {
+        let mut out = HashMap::new();
+        for s in &self.catalog.scenarios {
+            let s = &s.item;
+            let entries = self
+                .catalog
+                .tab_order(s)
+                .into_iter()
+                .map(|imp| {
+                    let mut text = String::new();
+                    for part in [&imp.notes, &imp.reason, &imp.alternative, &imp.extension]
+                        .into_iter()
+                        .flatten()
+                    {
+                        text.push_str(part.trim());
+                        text.push(' ');
+                    }
+                    let mut keywords = vec![imp.tool.clone()];
+                    if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
+                        keywords.extend(search::manifest_keywords(&m.rendered));
+                    }
+                    search::Entry {
+                        suffix: format!("?tool={}#implementations", imp.tool),
+                        heading: self.tool_name(&imp.tool),
+                        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                        keywords,
+                    }
+                })
+                .collect();
+            out.insert(
+                html_url(&scenario_path(s)),
+                search::PageExtras {
+                    entry_point: true,
+                    entries,
+                },
+            );
+        }
+        let others = self
+            .catalog
+            .practices
+            .iter()
+            .map(|p| practice_path(&p.item.id))
+            .chain(self.catalog.tools.iter().map(|t| tool_path(&t.item.id)));
+        for path in others {
+            out.insert(
+                html_url(&path),
+                search::PageExtras {
+                    entry_point: true,
+                    entries: Vec::new(),
+                },
+            );
+        }
+        out
     }
 
     /// `catalog.json` and every JSON Schema, at stable paths, so other tools

@@ -18,7 +18,7 @@
 //! The work is proportional to the chapter alone.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
 
@@ -59,6 +59,12 @@ pub trait Hooks: Sync {
     /// Data files to publish beside the pages (e.g. `catalog.json`).
     fn files(&self) -> Vec<(String, Vec<u8>)> {
         Vec::new()
+    }
+
+    /// What the search index should know of generated pages beyond their
+    /// markdown text, by page URL (see [`super::search::PageExtras`]).
+    fn search_extras(&self) -> HashMap<String, super::search::PageExtras> {
+        HashMap::new()
     }
 }
 
