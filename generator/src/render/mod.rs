@@ -198,44 +198,42 @@ impl Renderer {
             .as_ref()
             .filter(|(f, _)| *f == fingerprint)
             .map(|(_, files)| files.clone());
-        let (results, (hook_files, search_extras)): (Vec<Result<PageResult, BuildError>>, _) =
-            rayon::join(
-                || {
-                    (0..pages.len())
-                        .into_par_iter()
-                        .map(|i| {
-                            let page = &pages[i];
-                            let prev = i.checked_sub(1).map(|j| Link {
-                                title: &pages[j].title,
-                                url: &pages[j].url,
-                            });
-                            let next = pages.get(i + 1).map(|p| Link {
-                                title: &p.title,
-                                url: &p.url,
-                            });
-                            let key = {
-                                let mut h = std::collections::hash_map::DefaultHasher::new();
-                                shared.hash(&mut h);
-                                page.url.hash(&mut h);
-                                page.title.hash(&mut h);
-                                page.chapter.content.hash(&mut h);
-                                page.chapter.parent_names.hash(&mut h);
-                                prev.hash(&mut h);
-                                next.hash(&mut h);
-                                h.finish()
-                            };
-                            if let Some(hit) = self.cache.get(&key) {
-                                return Ok((key, hit.clone(), false));
-                            }
-                            let info = PageInfo {
-                                path: &page.url,
-                                root: &page.root,
-                            };
-                            let md = markdown::render(&page.chapter.content, md_opts, &info, hooks);
-                            let html = self.theme.render_with_bodies(
-                                "page.html",
-                                &[&md.html],
-                                |body| {
+        let (results, hook_data): (Vec<Result<PageResult, BuildError>>, _) = rayon::join(
+            || {
+                (0..pages.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let page = &pages[i];
+                        let prev = i.checked_sub(1).map(|j| Link {
+                            title: &pages[j].title,
+                            url: &pages[j].url,
+                        });
+                        let next = pages.get(i + 1).map(|p| Link {
+                            title: &p.title,
+                            url: &p.url,
+                        });
+                        let key = {
+                            let mut h = std::collections::hash_map::DefaultHasher::new();
+                            shared.hash(&mut h);
+                            page.url.hash(&mut h);
+                            page.title.hash(&mut h);
+                            page.chapter.content.hash(&mut h);
+                            page.chapter.parent_names.hash(&mut h);
+                            prev.hash(&mut h);
+                            next.hash(&mut h);
+                            h.finish()
+                        };
+                        if let Some(hit) = self.cache.get(&key) {
+                            return Ok((key, hit.clone(), false));
+                        }
+                        let info = PageInfo {
+                            path: &page.url,
+                            root: &page.root,
+                        };
+                        let md = markdown::render(&page.chapter.content, md_opts, &info, hooks);
+                        let html =
+                            self.theme
+                                .render_with_bodies("page.html", &[&md.html], |body| {
                                     let mut ctx = self.context(&book_ctx, &page.root, &page.url);
                                     ctx.insert(
                                         "page",
@@ -248,28 +246,28 @@ impl Renderer {
                                         },
                                     );
                                     ctx
-                                },
-                            )?;
-                            let cached = Cached {
-                                page: Bytes::from(html),
-                                print: Arc::from(print_body(&md.html, &page.url)),
-                                sections: Arc::from(md.sections),
-                            };
-                            Ok((key, Arc::new(cached), true))
-                        })
+                                })?;
+                        let cached = Cached {
+                            page: Bytes::from(html),
+                            print: Arc::from(print_body(&md.html, &page.url)),
+                            sections: Arc::from(md.sections),
+                        };
+                        Ok((key, Arc::new(cached), true))
+                    })
+                    .collect()
+            },
+            || {
+                let files = kept_files.unwrap_or_else(|| {
+                    hooks
+                        .files()
+                        .into_iter()
+                        .map(|(path, bytes)| (path, Bytes::from(bytes)))
                         .collect()
-                },
-                || {
-                    let files = kept_files.unwrap_or_else(|| {
-                        hooks
-                            .files()
-                            .into_iter()
-                            .map(|(path, bytes)| (path, Bytes::from(bytes)))
-                            .collect()
-                    });
-                    (files, hooks.search_extras())
-                },
-            );
+                });
+                (files, hooks.search_extras())
+            },
+        );
+        let (hook_files, search_extras) = hook_data;
 
         let mut site = Site::default();
         let mut cache = HashMap::with_capacity(pages.len());
