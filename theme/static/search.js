@@ -196,7 +196,8 @@
         for (var k = 0; k < syn[g].length; k++) if (syn[g][k] !== s) add(find(terms, syn[g][k]), SYNONYM);
       }
       var isLast = n === surface.length - 1 && still;
-      if (w.length >= 3 || (isLast && w.length >= 2)) {
+      // Prefixes: of the word being typed, or of a word the text lacks.
+      if ((isLast && w.length >= 2) || (exact < 0 && w.length >= 3)) {
         var keys = s === w ? [s] : [s, w];
         for (var q = 0; q < keys.length; q++) {
           var from = lowerBound(terms, keys[q]);
