@@ -1,15 +1,368 @@
 // Full-text search. The index is built at build time and loaded as a script
 // (searchindex.js sets window.chaosbookSearch), so search also works when the
-// book is opened from disk (file://), where fetch() is not allowed.
+// book is opened from disk (file://), where fetch() is not allowed. Its
+// layout and the ranking rules it shares with this file are described in
+// generator/src/render/search.rs.
+//
+// A query is split into words and each word reduced to its English stem
+// exactly as the index was (the stemmer below is a port of the Snowball
+// English stemmer that the build uses). Each word also matches, with lower
+// weights, its synonyms, the words it begins (the last word is still being
+// typed), and for longer words the stems one or two letters away from it.
+// Sections score by the weight of each word where it occurs times its
+// rarity, more when they hold all the words and when the words come in the
+// query's order; catalog entry points rank above passing mentions. Results
+// are grouped by page. Everything shown is set as text: marks are <mark>
+// elements around text nodes, never parsed HTML.
 (function () {
   "use strict";
-  var doc = document.documentElement;
-  var root = doc.getAttribute("data-root") || "";
+
+  // --- The Snowball English (Porter2) stemmer, as in the build. ---------
+  var stem = (function () {
+    function isV(c) { return c === "a" || c === "e" || c === "i" || c === "o" || c === "u" || c === "y"; }
+    function isVWXY(c) { return isV(c) || c === "w" || c === "x" || c === "Y"; }
+    var EXCEPTION1 = {
+      skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl", gently: "gentl",
+      ugly: "ugli", early: "earli", only: "onli", singly: "singl", sky: "sky", news: "news", howe: "howe",
+      atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes",
+    };
+    var EXCEPTION2 = ["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"];
+    // [suffix, replacement] for steps 2 and 3, longest first where it matters.
+    var STEP2 = [
+      ["ization", "ize"], ["ational", "ate"], ["fulness", "ful"], ["ousness", "ous"], ["iveness", "ive"],
+      ["tional", "tion"], ["biliti", "ble"], ["lessli", "less"], ["entli", "ent"], ["ation", "ate"],
+      ["alism", "al"], ["aliti", "al"], ["ousli", "ous"], ["iviti", "ive"], ["fulli", "ful"], ["enci", "ence"],
+      ["anci", "ance"], ["abli", "able"], ["izer", "ize"], ["ator", "ate"], ["alli", "al"], ["bli", "ble"],
+      ["ogi", "og"], ["li", ""],
+    ];
+    var STEP3 = [
+      ["ational", "ate"], ["tional", "tion"], ["alize", "al"], ["icate", "ic"], ["iciti", "ic"],
+      ["ative", ""], ["ical", "ic"], ["ness", ""], ["ful", ""],
+    ];
+    var STEP4 = ["ement", "ance", "ence", "able", "ible", "ment", "ant", "ent", "ism", "ate", "iti", "ous",
+      "ive", "ize", "ion", "al", "er", "ic"];
+
+    function ends(w, s) { return w.length >= s.length && w.lastIndexOf(s) === w.length - s.length; }
+    function longest(w, list, pick) {
+      for (var i = 0; i < list.length; i++) { var s = pick ? list[i][0] : list[i]; if (ends(w, s)) return list[i]; }
+      return null;
+    }
+    // Past the first vowel followed by a non-vowel, from `from`.
+    function region(w, from) {
+      for (var i = from + 1; i < w.length; i++) if (!isV(w[i]) && isV(w[i - 1])) return i + 1;
+      return w.length;
+    }
+    // A short syllable ends at `end` (exclusive).
+    function shortV(w, end) {
+      if (end >= 3 && !isVWXY(w[end - 1]) && isV(w[end - 2]) && !isV(w[end - 3])) return true;
+      return end === 2 && isV(w[0]) && !isV(w[1]);
+    }
+    function hasVowel(w, end) { for (var i = 0; i < end; i++) if (isV(w[i])) return true; return false; }
+
+    return function (word) {
+      if (Object.prototype.hasOwnProperty.call(EXCEPTION1, word)) return EXCEPTION1[word];
+      if (word.length < 3) return word;
+      var w = word;
+      // Prelude: a y that starts the word or follows a vowel is a consonant.
+      if (w[0] === "y") w = "Y" + w.slice(1);
+      for (var k = 1; k < w.length; k++) if (w[k] === "y" && isV(w[k - 1])) w = w.slice(0, k) + "Y" + w.slice(k + 1);
+      // Regions.
+      var p1;
+      if (/^(gener|commun|arsen)/.test(w)) p1 = /^(gener|commun|arsen)/.exec(w)[0].length;
+      else p1 = region(w, 0);
+      var p2 = region(w, p1);
+      if (p1 > w.length) p1 = w.length;
+      // Step 1a.
+      if (ends(w, "sses")) w = w.slice(0, -2);
+      else if (ends(w, "ied") || ends(w, "ies")) w = w.slice(0, -3) + (w.length > 4 ? "i" : "ie");
+      else if (ends(w, "us") || ends(w, "ss")) { /* kept */ }
+      else if (ends(w, "s") && w.length >= 3 && hasVowel(w, w.length - 2)) w = w.slice(0, -1);
+      if (EXCEPTION2.indexOf(w) >= 0) return w;
+      // Step 1b.
+      var s1b = longest(w, ["eedly", "ingly", "edly", "eed", "ing", "ed"]);
+      if (s1b === "eed" || s1b === "eedly") {
+        if (w.length - s1b.length >= p1) w = w.slice(0, -s1b.length) + "ee";
+      } else if (s1b && hasVowel(w, w.length - s1b.length)) {
+        w = w.slice(0, -s1b.length);
+        if (ends(w, "at") || ends(w, "bl") || ends(w, "iz")) w += "e";
+        else if (/(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/.test(w)) w = w.slice(0, -1);
+        else if (w.length === p1 && shortV(w, w.length)) w += "e";
+      }
+      // Step 1c.
+      var last = w[w.length - 1];
+      if ((last === "y" || last === "Y") && w.length > 2 && !isV(w[w.length - 2])) w = w.slice(0, -1) + "i";
+      // Step 2.
+      var r = longest(w, STEP2, true);
+      if (r && w.length - r[0].length >= p1) {
+        var base = w.slice(0, -r[0].length);
+        if (r[0] === "ogi") { if (ends(base, "l")) w = base + "og"; }
+        else if (r[0] === "li") { if (/[cdeghkmnrt]$/.test(base)) w = base; }
+        else w = base + r[1];
+      }
+      // Step 3.
+      r = longest(w, STEP3, true);
+      if (r && w.length - r[0].length >= p1) {
+        if (r[0] === "ative") { if (w.length - 5 >= p2) w = w.slice(0, -5); }
+        else w = w.slice(0, -r[0].length) + r[1];
+      }
+      // Step 4.
+      var s4 = longest(w, STEP4);
+      if (s4 && w.length - s4.length >= p2) {
+        var before = w.slice(0, -s4.length);
+        if (s4 !== "ion" || ends(before, "s") || ends(before, "t")) w = before;
+      }
+      // Step 5.
+      if (ends(w, "e")) {
+        var at = w.length - 1;
+        if (at >= p2 || (at >= p1 && !shortV(w, at))) w = w.slice(0, -1);
+      } else if (ends(w, "ll") && w.length - 1 >= p2) {
+        w = w.slice(0, -1);
+      }
+      return w.replace(/Y/g, "y");
+    };
+  })();
+
+  // Words as the build splits them: runs of letters and digits, lower-cased,
+  // 2 to 40 characters.
+  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
+  function words(text) {
+    var out = [];
+    var parts = text.split(SPLIT);
+    for (var i = 0; i < parts.length; i++) {
+      var n = Array.from(parts[i]).length;
+      if (n >= 2 && n <= 40) out.push(parts[i].toLowerCase());
+    }
+    return out;
+  }
+
+  // The stems of a text, as a query's are computed (the browser tests check
+  // them against the index's terms).
+  window.chaosbookSearchStems = function (text) { return words(String(text)).map(stem); };
+
+  // --- Ranking. ---------------------------------------------------------
+  var MAX_WORDS = 12; // words of a query that count (a pasted paragraph stays fast)
+  var MAX_PAGES = 10;
+  var SECTIONS_PER_PAGE = 3;
+  var SYNONYM = 0.7, PREFIX = 0.5, LAST_PREFIX = 0.8, TYPO1 = 0.5, TYPO2 = 0.3;
+  var ENTRY_BOOST = 1.5, PHRASE_BOOST = 1.6, PHRASE_CHECKS = 80;
+  var MAX_EXPANSIONS = 60;
+
+  function lowerBound(terms, key) {
+    var lo = 0, hi = terms.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (terms[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+  function find(terms, key) {
+    var i = lowerBound(terms, key);
+    return i < terms.length && terms[i] === key ? i : -1;
+  }
+
+  // Levenshtein distance of a and b if it is at most max, else max + 1.
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev = [], cur = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var c = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        cur[j] = c;
+        if (c < best) best = c;
+      }
+      if (best > max) return max + 1;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  // The query's words, each with the terms it matches and their factors.
+  function parse(index, query) {
+    var surface = words(query).slice(0, MAX_WORDS);
+    var still = !/[^\p{Alphabetic}\p{N}]$/u.test(query); // the last word is being typed
+    var terms = index.terms;
+    var out = surface.map(function (w, n) {
+      var s = stem(w);
+      var alts = new Map();
+      var add = function (i, f) { if (i >= 0 && !(alts.get(i) >= f)) alts.set(i, f); };
+      var exact = find(terms, s);
+      add(exact, 1);
+      var syn = index.synonyms || [];
+      for (var g = 0; g < syn.length; g++) {
+        if (syn[g].indexOf(s) < 0) continue;
+        for (var k = 0; k < syn[g].length; k++) if (syn[g][k] !== s) add(find(terms, syn[g][k]), SYNONYM);
+      }
+      var isLast = n === surface.length - 1 && still;
+      // Prefixes: of the word being typed, or of a word the text lacks.
+      if ((isLast && w.length >= 2) || (exact < 0 && w.length >= 3)) {
+        var keys = s === w ? [s] : [s, w];
+        for (var q = 0; q < keys.length; q++) {
+          var from = lowerBound(terms, keys[q]);
+          for (var i = from, e = 0; i < terms.length && e < MAX_EXPANSIONS && terms[i].lastIndexOf(keys[q], 0) === 0; i++, e++) {
+            if (i !== exact) add(i, isLast ? LAST_PREFIX : PREFIX);
+          }
+        }
+      }
+      if (exact < 0 && w.length >= 5) {
+        var max = w.length >= 8 ? 2 : 1;
+        for (var t = 0, found = 0; t < terms.length && found < MAX_EXPANSIONS; t++) {
+          var d = distance(s, terms[t], max);
+          if (d <= max) { add(t, d === 1 ? TYPO1 : TYPO2); found++; }
+        }
+      }
+      return { word: w, stem: s, alts: alts };
+    });
+    // Two words typed apart that the text writes as one ("game day").
+    for (var n = 0; n + 1 < out.length; n++) {
+      var joined = find(terms, stem(out[n].word + out[n + 1].word));
+      if (joined >= 0) { out[n].alts.set(joined, 1); out[n + 1].alts.set(joined, 1); }
+    }
+    return out;
+  }
+
+  // A regular expression that finds the query's words in text (as typed, as
+  // stems, or as their synonyms), each at the start of a word.
+  function marker(index, parsed) {
+    var alts = [];
+    parsed.forEach(function (p) {
+      alts.push(p.word, p.stem);
+      p.alts.forEach(function (f, i) { if (f >= SYNONYM) alts.push(index.terms[i]); });
+    });
+    alts = alts.filter(function (a, i) { return a.length > 1 && alts.indexOf(a) === i; })
+      .sort(function (a, b) { return b.length - a.length; })
+      .map(function (a) { return a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    if (alts.length === 0) return null;
+    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])(?:" + alts.join("|") + ")[\\p{Alphabetic}\\p{N}]*", "giu");
+  }
+
+  // The query's words in their order, adjacent in the text.
+  function phrase(parsed) {
+    if (parsed.length < 2) return null;
+    var parts = parsed.map(function (p) {
+      var a = p.stem === p.word ? p.word : p.word + "|" + p.stem;
+      return "(?:" + a.replace(/[.*+?^${}()[\]\\]/g, "\\$&") + ")[\\p{Alphabetic}\\p{N}]*";
+    });
+    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])" + parts.join("[^\\p{Alphabetic}\\p{N}]+"), "iu");
+  }
+
+  function search(index, query) {
+    var parsed = parse(index, query);
+    if (parsed.length === 0) return { pages: [], parsed: parsed };
+    var nDocs = index.docs.length;
+    var total = new Float64Array(nDocs);
+    var mask = new Uint32Array(nDocs);
+    var touched = [];
+    parsed.forEach(function (p, bit) {
+      p.alts.forEach(function (factor, t) {
+        var postings = index.postings[t];
+        var df = postings.length / 2;
+        var idf = Math.log(1 + nDocs / df);
+        for (var k = 0; k < postings.length; k += 2) {
+          var d = postings[k];
+          if (mask[d] === 0) touched.push(d);
+          total[d] += postings[k + 1] * idf * factor;
+          mask[d] |= 1 << bit;
+        }
+      });
+    });
+    var full = parsed.length;
+    var hits = touched.map(function (d) {
+      var m = mask[d], c = 0;
+      while (m) { c += m & 1; m >>>= 1; }
+      var cover = c / full;
+      var page = index.pages[index.docs[d][0]];
+      return [d, total[d] * cover * cover * (page[2] ? ENTRY_BOOST : 1)];
+    });
+    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    var re = phrase(parsed);
+    if (re) {
+      for (var h = 0; h < hits.length && h < PHRASE_CHECKS; h++) {
+        var doc = index.docs[hits[h][0]];
+        var page = index.pages[doc[0]];
+        if (re.test(doc[2]) || re.test(doc[3]) || re.test(page[1])) hits[h][1] *= PHRASE_BOOST;
+      }
+      hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    }
+    // Group by page, in the order of each page's best section.
+    var pages = [], byPage = new Map();
+    for (var i = 0; i < hits.length; i++) {
+      var p = index.docs[hits[i][0]][0];
+      var group = byPage.get(p);
+      if (!group) {
+        if (pages.length === MAX_PAGES) continue;
+        group = { page: p, docs: [] };
+        byPage.set(p, group);
+        pages.push(group);
+      }
+      if (group.docs.length < SECTIONS_PER_PAGE) group.docs.push(hits[i][0]);
+    }
+    return { pages: pages, parsed: parsed };
+  }
+
+  // --- Display. ---------------------------------------------------------
+  var SNIPPET = 160;
+
+  // A window of `text` around its best cluster of marked words.
+  function snippet(text, re) {
+    var spots = [];
+    if (re) {
+      re.lastIndex = 0;
+      var m;
+      while ((m = re.exec(text)) && spots.length < 200) spots.push(m.index);
+    }
+    var at = 0, best = -1;
+    for (var i = 0; i < spots.length; i++) {
+      var n = 0;
+      for (var j = i; j < spots.length && spots[j] < spots[i] + SNIPPET - 40; j++) n++;
+      if (n > best) { best = n; at = spots[i]; }
+    }
+    var start = Math.max(0, at - 40);
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      if (space >= 0 && space < at) start = space + 1;
+    }
+    var end = Math.min(text.length, start + SNIPPET);
+    if (end < text.length) {
+      var cut = text.lastIndexOf(" ", end);
+      if (cut > start + SNIPPET / 2) end = cut;
+    }
+    return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  }
+
+  // `text` into `parent` as text nodes, the matches of `re` in <mark>.
+  function appendMarked(parent, text, re) {
+    var from = 0;
+    if (re) {
+      re.lastIndex = 0;
+      var m;
+      while ((m = re.exec(text))) {
+        if (m[0].length === 0) { re.lastIndex++; continue; }
+        if (m.index > from) parent.appendChild(document.createTextNode(text.slice(from, m.index)));
+        var mark = document.createElement("mark");
+        mark.textContent = m[0];
+        parent.appendChild(mark);
+        from = m.index + m[0].length;
+      }
+    }
+    if (from < text.length) parent.appendChild(document.createTextNode(text.slice(from)));
+  }
+
+  function span(className, text, re) {
+    var s = document.createElement("span");
+    s.className = className;
+    appendMarked(s, text, re);
+    return s;
+  }
+
+  // --- The search box. --------------------------------------------------
+  var root = document.documentElement.getAttribute("data-root") || "";
   var input = document.getElementById("search-input");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   if (!input || !list) return;
-  var MAX_RESULTS = 30;
   var loading = false;
   var selected = -1;
 
@@ -28,94 +381,55 @@
 
   function setStatus(text) { if (status) status.textContent = text; }
 
-  function tokens(text) {
-    return text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(function (t) { return t.length > 1; });
-  }
-
-  // Index of the first term >= prefix (terms are sorted by code unit).
-  function lowerBound(terms, prefix) {
-    var lo = 0, hi = terms.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >>> 1;
-      if (terms[mid] < prefix) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  }
-
-  // Scores of the documents holding a term that starts with `word`.
-  function lookup(index, word) {
-    var scores = new Map();
-    var i = lowerBound(index.terms, word);
-    for (; i < index.terms.length && index.terms[i].lastIndexOf(word, 0) === 0; i++) {
-      var exact = index.terms[i] === word ? 2 : 1;
-      var postings = index.postings[i];
-      for (var k = 0; k < postings.length; k += 2) {
-        var d = postings[k];
-        scores.set(d, (scores.get(d) || 0) + postings[k + 1] * exact);
-      }
-    }
-    return scores;
-  }
-
-  function search(query) {
-    var index = window.chaosbookSearch;
-    var words = tokens(query);
-    if (!index || words.length === 0) return [];
-    var total = null;
-    for (var w = 0; w < words.length; w++) {
-      var scores = lookup(index, words[w]);
-      if (total === null) { total = scores; continue; }
-      var next = new Map();
-      total.forEach(function (v, d) { if (scores.has(d)) next.set(d, v + scores.get(d)); });
-      total = next;
-    }
-    var hits = [];
-    total.forEach(function (v, d) { hits.push([d, v]); });
-    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-    return hits.slice(0, MAX_RESULTS).map(function (h) { return h[0]; });
-  }
-
-  function teaser(body, words) {
-    var lower = body.toLowerCase();
-    var at = -1;
-    for (var i = 0; i < words.length && at < 0; i++) at = lower.indexOf(words[i]);
-    var start = Math.max(0, at - 60);
-    var text = body.slice(start, start + 180);
-    return (start > 0 ? "…" : "") + text + (start + 180 < body.length ? "…" : "");
+  function link(index, d, re, withTitle) {
+    var doc = index.docs[d];
+    var page = index.pages[doc[0]];
+    var a = document.createElement("a");
+    a.href = root + page[0] + doc[1];
+    if (withTitle) a.appendChild(span("search-result-title", page[1], re));
+    if (doc[2] && doc[2] !== page[1]) a.appendChild(span("search-result-section", doc[2], re));
+    if (doc[3]) a.appendChild(span("search-result-teaser", snippet(doc[3], re), re));
+    return a;
   }
 
   function render() {
-    var query = input.value.trim();
+    var query = input.value;
     list.textContent = "";
     selected = -1;
-    if (!query) { list.hidden = true; setStatus(""); return; }
     var index = window.chaosbookSearch;
-    var docs = search(query);
-    var words = tokens(query);
-    for (var i = 0; i < docs.length; i++) {
-      var d = index.docs[docs[i]];
+    if (!query.trim() || !index) { list.hidden = true; setStatus(""); return; }
+    var found = search(index, query);
+    var re = marker(index, found.parsed);
+    var count = 0;
+    found.pages.forEach(function (group) {
       var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = root + d[0];
-      var title = document.createElement("span");
-      title.className = "search-result-title";
-      title.textContent = d[2] && d[2] !== d[1] ? d[1] + " › " + d[2] : d[1];
-      var body = document.createElement("span");
-      body.className = "search-result-teaser";
-      body.textContent = teaser(d[3], words);
-      a.appendChild(title);
-      a.appendChild(body);
-      li.appendChild(a);
+      li.className = "search-page";
+      li.appendChild(link(index, group.docs[0], re, true));
+      count++;
+      if (group.docs.length > 1) {
+        var sub = document.createElement("ul");
+        sub.className = "search-sections";
+        for (var k = 1; k < group.docs.length; k++) {
+          var item = document.createElement("li");
+          item.appendChild(link(index, group.docs[k], re, false));
+          sub.appendChild(item);
+          count++;
+        }
+        li.appendChild(sub);
+      }
       list.appendChild(li);
-    }
-    if (docs.length === 0) {
+    });
+    if (found.pages.length === 0) {
       var none = document.createElement("li");
       none.className = "search-empty";
-      none.textContent = "No results for “" + query + "”";
+      var shown = query.trim();
+      if (shown.length > 60) shown = shown.slice(0, 60) + "…";
+      none.textContent = "No results for “" + shown + "”";
       list.appendChild(none);
     }
     list.hidden = false;
-    setStatus(docs.length + (docs.length === 1 ? " result" : " results"));
+    var pages = found.pages.length;
+    setStatus(pages === 0 ? "No results" : count + (count === 1 ? " result" : " results") + " on " + pages + (pages === 1 ? " page" : " pages"));
   }
 
   function move(delta) {

@@ -34,6 +34,7 @@ use crate::render::markdown::{Hooks, PageInfo};
 use crate::render::theme::Theme;
 use crate::view::{self, CatalogView};
 use crate::BuildError;
+use crate::render::search;
 
 /// The directive that marks where the catalog goes in SUMMARY.md: the
 /// chapter whose text holds it gets the catalog's pages as sub-chapters and
@@ -65,6 +66,13 @@ pub fn scenario_path(s: &crate::catalog::model::Scenario) -> String {
 
 pub fn tool_path(id: &str) -> String {
     format!("catalog/tools/{id}.md")
+}
+
+/// The URL of a generated page from its markdown path.
+fn html_url(md_path: &str) -> String {
+    md_path
+        .strip_suffix(".md")
+        .map_or_else(|| md_path.to_string(), |s| format!("{s}.html"))
 }
 
 pub fn practice_path(id: &str) -> String {
@@ -417,6 +425,68 @@ impl Hooks for CatalogHooks<'_> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
+    }
+
+    /// Scenario, practice and tool pages are the catalog's entry points; a
+    /// scenario's tool tabs (HTML, so not in the page's markdown text) are
+    /// searchable as the tool's name, its notes and the fault names of its
+    /// manifest, each leading to the page with that tab open.
+    fn search_extras(&self) -> HashMap<String, search::PageExtras> {
+        let mut out = HashMap::new();
+        for s in &self.catalog.scenarios {
+            let s = &s.item;
+            let entries = self
+                .catalog
+                .tab_order(s)
+                .into_iter()
+                .map(|imp| {
+                    let mut text = String::new();
+                    for part in [&imp.notes, &imp.reason, &imp.alternative, &imp.extension]
+                        .into_iter()
+                        .flatten()
+                    {
+                        text.push_str(part.trim());
+                        text.push(' ');
+                    }
+                    let mut keywords = vec![imp.tool.clone()];
+                    if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
+                        keywords.extend(search::manifest_keywords(&m.rendered));
+                    }
+                    search::Entry {
+                        suffix: format!("?tool={}#implementations", imp.tool),
+                        heading: self
+                            .catalog
+                            .tool(&imp.tool)
+                            .map_or(imp.tool.clone(), |t| t.item.name.clone()),
+                        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                        keywords,
+                    }
+                })
+                .collect();
+            out.insert(
+                html_url(&scenario_path(s)),
+                search::PageExtras {
+                    entry_point: true,
+                    entries,
+                },
+            );
+        }
+        let others = self
+            .catalog
+            .practices
+            .iter()
+            .map(|p| practice_path(&p.item.id))
+            .chain(self.catalog.tools.iter().map(|t| tool_path(&t.item.id)));
+        for path in others {
+            out.insert(
+                html_url(&path),
+                search::PageExtras {
+                    entry_point: true,
+                    entries: Vec::new(),
+                },
+            );
+        }
+        out
     }
 
     /// `catalog.json` and every JSON Schema, at stable paths, so other tools

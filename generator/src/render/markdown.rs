@@ -18,7 +18,7 @@
 //! The work is proportional to the chapter alone.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
 
@@ -65,6 +65,12 @@ pub trait Hooks: Sync {
     /// failed): the render stops with it and nothing is written.
     fn failure(&self) -> Option<crate::BuildError> {
         None
+    }
+
+    /// What the search index should know of generated pages beyond their
+    /// markdown text, by page URL (see [`super::search::PageExtras`]).
+    fn search_extras(&self) -> HashMap<String, super::search::PageExtras> {
+        HashMap::new()
     }
 }
 

@@ -198,7 +198,7 @@ impl Renderer {
             .as_ref()
             .filter(|(f, _)| *f == fingerprint)
             .map(|(_, files)| files.clone());
-        let (results, hook_files): (Vec<Result<PageResult, BuildError>>, _) = rayon::join(
+        let (results, hook_data): (Vec<Result<PageResult, BuildError>>, _) = rayon::join(
             || {
                 (0..pages.len())
                     .into_par_iter()
@@ -257,15 +257,17 @@ impl Renderer {
                     .collect()
             },
             || {
-                kept_files.unwrap_or_else(|| {
+                let files = kept_files.unwrap_or_else(|| {
                     hooks
                         .files()
                         .into_iter()
                         .map(|(path, bytes)| (path, Bytes::from(bytes)))
                         .collect()
-                })
+                });
+                (files, hooks.search_extras())
             },
         );
+        let (hook_files, search_extras) = hook_data;
 
         let mut site = Site::default();
         let mut cache = HashMap::with_capacity(pages.len());
@@ -332,10 +334,16 @@ impl Renderer {
             self.theme.render("404.html", &ctx)?.into_bytes(),
         );
 
-        let docs = pages.iter().zip(&rendered).map(|(p, c)| search::PageDocs {
-            url: &p.url,
-            title: &p.title,
-            sections: &c.sections,
+        let no_extras = search::PageExtras::default();
+        let docs = pages.iter().zip(&rendered).map(|(p, c)| {
+            let extras = search_extras.get(&p.url).unwrap_or(&no_extras);
+            search::PageDocs {
+                url: &p.url,
+                title: &p.title,
+                sections: &c.sections,
+                entries: &extras.entries,
+                entry_point: extras.entry_point,
+            }
         });
         site.add("searchindex.js", search::build(docs).into_bytes());
 
