@@ -480,10 +480,17 @@ fn every_format_exits_1_on_errors_and_0_on_warnings() {
     p.write(SCENARIO, &text[..cut]);
     for format in ["human", "json", "github"] {
         let out = p.run(&["check", "--format", format]);
-        assert_eq!(out.status.code(), Some(0), "warnings only, --format {format}");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "warnings only, --format {format}"
+        );
     }
     let github = String::from_utf8(p.run(&["check", "--format", "github"]).stdout).unwrap();
-    assert!(github.starts_with("::warning file=catalog/scenarios/network/demo-latency.yaml,"), "{github}");
+    assert!(
+        github.starts_with("::warning file=catalog/scenarios/network/demo-latency.yaml,"),
+        "{github}"
+    );
     // One error.
     p.edit(TOOL, "name: Demo Tool", "nmae: Demo Tool");
     for format in ["human", "json", "github"] {

@@ -334,7 +334,10 @@ impl Project {
             .collect();
         files.sort();
         for f in &files {
-            assert!(self.out().join(f).is_file(), "{f} is listed but not written");
+            assert!(
+                self.out().join(f).is_file(),
+                "{f} is listed but not written"
+            );
         }
         files
     }
@@ -371,11 +374,25 @@ fn tool_scenario_and_category_select_what_is_exported() {
             &["demo-tool/demo-stress.yaml"],
         ),
         (
-            &["--scenario", "demo-latency", "--scenario", "demo-stress", "--tool", "demo-tool"],
+            &[
+                "--scenario",
+                "demo-latency",
+                "--scenario",
+                "demo-stress",
+                "--tool",
+                "demo-tool",
+            ],
             &["demo-tool/demo-latency.yaml", "demo-tool/demo-stress.yaml"],
         ),
         (
-            &["--tool", "demo-tool", "--tool", "other-tool", "--category", "network"],
+            &[
+                "--tool",
+                "demo-tool",
+                "--tool",
+                "other-tool",
+                "--category",
+                "network",
+            ],
             &["demo-tool/demo-latency.yaml", "other-tool/demo-latency.sh"],
         ),
     ];
@@ -394,12 +411,27 @@ fn integer_values_are_never_truncated() {
     for (value, written) in [("250", "250ms"), ("+7", "7ms"), (" 300 ", "300ms")] {
         let out = p.export(&["--set", &format!("latency_ms={value}")]);
         assert_eq!(out.status.code(), Some(0), "{value:?}: {}", stderr(&out));
-        assert!(p.manifest().contains(&format!("latency: \"{written}\"")), "{value:?}");
+        assert!(
+            p.manifest().contains(&format!("latency: \"{written}\"")),
+            "{value:?}"
+        );
     }
-    for value in ["2.5", "2.0", "1e3", "\u{663}", "99999999999999999999", "-5", "0x10", ""] {
+    for value in [
+        "2.5",
+        "2.0",
+        "1e3",
+        "\u{663}",
+        "99999999999999999999",
+        "-5",
+        "0x10",
+        "",
+    ] {
         let _ = fs::remove_dir_all(p.out());
         let out = p.export(&["--set", &format!("latency_ms={value}")]);
         assert_eq!(out.status.code(), Some(2), "{value:?} was accepted");
-        assert!(!p.out().exists(), "{value:?}: a refused export writes nothing");
+        assert!(
+            !p.out().exists(),
+            "{value:?}: a refused export writes nothing"
+        );
     }
 }

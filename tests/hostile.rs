@@ -92,9 +92,7 @@ fn url_payload(tag: &str) -> String {
 /// Reads a catalog file of the fixture as JSON (through chaosbook's reader).
 fn read_value(root: &Path, rel: &str) -> Value {
     let text = fs::read_to_string(root.join(rel)).unwrap();
-    chaosbook::catalog::yaml::parse_single(&text)
-        .unwrap()
-        .value
+    chaosbook::catalog::yaml::parse_single(&text).unwrap().value
 }
 
 /// Block-style YAML with every string double-quoted (YAML's double-quoted
@@ -168,10 +166,9 @@ fn complete_fixture() -> tempfile::TempDir {
     s["steady_state"][0]["query"] = json!("rate(errors[5m])");
     s["security"] = json!("No special permissions.");
     s["references"] = json!([{"title": "A reference", "url": "https://demo.example.org/ref"}]);
-    s["parameters"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"name": "label", "type": "string", "default": "plain", "description": "a label"}));
+    s["parameters"].as_array_mut().unwrap().push(
+        json!({"name": "label", "type": "string", "default": "plain", "description": "a label"}),
+    );
     let imp = &mut s["implementations"][0];
     imp["support"] = json!("extension");
     imp["extension"] = json!("demo-extension");
@@ -179,7 +176,10 @@ fn complete_fixture() -> tempfile::TempDir {
     s["implementations"][1]["alternative"] = json!("Something else.");
     // A manifest comment is hostile text too, and foreign template braces
     // are the tool's own.
-    let manifest = s["implementations"][0]["manifest"].as_str().unwrap().to_string();
+    let manifest = s["implementations"][0]["manifest"]
+        .as_str()
+        .unwrap()
+        .to_string();
     s["implementations"][0]["manifest"] = json!(format!(
         "# </code></pre><script>alert('manifest')</script> {{{{ .Values.x }}}} #panic(\"typst-manifest\")\n{manifest}"
     ));
@@ -201,7 +201,11 @@ fn complete_fixture() -> tempfile::TempDir {
         "# Intro\n\nSee [the fault](scenario:demo-latency?tool=other-tool).\n\n{{#scenario demo-latency}}\n",
     )
     .unwrap();
-    fs::write(root.join("whitepaper/catalog.md"), "# Catalog\n\n{{#catalog}}\n").unwrap();
+    fs::write(
+        root.join("whitepaper/catalog.md"),
+        "# Catalog\n\n{{#catalog}}\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -256,11 +260,17 @@ fn files(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
 fn active_markup(html: &str) -> Vec<String> {
     let rules = [
         (r"<[a-zA-Z][^>]*\son[a-z]+\s*=", "event handler"),
-        (r#"<[a-zA-Z][^>]*=\s*["']?\s*javascript:"#, "javascript: URL"),
+        (
+            r#"<[a-zA-Z][^>]*=\s*["']?\s*javascript:"#,
+            "javascript: URL",
+        ),
         (r"<[a-zA-Z][^>]*alert\(", "script in an attribute"),
         (r"<script(\s[^>]*)?>[^<]*alert\(", "inline script"),
         (r"<style(\s[^>]*)?>[^<]*display:none", "style element"),
-        (r"<(svg|iframe|object|embed|form|base|meta)\b[^>]*alert", "foreign element"),
+        (
+            r"<(svg|iframe|object|embed|form|base|meta)\b[^>]*alert",
+            "foreign element",
+        ),
         (r"\[output\.chaosbook\]", "an include expanded"),
     ];
     let mut found = Vec::new();
@@ -309,11 +319,17 @@ fn site_and_export_findings(root: &Path, texts: &[String]) -> Vec<String> {
         return findings;
     }
     ok("check", &check);
-    ok("build", &run(root, &["build", "--dest", site.to_str().unwrap()]));
+    ok(
+        "build",
+        &run(root, &["build", "--dest", site.to_str().unwrap()]),
+    );
     for page in files(&site, "html") {
         let html = fs::read_to_string(&page).unwrap();
         for f in active_markup(&html) {
-            findings.push(format!("{}: {f}", page.strip_prefix(&site).unwrap().display()));
+            findings.push(format!(
+                "{}: {f}",
+                page.strip_prefix(&site).unwrap().display()
+            ));
         }
     }
     // catalog.json is data: every hostile text is there, exactly.
@@ -329,7 +345,10 @@ fn site_and_export_findings(root: &Path, texts: &[String]) -> Vec<String> {
     // Exports: the index is JSON with the values exactly; the README is
     // markdown whose table cells hold no raw markup.
     let out = root.join("exported");
-    ok("export", &run(root, &["export", "--out", out.to_str().unwrap()]));
+    ok(
+        "export",
+        &run(root, &["export", "--out", out.to_str().unwrap()]),
+    );
     let index: Value =
         serde_json::from_str(&fs::read_to_string(out.join("index.json")).unwrap()).unwrap();
     assert!(index["items"].as_array().is_some_and(|a| !a.is_empty()));
@@ -348,7 +367,16 @@ fn pdf_text(root: &Path) -> String {
     let pdf = root.join("book.pdf");
     ok(
         "pdf",
-        &run(root, &["pdf", "--out", pdf.to_str().unwrap(), "--date", "2026-01-01"]),
+        &run(
+            root,
+            &[
+                "pdf",
+                "--out",
+                pdf.to_str().unwrap(),
+                "--date",
+                "2026-01-01",
+            ],
+        ),
     );
     let out = Command::new("pdftotext")
         .arg(&pdf)
@@ -395,12 +423,24 @@ fn hostile_text_in_every_field_is_inert_in_every_output() {
     // The PDF builds (typst code in the text would fail it or run) and
     // prints typst syntax as text; an include is never expanded.
     let text = pdf_text(root);
-    assert!(!text.contains("[output.chaosbook]"), "an include was expanded");
-    for tag in ["scenarios-title", "scenarios-method", "scenarios-hypothesis", "practices-body", "scenarios-implementations.1.reason"] {
+    assert!(
+        !text.contains("[output.chaosbook]"),
+        "an include was expanded"
+    );
+    for tag in [
+        "scenarios-title",
+        "scenarios-method",
+        "scenarios-hypothesis",
+        "practices-body",
+        "scenarios-implementations.1.reason",
+    ] {
         let literal = squash(&format!("#panic(\"typst-{tag}\")"));
         assert!(text.contains(&literal), "the PDF lacks {literal}");
     }
-    assert!(text.contains(&squash("#panic(\"typst-manifest\")")), "the manifest comment is printed");
+    assert!(
+        text.contains(&squash("#panic(\"typst-manifest\")")),
+        "the manifest comment is printed"
+    );
 }
 
 /// Pieces hostile text is made of; a case joins a few of them with

@@ -628,6 +628,10 @@ fn max_concurrency_is_bounded_through_the_command() {
     for bad in ["0", "1025", "-1", "2.5", "many", ""] {
         let run = chaosbook(root, &["links", "--offline", "--max-concurrency", bad]);
         assert_eq!(run.code, 2, "{bad:?} was accepted: {}", run.stderr);
-        assert!(run.stderr.contains("--max-concurrency"), "{bad:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("--max-concurrency"),
+            "{bad:?}: {}",
+            run.stderr
+        );
     }
 }

@@ -332,7 +332,11 @@ fn expected_tab_order(
     catalog: &chaosbook::Catalog,
     s: &chaosbook::catalog::model::Scenario,
 ) -> Vec<String> {
-    let mut ids: Vec<&str> = catalog.scenarios.iter().map(|e| e.item.id.as_str()).collect();
+    let mut ids: Vec<&str> = catalog
+        .scenarios
+        .iter()
+        .map(|e| e.item.id.as_str())
+        .collect();
     ids.sort_unstable();
     let rank = ids.iter().position(|id| *id == s.id).unwrap();
     let mut tools: Vec<String> = s.implementations.iter().map(|i| i.tool.clone()).collect();
@@ -800,7 +804,12 @@ fn the_default_output_path_and_date() {
     assert!(text.contains(&squash("· 2022-11-30")), "{text}");
     // `--date` wins over the commit; `--out` over the default path.
     let other = root.join("elsewhere/book.pdf");
-    ok(&run(&["--date", "2030-01-02", "--out", other.to_str().unwrap()]));
+    ok(&run(&[
+        "--date",
+        "2030-01-02",
+        "--out",
+        other.to_str().unwrap(),
+    ]));
     let text = squash(&pages_text(&other)[0]);
     assert!(text.contains(&squash("· 2030-01-02")), "{text}");
     assert!(!text.contains("2022"), "{text}");

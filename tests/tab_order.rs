@@ -68,7 +68,11 @@ fn real_scenarios_lead_with_the_expected_tool() {
 #[test]
 fn every_real_tool_leads_within_one_of_its_fair_share() {
     let (catalog, _) = chaosbook::check(&repo());
-    assert_fair(&first_tabs(&catalog), catalog.scenarios.len(), catalog.tools.len());
+    assert_fair(
+        &first_tabs(&catalog),
+        catalog.scenarios.len(),
+        catalog.tools.len(),
+    );
 }
 
 /// A project of `tools` tools and the given scenario ids (every scenario
@@ -85,8 +89,16 @@ fn generated(root: &Path, tools: usize, ids: &[String]) {
     )
     .unwrap();
     fs::create_dir_all(root.join("src")).unwrap();
-    fs::write(root.join("book.toml"), "[book]\ntitle = \"Tabs\"\nsrc = \"src\"\n").unwrap();
-    fs::write(root.join("src/SUMMARY.md"), "# Summary\n\n[Intro](intro.md)\n").unwrap();
+    fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"Tabs\"\nsrc = \"src\"\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n[Intro](intro.md)\n",
+    )
+    .unwrap();
     fs::write(root.join("src/intro.md"), "# Intro\n\nText.\n").unwrap();
     for t in 0..tools {
         fs::write(
@@ -212,7 +224,10 @@ fn every_order_holds_each_tool_once_in_sorted_cyclic_order() {
         assert_eq!(order, expected, "{id}");
     }
     // And the rotation moves by one tool from one scenario to the next.
-    let firsts: Vec<String> = orders(&catalog).into_values().map(|o| o[0].clone()).collect();
+    let firsts: Vec<String> = orders(&catalog)
+        .into_values()
+        .map(|o| o[0].clone())
+        .collect();
     assert_eq!(
         firsts,
         [
@@ -267,7 +282,9 @@ fn the_order_does_not_depend_on_how_files_list_implementations() {
         let path = entry.unwrap().path();
         let text = fs::read_to_string(&path).unwrap();
         let (head, list) = text.split_once("implementations:\n").unwrap();
-        let mut items: Vec<&str> = list.split_inclusive("    reason: Generated for the tab order tests.\n").collect();
+        let mut items: Vec<&str> = list
+            .split_inclusive("    reason: Generated for the tab order tests.\n")
+            .collect();
         items.reverse();
         fs::write(&path, format!("{head}implementations:\n{}", items.concat())).unwrap();
     }

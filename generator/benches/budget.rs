@@ -33,9 +33,31 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const TOOLS: usize = 11;
 
 const WORDS: &[&str] = &[
-    "steady", "state", "hypothesis", "latency", "abort", "rollback", "blast", "radius", "signal",
-    "threshold", "experiment", "observe", "service", "replica", "network", "partition", "budget",
-    "error", "ratio", "gameday", "review", "operator", "scribe", "confirmed", "refuted",
+    "steady",
+    "state",
+    "hypothesis",
+    "latency",
+    "abort",
+    "rollback",
+    "blast",
+    "radius",
+    "signal",
+    "threshold",
+    "experiment",
+    "observe",
+    "service",
+    "replica",
+    "network",
+    "partition",
+    "budget",
+    "error",
+    "ratio",
+    "gameday",
+    "review",
+    "operator",
+    "scribe",
+    "confirmed",
+    "refuted",
 ];
 
 /// The project: written once per size under target/bench/, then reused.
@@ -138,7 +160,11 @@ fn generate(dir: &Path, scenarios: usize, pages: usize) {
             word()
         );
         if p % 10 == 0 {
-            let _ = write!(md, "{{{{#scenario bench-scenario-{}}}}}\n", p % scenarios.max(1));
+            let _ = write!(
+                md,
+                "{{{{#scenario bench-scenario-{}}}}}\n",
+                p % scenarios.max(1)
+            );
         }
         std::fs::write(src.join(format!("page-{p}.md")), md).unwrap();
     }
@@ -223,7 +249,10 @@ fn main() {
     let site = dir.join("site-out");
     let pdf = dir.join("book.pdf");
     let mut commands: Vec<(&str, Vec<String>)> = vec![
-        ("check", vec!["check".into(), "--format".into(), "json".into()]),
+        (
+            "check",
+            vec!["check".into(), "--format".into(), "json".into()],
+        ),
         (
             "build",
             vec!["build".into(), "--dest".into(), site.display().to_string()],

@@ -598,9 +598,19 @@ mod tests {
     fn outdated_verification_warns_on_an_older_major_version_only() {
         let p = fixture_project();
         let root = p.path();
-        edit(root, TOOL, "current_version: \"2.1.0\"", "current_version: \"2.9.3\"");
+        edit(
+            root,
+            TOOL,
+            "current_version: \"2.1.0\"",
+            "current_version: \"2.9.3\"",
+        );
         assert_eq!(found(root, "outdated-verification"), vec![]);
-        edit(root, TOOL, "current_version: \"2.9.3\"", "current_version: \"v3.0\"");
+        edit(
+            root,
+            TOOL,
+            "current_version: \"2.9.3\"",
+            "current_version: \"v3.0\"",
+        );
         assert_eq!(
             found(root, "outdated-verification"),
             vec![(Severity::Warning, SCENARIO.to_string(), 42, 20)]
@@ -610,10 +620,20 @@ mod tests {
             "verified with Demo Tool 2.1.0, but its current version is v3.0"
         );
         // Verified against a newer version than the tool's current one.
-        edit(root, TOOL, "current_version: \"v3.0\"", "current_version: \"1.0.0\"");
+        edit(
+            root,
+            TOOL,
+            "current_version: \"v3.0\"",
+            "current_version: \"1.0.0\"",
+        );
         assert_eq!(found(root, "outdated-verification"), vec![]);
         // Versions without a major number are not compared.
-        edit(root, TOOL, "current_version: \"1.0.0\"", "current_version: managed-service");
+        edit(
+            root,
+            TOOL,
+            "current_version: \"1.0.0\"",
+            "current_version: managed-service",
+        );
         assert_eq!(found(root, "outdated-verification"), vec![]);
     }
 
@@ -636,7 +656,10 @@ mod tests {
             found(root, "missing-tool"),
             vec![(Severity::Warning, SCENARIO.to_string(), 37, 1)]
         );
-        assert_eq!(message(root, "missing-tool"), "no entry for: other-tool, third-tool");
+        assert_eq!(
+            message(root, "missing-tool"),
+            "no entry for: other-tool, third-tool"
+        );
     }
 
     #[test]
@@ -701,9 +724,15 @@ mod tests {
             .filter(|d| d.code == "duplicate-implementation")
             .collect();
         assert_eq!(d.len(), 1, "{d:#?}");
-        assert_eq!((d[0].severity, d[0].span.line, d[0].span.column), (Severity::Error, 63, 11));
+        assert_eq!(
+            (d[0].severity, d[0].span.line, d[0].span.column),
+            (Severity::Error, 63, 11)
+        );
         assert_eq!(d[0].message, "a second implementation for `other-tool`");
-        assert_eq!((d[0].related[0].span.line, d[0].related[0].span.column), (60, 11));
+        assert_eq!(
+            (d[0].related[0].span.line, d[0].related[0].span.column),
+            (60, 11)
+        );
     }
 
     #[test]

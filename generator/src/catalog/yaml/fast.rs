@@ -627,7 +627,9 @@ mod tests {
         };
         let mut runner = TestRunner::new_with_rng(
             config,
-            proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+            proptest::test_runner::TestRng::deterministic_rng(
+                proptest::test_runner::RngAlgorithm::ChaCha,
+            ),
         );
         if let Err(e) = runner.run(strategy, property) {
             panic!("{e}");
@@ -967,8 +969,13 @@ mod tests {
                 format!("{pad}-")
             };
             let inner = " ".repeat(indent + step);
-            let note = prop::bool::weighted(1.0 / 6.0)
-                .prop_map(move |n| if n { format!("{}# note\n", " ".repeat(indent)) } else { String::new() });
+            let note = prop::bool::weighted(1.0 / 6.0).prop_map(move |n| {
+                if n {
+                    format!("{}# note\n", " ".repeat(indent))
+                } else {
+                    String::new()
+                }
+            });
             let h = head.clone();
             let mut kinds: Vec<BoxedStrategy<String>> = vec![
                 scalar().prop_map(move |v| format!("{h} {v}\n")).boxed(),
