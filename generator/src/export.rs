@@ -682,7 +682,7 @@ fn readme(catalog: &Catalog, items: &[Exported]) -> String {
         s.push_str(&format!(
             "| {} | {} | `{}` | `{}` |\n",
             i.scenario,
-            i.tool_name,
+            table_cell(&i.tool_name),
             i.file,
             i.run.replace('|', "\\|")
         ));
@@ -690,10 +690,41 @@ fn readme(catalog: &Catalog, items: &[Exported]) -> String {
     s
 }
 
+/// Catalog text as the text of a markdown table cell: no markup (a tool's
+/// name is data, and README.md is read in viewers that render HTML), no
+/// cell break, one line.
+fn table_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\\' | '`' | '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn table_cells_hold_text_not_markup() {
+        assert_eq!(
+            table_cell("<img src=x onerror=alert(1)> a|b *c* `d`\nnext & [e](f)"),
+            "&lt;img src=x onerror=alert(1)&gt; a\\|b \\*c\\* \\`d\\` next &amp; \\[e\\](f)"
+        );
+        assert_eq!(table_cell("Chaos Mesh"), "Chaos Mesh");
+    }
 
     #[test]
     fn shapes_compare_structure_not_values() {
