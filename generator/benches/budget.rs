@@ -160,9 +160,9 @@ fn generate(dir: &Path, scenarios: usize, pages: usize) {
             word()
         );
         if p % 10 == 0 {
-            let _ = write!(
+            let _ = writeln!(
                 md,
-                "{{{{#scenario bench-scenario-{}}}}}\n",
+                "{{{{#scenario bench-scenario-{}}}}}",
                 p % scenarios.max(1)
             );
         }
