@@ -475,6 +475,40 @@ fn human_and_github_formats() {
     );
 }
 
+/// The exit code is the same whatever the output format: the pull-request
+/// workflow runs `--format github` and relies on exit 1 to fail the job.
+#[test]
+fn every_format_exits_1_on_errors_and_0_on_warnings() {
+    let p = Project::minimal();
+    for format in ["human", "json", "github"] {
+        let out = p.run(&["check", "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "clean, --format {format}");
+    }
+    // A warning only: the other tool's entry removed (missing-tool).
+    let text = p.read(SCENARIO);
+    let cut = text.find("  - tool: other-tool").unwrap();
+    p.write(SCENARIO, &text[..cut]);
+    for format in ["human", "json", "github"] {
+        let out = p.run(&["check", "--format", format]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "warnings only, --format {format}"
+        );
+    }
+    let github = String::from_utf8(p.run(&["check", "--format", "github"]).stdout).unwrap();
+    assert!(
+        github.starts_with("::warning file=catalog/scenarios/network/demo-latency.yaml,"),
+        "{github}"
+    );
+    // One error.
+    p.edit(TOOL, "name: Demo Tool", "nmae: Demo Tool");
+    for format in ["human", "json", "github"] {
+        let out = p.run(&["check", "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "an error, --format {format}");
+    }
+}
+
 #[test]
 fn environment_errors_exit_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))

@@ -299,3 +299,139 @@ fn real_catalog_kubernetes_manifests_are_well_formed_objects() {
     }
     assert!(objects > 0, "no Kubernetes manifest was exported");
 }
+
+impl Project {
+    /// Adds a second scenario in another category (`resource`), which both
+    /// tools implement (other-tool with a shell script), and makes other-tool
+    /// implement the first scenario too.
+    fn with_two_scenarios(&self) {
+        let root = self.dir.path();
+        let first = root.join(SCENARIO);
+        let text = fs::read_to_string(&first).unwrap();
+        let other = "  - tool: other-tool\n    support: native\n    format: shell\n    docs: https://other.example.org/docs/x\n    verified_with: managed-service\n    manifest: |\n      #!/usr/bin/env bash\n      set -euo pipefail\n      kubectl get pods -n {{ namespace }}\n";
+        let cut = text.find("  - tool: other-tool").unwrap();
+        let first_text = format!("{}{other}", &text[..cut]);
+        fs::write(&first, &first_text).unwrap();
+        let second = first_text
+            .replace("id: demo-latency", "id: demo-stress")
+            .replace("category: network", "category: resource")
+            .replace("name: demo-latency", "name: demo-stress");
+        let dir = root.join("catalog/scenarios/resource");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("demo-stress.yaml"), second).unwrap();
+    }
+
+    /// The exported files, relative to the output folder, sorted.
+    fn exported(&self) -> Vec<String> {
+        let index: Value =
+            serde_json::from_str(&fs::read_to_string(self.out().join("index.json")).unwrap())
+                .unwrap();
+        let mut files: Vec<String> = index["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["file"].as_str().unwrap().to_string())
+            .collect();
+        files.sort();
+        for f in &files {
+            assert!(
+                self.out().join(f).is_file(),
+                "{f} is listed but not written"
+            );
+        }
+        files
+    }
+}
+
+#[test]
+fn tool_scenario_and_category_select_what_is_exported() {
+    let p = Project::minimal();
+    p.with_two_scenarios();
+    let cases: [(&[&str], &[&str]); 7] = [
+        (
+            &[],
+            &[
+                "demo-tool/demo-latency.yaml",
+                "demo-tool/demo-stress.yaml",
+                "other-tool/demo-latency.sh",
+                "other-tool/demo-stress.sh",
+            ],
+        ),
+        (
+            &["--tool", "other-tool"],
+            &["other-tool/demo-latency.sh", "other-tool/demo-stress.sh"],
+        ),
+        (
+            &["--scenario", "demo-stress"],
+            &["demo-tool/demo-stress.yaml", "other-tool/demo-stress.sh"],
+        ),
+        (
+            &["--category", "network"],
+            &["demo-tool/demo-latency.yaml", "other-tool/demo-latency.sh"],
+        ),
+        (
+            &["--category", "resource", "--tool", "demo-tool"],
+            &["demo-tool/demo-stress.yaml"],
+        ),
+        (
+            &[
+                "--scenario",
+                "demo-latency",
+                "--scenario",
+                "demo-stress",
+                "--tool",
+                "demo-tool",
+            ],
+            &["demo-tool/demo-latency.yaml", "demo-tool/demo-stress.yaml"],
+        ),
+        (
+            &[
+                "--tool",
+                "demo-tool",
+                "--tool",
+                "other-tool",
+                "--category",
+                "network",
+            ],
+            &["demo-tool/demo-latency.yaml", "other-tool/demo-latency.sh"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = p.export(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(p.exported(), expected, "{args:?}");
+    }
+}
+
+/// Whole numbers stay whole and are never truncated; surrounding spaces
+/// are allowed; anything else is a usage error that writes nothing.
+#[test]
+fn integer_values_are_never_truncated() {
+    let p = Project::minimal();
+    for (value, written) in [("250", "250ms"), ("+7", "7ms"), (" 300 ", "300ms")] {
+        let out = p.export(&["--set", &format!("latency_ms={value}")]);
+        assert_eq!(out.status.code(), Some(0), "{value:?}: {}", stderr(&out));
+        assert!(
+            p.manifest().contains(&format!("latency: \"{written}\"")),
+            "{value:?}"
+        );
+    }
+    for value in [
+        "2.5",
+        "2.0",
+        "1e3",
+        "\u{663}",
+        "99999999999999999999",
+        "-5",
+        "0x10",
+        "",
+    ] {
+        let _ = fs::remove_dir_all(p.out());
+        let out = p.export(&["--set", &format!("latency_ms={value}")]);
+        assert_eq!(out.status.code(), Some(2), "{value:?} was accepted");
+        assert!(
+            !p.out().exists(),
+            "{value:?}: a refused export writes nothing"
+        );
+    }
+}

@@ -614,3 +614,24 @@ fn check_refuses_unsafe_links_in_catalog_markdown() {
         "{diags:#?}"
     );
 }
+
+/// `--max-concurrency` takes 1 to 1024 through the command: 0, 1025, a
+/// negative or a fraction are usage errors (exit 2) naming the flag.
+#[test]
+fn max_concurrency_is_bounded_through_the_command() {
+    let dir = common::fixture_project();
+    let root = dir.path();
+    for good in ["1", "1024"] {
+        let run = chaosbook(root, &["links", "--offline", "--max-concurrency", good]);
+        assert_eq!(run.code, 0, "{good}: {}", run.stderr);
+    }
+    for bad in ["0", "1025", "-1", "2.5", "many", ""] {
+        let run = chaosbook(root, &["links", "--offline", "--max-concurrency", bad]);
+        assert_eq!(run.code, 2, "{bad:?} was accepted: {}", run.stderr);
+        assert!(
+            run.stderr.contains("--max-concurrency"),
+            "{bad:?}: {}",
+            run.stderr
+        );
+    }
+}

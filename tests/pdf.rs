@@ -325,6 +325,27 @@ fn chapter_titles() -> Vec<String> {
     titles
 }
 
+/// The promised tab order, worked out here rather than asked of
+/// `tab_order`: the scenario's tools sorted by id, rotated left by the
+/// scenario's rank among the id-sorted scenarios.
+fn expected_tab_order(
+    catalog: &chaosbook::Catalog,
+    s: &chaosbook::catalog::model::Scenario,
+) -> Vec<String> {
+    let mut ids: Vec<&str> = catalog
+        .scenarios
+        .iter()
+        .map(|e| e.item.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    let rank = ids.iter().position(|id| *id == s.id).unwrap();
+    let mut tools: Vec<String> = s.implementations.iter().map(|i| i.tool.clone()).collect();
+    tools.sort();
+    let n = tools.len();
+    tools.rotate_left(rank % n);
+    tools
+}
+
 #[test]
 fn every_chapter_scenario_and_tool_label_is_printed() {
     let r = real();
@@ -364,8 +385,8 @@ fn every_chapter_scenario_and_tool_label_is_printed() {
         let end = starts.get(i + 1).copied().unwrap_or(body.len());
         let section = &body[starts[i]..end];
         let mut pos = 0;
-        for imp in catalog.tab_order(s) {
-            let name = &catalog.tool(&imp.tool).unwrap().item.name;
+        for tool in expected_tab_order(&catalog, s) {
+            let name = &catalog.tool(&tool).unwrap().item.name;
             let found = section[pos..].find(&squash(name)).unwrap_or_else(|| {
                 panic!("`{}`: no implementation of {name} (in tab order)", s.id)
             });
@@ -732,4 +753,62 @@ fn a_bad_date_is_a_usage_error() {
     let run = pdf(dir.path(), &out, &["--date", "2024-13-01"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(!out.exists());
+}
+
+/// Without `--out` the PDF goes to target/chaosbook.pdf under the root; without
+/// `--date` the title page shows the date of the last commit (never the
+/// clock), and no date at all outside a repository.
+#[test]
+fn the_default_output_path_and_date() {
+    let dir = minimal();
+    let root = dir.path();
+    let run = |extra: &[&str]| {
+        Command::new(bin())
+            .current_dir(root)
+            .arg("--root")
+            .arg(root)
+            .arg("pdf")
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // No repository: no date.
+    let out = run(&[]);
+    ok(&out);
+    let default = root.join("target/chaosbook.pdf");
+    let text = squash(&pages_text(&default)[0]);
+    assert!(text.contains("Version"), "{text}");
+    assert!(!text.contains("·"), "a date without a repository: {text}");
+
+    let git = |args: &[&str], date: &str| {
+        let out = Command::new("git")
+            .current_dir(root)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .args(["-c", "user.email=t@example.org", "-c", "user.name=t"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"], "2021-02-03T04:05:06Z");
+    git(&["add", "."], "2021-02-03T04:05:06Z");
+    git(&["commit", "-q", "-m", "one"], "2021-02-03T04:05:06Z");
+    fs::write(root.join("whitepaper/intro.md"), "# Intro\n\nLater text.\n").unwrap();
+    git(&["commit", "-q", "-am", "two"], "2022-11-30T23:00:00Z");
+    fs::remove_file(&default).unwrap();
+    ok(&run(&[]));
+    let text = squash(&pages_text(&default)[0]);
+    assert!(text.contains(&squash("· 2022-11-30")), "{text}");
+    // `--date` wins over the commit; `--out` over the default path.
+    let other = root.join("elsewhere/book.pdf");
+    ok(&run(&[
+        "--date",
+        "2030-01-02",
+        "--out",
+        other.to_str().unwrap(),
+    ]));
+    let text = squash(&pages_text(&other)[0]);
+    assert!(text.contains(&squash("· 2030-01-02")), "{text}");
+    assert!(!text.contains("2022"), "{text}");
 }

@@ -728,7 +728,7 @@ fn readme(catalog: &Catalog, items: &[Exported]) -> String {
         s.push_str(&format!(
             "| {} | {} | {} | `{}` | `{}` |\n",
             i.scenario,
-            i.tool_name,
+            table_cell(&i.tool_name),
             support,
             i.file,
             i.run.replace('|', "\\|")
@@ -737,10 +737,41 @@ fn readme(catalog: &Catalog, items: &[Exported]) -> String {
     s
 }
 
+/// Catalog text as the text of a markdown table cell: no markup (a tool's
+/// name is data, and README.md is read in viewers that render HTML), no
+/// cell break, one line.
+fn table_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\\' | '`' | '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn table_cells_hold_text_not_markup() {
+        assert_eq!(
+            table_cell("<img src=x onerror=alert(1)> a|b *c* `d`\nnext & [e](f)"),
+            "&lt;img src=x onerror=alert(1)&gt; a\\|b \\*c\\* \\`d\\` next &amp; \\[e\\](f)"
+        );
+        assert_eq!(table_cell("Chaos Mesh"), "Chaos Mesh");
+    }
 
     #[test]
     fn shapes_compare_structure_not_values() {
@@ -751,5 +782,211 @@ mod tests {
         assert!(!same_shape(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
         assert!(!same_shape(&json!({"a": [1]}), &json!({"a": [1, 2]})));
         assert!(!same_shape(&json!({"a": "x"}), &json!({"a": {"b": 1}})));
+    }
+}
+
+/// `--set` values against a rule written out independently of
+/// [`typed_value`]: each parameter type accepts exactly the text its type
+/// allows, and an accepted number is the written number (never truncated).
+#[cfg(test)]
+mod set_values {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn param(kind: &str, extra: Value) -> Parameter {
+        let mut p = json!({"name": "p", "type": kind, "description": "d", "default": "x"});
+        p.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        serde_json::from_value(p).unwrap()
+    }
+
+    /// Refused whatever the type: line breaks, control characters and
+    /// template expressions.
+    fn refused_for_any_type(raw: &str) -> bool {
+        raw.chars().any(char::is_control)
+            || raw.contains("{{")
+            || raw.contains("}}")
+            || raw.contains("{%")
+    }
+
+    fn full_match(pattern: &str, text: &str) -> bool {
+        regex::Regex::new(&format!("^(?:{pattern})$"))
+            .unwrap()
+            .is_match(text)
+    }
+
+    /// A whole number in i64's range: ASCII digits with an optional sign,
+    /// surrounding whitespace allowed.
+    fn expected_integer(raw: &str) -> Option<i64> {
+        let t = raw.trim();
+        if refused_for_any_type(raw) || !full_match("[+-]?[0-9]+", t) {
+            return None;
+        }
+        let negative = t.starts_with('-');
+        let digits = t.trim_start_matches(['+', '-']).trim_start_matches('0');
+        if digits.len() > 19 {
+            return None;
+        }
+        let magnitude: i128 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().unwrap()
+        };
+        let n = if negative { -magnitude } else { magnitude };
+        i64::try_from(n).ok()
+    }
+
+    /// A finite decimal number (no `inf`, `NaN`, hex or unicode digits).
+    fn expected_number(raw: &str) -> Option<f64> {
+        let t = raw.trim();
+        if refused_for_any_type(raw)
+            || !full_match(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", t)
+        {
+            return None;
+        }
+        let n: f64 = t.parse().unwrap();
+        n.is_finite().then_some(n)
+    }
+
+    fn expected_duration(raw: &str) -> bool {
+        !refused_for_any_type(raw)
+            && !raw.is_empty()
+            && full_match(
+                "([0-9]{1,9}h)?([0-9]{1,9}m)?([0-9]{1,9}s)?([0-9]{1,9}ms)?",
+                raw,
+            )
+    }
+
+    const PIECES: &[&str] = &[
+        "0",
+        "7",
+        "42",
+        "007",
+        "2.5",
+        ".5",
+        "5.",
+        "-",
+        "+",
+        "e3",
+        "E-2",
+        "1e400",
+        "\u{663}",
+        "\u{ff15}",
+        "\u{0967}",
+        " ",
+        "\u{a0}",
+        "\u{2003}",
+        "\t",
+        "\n",
+        "h",
+        "m",
+        "s",
+        "ms",
+        "1h",
+        "30s",
+        "true",
+        "false",
+        "True",
+        "inf",
+        "NaN",
+        "0x1F",
+        "1_000",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "99999999999999999999999",
+        "a",
+        "shop",
+        "fast",
+        "{{",
+        "}}",
+        "{%",
+        "x y",
+    ];
+
+    fn raw_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::collection::vec(prop::sample::select(PIECES), 0..5).prop_map(|p| p.concat()),
+            "[ +\\-0-9.eE]{0,12}",
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|n| n.to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn integers_accept_exactly_whole_numbers(raw in raw_value()) {
+            let got = typed_value(&param("integer", json!({})), &raw).ok();
+            prop_assert_eq!(got, expected_integer(&raw).map(Value::from), "{:?}", raw);
+        }
+
+        #[test]
+        fn numbers_accept_exactly_finite_decimals(raw in raw_value()) {
+            let got = typed_value(&param("number", json!({})), &raw).ok();
+            let got = got.map(|v| v.as_f64().expect("a number"));
+            prop_assert_eq!(got, expected_number(&raw), "{:?}", raw);
+        }
+
+        #[test]
+        fn booleans_accept_exactly_true_and_false(raw in raw_value()) {
+            let got = typed_value(&param("boolean", json!({})), &raw).ok();
+            let expected = match raw.trim() {
+                _ if refused_for_any_type(&raw) => None,
+                "true" => Some(json!(true)),
+                "false" => Some(json!(false)),
+                _ => None,
+            };
+            prop_assert_eq!(got, expected, "{:?}", raw);
+        }
+
+        #[test]
+        fn durations_accept_exactly_unit_sequences(raw in raw_value()) {
+            let got = typed_value(&param("duration", json!({})), &raw).ok();
+            let expected = expected_duration(&raw).then(|| json!(raw));
+            prop_assert_eq!(got, expected, "{:?}", raw);
+        }
+
+        #[test]
+        fn enums_accept_exactly_a_listed_value(raw in raw_value()) {
+            let p = param("enum", json!({"values": ["fast", "slow", "7"]}));
+            let got = typed_value(&p, &raw).ok();
+            let expected = ["fast", "slow", "7"].contains(&raw.as_str()).then(|| json!(raw));
+            prop_assert_eq!(got, expected, "{:?}", raw);
+        }
+
+        #[test]
+        fn strings_accept_exactly_what_their_pattern_matches(raw in raw_value()) {
+            let p = param("string", json!({"pattern": "[a-z0-9]([a-z0-9 ]*[a-z0-9])?"}));
+            let got = typed_value(&p, &raw).ok();
+            let expected = (!refused_for_any_type(&raw)
+                && full_match("[a-z0-9]([a-z0-9 ]*[a-z0-9])?", &raw))
+            .then(|| json!(raw));
+            prop_assert_eq!(got, expected, "{:?}", raw);
+        }
+    }
+
+    /// Bounds hold for numbers, durations and integers alike, and a
+    /// fraction never passes as a whole number.
+    #[test]
+    fn literal_values_at_the_edges() {
+        let int = param("integer", json!({"minimum": 1, "maximum": 100}));
+        assert_eq!(typed_value(&int, "2.5").ok(), None);
+        assert_eq!(typed_value(&int, "100").unwrap(), json!(100));
+        assert_eq!(typed_value(&int, "101").ok(), None);
+        assert_eq!(typed_value(&int, "0").ok(), None);
+        assert_eq!(typed_value(&int, " +5 ").unwrap(), json!(5));
+        let num = param("number", json!({"minimum": 0.5, "maximum": 1.5}));
+        assert_eq!(typed_value(&num, "2.5").ok(), None);
+        assert_eq!(typed_value(&num, "0.75").unwrap(), json!(0.75));
+        assert_eq!(typed_value(&num, "0.25").ok(), None);
+        let dur = param("duration", json!({"minimum": "10s", "maximum": "1m"}));
+        assert_eq!(typed_value(&dur, "30s").unwrap(), json!("30s"));
+        assert_eq!(typed_value(&dur, "9s").ok(), None);
+        assert_eq!(typed_value(&dur, "1m1s").ok(), None);
+        assert_eq!(typed_value(&dur, "1m").unwrap(), json!("1m"));
     }
 }

@@ -1,25 +1,5 @@
 //! Helpers shared by unit tests.
 
-/// A small deterministic random generator (a linear congruential one):
-/// generated test corpora are the same on every run and machine.
-pub struct Lcg(pub u64);
-
-impl Lcg {
-    /// A number in `0..n`.
-    pub fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as usize % n
-    }
-
-    /// One of `items`.
-    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 /// The repository root: book.toml, catalog/, whitepaper/, tests/.
 pub fn project_root() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -41,4 +21,34 @@ pub fn project_manifests(languages: &[&str]) -> Vec<(String, &'static str)> {
                 .then(|| (m.rendered.clone(), language))
         })
         .collect()
+}
+
+/// A copy of the fixture project (tests/fixtures/minimal) in a temporary
+/// folder, with the real `chaos-mesh` and `shell` format schemas it uses.
+pub fn fixture_project() -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&project_root().join("tests/fixtures/minimal"), dir.path());
+    let formats = dir.path().join("catalog/schema/formats");
+    std::fs::create_dir_all(&formats).unwrap();
+    for f in ["chaos-mesh", "shell"] {
+        let name = format!("{f}.schema.json");
+        std::fs::copy(
+            project_root().join("catalog/schema/formats").join(&name),
+            formats.join(&name),
+        )
+        .unwrap();
+    }
+    dir
 }

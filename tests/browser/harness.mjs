@@ -73,7 +73,8 @@ export async function shutDown() {
 
 /// A fresh context (its own storage) that records console and page
 /// errors, CSP violations (in `window.__csp`), every request, and every
-/// response of 400 or more.
+/// response of 400 or more (the browser's own favicon request included:
+/// a site without one shows an error in every page's console).
 export async function open(options = {}) {
   const context = await browser.newContext(options);
   const log = { errors: [], requests: [], failed: [] };
@@ -84,9 +85,12 @@ export async function open(options = {}) {
     });
   });
   const page = await context.newPage();
-  page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
+  page.on("console", (m) => { if (m.type() === "error") log.errors.push(`${m.text()} ${m.location().url ?? ""}`.trim()); });
   page.on("pageerror", (e) => log.errors.push(String(e)));
   page.on("request", (r) => log.requests.push(r.url()));
-  page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) log.failed.push(`${r.status()} ${r.url()}`); });
+  page.on("response", (r) => { if (r.status() >= 400) log.failed.push(`${r.status()} ${r.url()}`); });
+  // A request that got no answer at all (a refused or aborted load).
+  // (A load cut short by the next navigation is not a failure of the site.)
+  page.on("requestfailed", (r) => { const why = r.failure()?.errorText ?? ""; if (why !== "net::ERR_ABORTED") log.failed.push(`failed ${r.url()} ${why}`); });
   return { context, page, log };
 }

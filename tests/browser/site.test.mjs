@@ -77,7 +77,7 @@ test("every kind of page loads with no console error, no CSP violation and no ou
     const toc = fs.readFileSync(path.join(site.dir, "toc.js"), "utf8");
     const chapters = [...toc.matchAll(/href=\\"([^"\\]+)\\"/g)].map((m) => m[1]);
     assert.ok(chapters.length > 0, "the table of contents lists chapters");
-    const visit = ["index.html", ...chapters, "print.html", "toc.html", "no/such/page.html"];
+    const visit = ["index.html", ...chapters, "print.html", "toc.html"];
     for (const rel of visit) {
       const response = await page.goto(site.url + rel);
       assert.ok(response, rel);
@@ -86,9 +86,24 @@ test("every kind of page loads with no console error, no CSP violation and no ou
       assert.deepEqual(csp, [], `CSP violations on ${rel}`);
       assert.ok(await page.locator('meta[http-equiv="Content-Security-Policy"]').count() === 1, `CSP meta on ${rel}`);
     }
-    assert.deepEqual(log.errors.filter((e) => !e.includes("404")), [], "console errors");
+    // Every request of the site's own files succeeds: a missing stylesheet,
+    // script or image is a failure here, not a filtered console line.
+    assert.deepEqual(log.failed, [], "failed requests");
+    assert.deepEqual(log.errors, [], "console errors");
     assertLocal(log.requests, site.url);
     await context.close();
+
+    // A missing page gets the site's 404 page, whose own files all load.
+    const missing = await open();
+    const response = await missing.page.goto(site.url + "no/such/page.html");
+    assert.equal(response.status(), 404);
+    await missing.page.waitForLoadState("load");
+    assert.deepEqual(await cspOf(missing.page), [], "CSP violations on the 404 page");
+    assert.deepEqual(missing.log.failed, [`404 ${site.url}no/such/page.html`], "only the page itself is missing");
+    assert.ok(await missing.page.locator("link[rel=stylesheet]").count() > 0, "the 404 page is styled");
+    const styled = await missing.page.evaluate(() => [...document.styleSheets].filter((s) => s.cssRules.length > 0).length);
+    assert.ok(styled > 0, "the 404 page's stylesheets loaded");
+    await missing.context.close();
   }
 });
 
@@ -228,8 +243,29 @@ test("screenshots of a chapter: light and dark, desktop and phone", async () => 
       await page.waitForLoadState("load");
       const file = path.join(shots, `chapter-${name}-${scheme}.png`);
       await page.screenshot({ path: file });
-      assert.ok(fs.statSync(file).size > 1000);
+      // What the screenshot shows: the chapter's title in view, readable
+      // text on the scheme's background, the sidebar on desktop only, and
+      // nothing wider than the window.
+      const heading = page.locator("article h1").first();
+      assert.ok(await heading.isVisible(), "the chapter's title is visible");
+      const box = await heading.boundingBox();
+      assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `the title is in view (${JSON.stringify(box)})`);
+      const look = await page.evaluate(() => {
+        const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+        const p = document.querySelector("article p");
+        return {
+          background: lum(rgb(getComputedStyle(document.body).backgroundColor)),
+          text: lum(rgb(getComputedStyle(p).color)),
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+        };
+      });
+      if (scheme === "dark") assert.ok(look.background < 0.3 && look.text > 0.6, `dark: ${JSON.stringify(look)}`);
+      else assert.ok(look.background > 0.8 && look.text < 0.4, `light: ${JSON.stringify(look)}`);
+      assert.ok(look.overflow <= 0, `no horizontal scroll (${look.overflow}px)`);
+      assert.equal(await page.locator("#sidebar").isVisible(), name === "desktop", "the sidebar shows on desktop only");
       assert.deepEqual(log.errors, []);
+      assert.deepEqual(log.failed, []);
       await context.close();
     }
   }

@@ -586,3 +586,274 @@ pub fn first_tab_shares(catalog: &Catalog) -> Vec<(String, usize, f64)> {
         })
         .collect()
 }
+
+/// The catalog-wide checks on the fixture project, each broken in one way;
+/// positions are the fixture's lines and columns, counted by hand.
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::Path;
+
+    use crate::diagnostics::{Diagnostic, Severity};
+    use crate::testing::fixture_project;
+
+    const SCENARIO: &str = "catalog/scenarios/network/demo-latency.yaml";
+    const TOOL: &str = "catalog/tools/demo-tool.yaml";
+
+    fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+        let path = root.join(rel);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn diagnostics(root: &Path) -> Vec<Diagnostic> {
+        crate::check(root).1.diagnostics
+    }
+
+    /// The diagnostics with `code`, as (severity, file, line, column).
+    fn found(root: &Path, code: &str) -> Vec<(Severity, String, usize, usize)> {
+        diagnostics(root)
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| (d.severity, d.file_display(), d.span.line, d.span.column))
+            .collect()
+    }
+
+    fn message(root: &Path, code: &str) -> String {
+        diagnostics(root)
+            .into_iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code}"))
+            .message
+    }
+
+    /// The fixture as written trips none of the checks below.
+    #[test]
+    fn the_fixture_has_no_findings() {
+        let p = fixture_project();
+        for code in [
+            "outdated-verification",
+            "missing-tool",
+            "id-file-name",
+            "category-folder",
+            "duplicate-implementation",
+            "invalid-default",
+            "stray-file",
+        ] {
+            assert_eq!(found(p.path(), code), vec![], "{code}");
+        }
+        assert!(!crate::check(p.path()).1.has_errors());
+    }
+
+    #[test]
+    fn outdated_verification_warns_on_an_older_major_version_only() {
+        let p = fixture_project();
+        let root = p.path();
+        edit(
+            root,
+            TOOL,
+            "current_version: \"2.1.0\"",
+            "current_version: \"2.9.3\"",
+        );
+        assert_eq!(found(root, "outdated-verification"), vec![]);
+        edit(
+            root,
+            TOOL,
+            "current_version: \"2.9.3\"",
+            "current_version: \"v3.0\"",
+        );
+        assert_eq!(
+            found(root, "outdated-verification"),
+            vec![(Severity::Warning, SCENARIO.to_string(), 42, 20)]
+        );
+        assert_eq!(
+            message(root, "outdated-verification"),
+            "verified with Demo Tool 2.1.0, but its current version is v3.0"
+        );
+        // Verified against a newer version than the tool's current one.
+        edit(
+            root,
+            TOOL,
+            "current_version: \"v3.0\"",
+            "current_version: \"1.0.0\"",
+        );
+        assert_eq!(found(root, "outdated-verification"), vec![]);
+        // Versions without a major number are not compared.
+        edit(
+            root,
+            TOOL,
+            "current_version: \"1.0.0\"",
+            "current_version: managed-service",
+        );
+        assert_eq!(found(root, "outdated-verification"), vec![]);
+    }
+
+    #[test]
+    fn missing_tool_names_every_tool_without_an_entry() {
+        let p = fixture_project();
+        let root = p.path();
+        let path = root.join(SCENARIO);
+        let text = fs::read_to_string(&path).unwrap();
+        let cut = text.find("  - tool: other-tool").unwrap();
+        fs::write(&path, &text[..cut]).unwrap();
+        fs::write(
+            root.join("catalog/tools/third-tool.yaml"),
+            fs::read_to_string(root.join("catalog/tools/other-tool.yaml"))
+                .unwrap()
+                .replace("id: other-tool", "id: third-tool"),
+        )
+        .unwrap();
+        assert_eq!(
+            found(root, "missing-tool"),
+            vec![(Severity::Warning, SCENARIO.to_string(), 37, 1)]
+        );
+        assert_eq!(
+            message(root, "missing-tool"),
+            "no entry for: other-tool, third-tool"
+        );
+    }
+
+    #[test]
+    fn id_file_name_is_an_error_at_the_id() {
+        let p = fixture_project();
+        let root = p.path();
+        fs::rename(
+            root.join("catalog/practices/demo-practice.yaml"),
+            root.join("catalog/practices/demo-practices.yaml"),
+        )
+        .unwrap();
+        assert_eq!(
+            found(root, "id-file-name"),
+            vec![(
+                Severity::Error,
+                "catalog/practices/demo-practices.yaml".to_string(),
+                1,
+                5
+            )]
+        );
+        assert_eq!(
+            message(root, "id-file-name"),
+            "the practice id `demo-practice` does not match the file name `demo-practices`"
+        );
+    }
+
+    #[test]
+    fn category_folder_is_an_error_at_the_category() {
+        let p = fixture_project();
+        let root = p.path();
+        fs::create_dir_all(root.join("catalog/scenarios/resource")).unwrap();
+        fs::rename(
+            root.join(SCENARIO),
+            root.join("catalog/scenarios/resource/demo-latency.yaml"),
+        )
+        .unwrap();
+        assert_eq!(
+            found(root, "category-folder"),
+            vec![(
+                Severity::Error,
+                "catalog/scenarios/resource/demo-latency.yaml".to_string(),
+                4,
+                11
+            )]
+        );
+        assert_eq!(
+            message(root, "category-folder"),
+            "category `network` does not match the folder `resource` the file is in"
+        );
+    }
+
+    #[test]
+    fn duplicate_implementation_points_at_both_entries() {
+        let p = fixture_project();
+        let root = p.path();
+        let path = root.join(SCENARIO);
+        let mut text = fs::read_to_string(&path).unwrap();
+        text.push_str("  - tool: other-tool\n    support: unsupported\n    reason: A second entry for the same tool.\n");
+        fs::write(&path, text).unwrap();
+        let d: Vec<Diagnostic> = diagnostics(root)
+            .into_iter()
+            .filter(|d| d.code == "duplicate-implementation")
+            .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(
+            (d[0].severity, d[0].span.line, d[0].span.column),
+            (Severity::Error, 63, 11)
+        );
+        assert_eq!(d[0].message, "a second implementation for `other-tool`");
+        assert_eq!(
+            (d[0].related[0].span.line, d[0].related[0].span.column),
+            (60, 11)
+        );
+    }
+
+    #[test]
+    fn invalid_defaults_are_errors_at_the_default() {
+        let p = fixture_project();
+        let root = p.path();
+        edit(root, SCENARIO, "    default: 100\n", "    default: 0\n");
+        edit(root, SCENARIO, "    default: 2m\n", "    default: 5x\n");
+        assert_eq!(
+            found(root, "invalid-default"),
+            vec![
+                (Severity::Error, SCENARIO.to_string(), 24, 14),
+                (Severity::Error, SCENARIO.to_string(), 29, 14)
+            ]
+        );
+        let messages: Vec<String> = diagnostics(root)
+            .into_iter()
+            .filter(|d| d.code == "invalid-default")
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "0 is below the minimum 1",
+                "`5x` is not a duration (write 30s, 5m, 1h30m or 500ms)"
+            ]
+        );
+    }
+
+    #[test]
+    fn stray_files_warn_and_other_files_are_ignored() {
+        let p = fixture_project();
+        let root = p.path();
+        for (rel, text) in [
+            ("catalog/misc/x.yaml", "id: x\n"),
+            ("catalog/scenarios/loose.yml", "id: loose\n"),
+            ("catalog/tools/README.md", "# Tools\n"),
+            ("catalog/tools/.hidden.yaml", "id: hidden\n"),
+        ] {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        let mut stray: Vec<(Severity, String)> = diagnostics(root)
+            .into_iter()
+            .filter(|d| d.code == "stray-file")
+            .map(|d| (d.severity, d.file_display()))
+            .collect();
+        stray.sort();
+        assert_eq!(
+            stray,
+            [
+                (Severity::Warning, "catalog/misc/x.yaml".to_string()),
+                (Severity::Warning, "catalog/scenarios/loose.yml".to_string())
+            ]
+        );
+        assert!(!crate::check(root).1.has_errors());
+    }
+
+    #[test]
+    fn first_tab_shares_count_every_tool() {
+        let p = fixture_project();
+        let (catalog, _) = crate::check(p.path());
+        assert_eq!(
+            super::first_tab_shares(&catalog),
+            [
+                ("demo-tool".to_string(), 1, 100.0),
+                ("other-tool".to_string(), 0, 0.0)
+            ]
+        );
+    }
+}

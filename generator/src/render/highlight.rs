@@ -25,8 +25,9 @@ mod lines;
 mod manifest;
 mod shell;
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use syntect::highlighting::{Color, FontStyle, Highlighter, Theme, ThemeSet};
 use syntect::parsing::{
@@ -244,8 +245,66 @@ pub fn highlight(code: &str, lang: &str) -> String {
 }
 
 /// [`highlight`], appended to `out`: a page writes its manifests straight
-/// into its own buffer.
+/// into its own buffer. Remembered by language and text ([`Memo`]).
 pub fn highlight_into(out: &mut String, code: &str, lang: &str) {
+    if let Some(html) = MEMO.get(lang, code) {
+        out.push_str(&html);
+        return;
+    }
+    let start = out.len();
+    highlight_anew(out, code, lang);
+    MEMO.insert(lang, code, &out[start..]);
+}
+
+/// Highlighted code by language and text. One manifest is shown on its
+/// scenario page, in each chapter that embeds the scenario and in
+/// print.html, and `serve` renders it again on every rebuild: it is
+/// highlighted once. Bounded, so a long `serve` session does not grow
+/// without end: past [`Memo::MAX_BYTES`] it starts over.
+struct Memo {
+    inner: Mutex<MemoInner>,
+}
+
+#[derive(Default)]
+struct MemoInner {
+    /// Language -> code -> HTML.
+    by_lang: HashMap<String, HashMap<String, Arc<str>>>,
+    bytes: usize,
+}
+
+impl Memo {
+    const MAX_BYTES: usize = 64 << 20;
+
+    fn lock(&self) -> MutexGuard<'_, MemoInner> {
+        // A panic elsewhere cannot leave the map half-written: every
+        // change is one insert.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, lang: &str, code: &str) -> Option<Arc<str>> {
+        self.lock().by_lang.get(lang)?.get(code).cloned()
+    }
+
+    fn insert(&self, lang: &str, code: &str, html: &str) {
+        let mut memo = self.lock();
+        memo.bytes += code.len() + html.len();
+        if memo.bytes > Self::MAX_BYTES {
+            *memo = MemoInner::default();
+            memo.bytes = code.len() + html.len();
+        }
+        memo.by_lang
+            .entry(lang.to_string())
+            .or_default()
+            .insert(code.to_string(), html.into());
+    }
+}
+
+static MEMO: LazyLock<Memo> = LazyLock::new(|| Memo {
+    inner: Mutex::new(MemoInner::default()),
+});
+
+/// [`highlight_into`] without the memo.
+fn highlight_anew(out: &mut String, code: &str, lang: &str) {
     // Manifests: line by line, else as the parser reads them, else (YAML
     // the parser refuses) like any other language.
     let done = match canonical(lang) {

@@ -348,12 +348,25 @@ mod tests {
             "|",
             "&&",
         ];
-        let mut r = crate::testing::Lcg(7);
-        for _ in 0..5000 {
-            let len = 1 + r.below(12);
-            let code: String = (0..len).map(|_| r.pick(&PIECES)).collect();
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        // Seeded, so every run tries the same cases; a failure is shrunk to
+        // a minimal script before the test fails with it.
+        let config = Config {
+            cases: 5000,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner =
+            TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
+        let scripts = prop::collection::vec(prop::sample::select(PIECES.to_vec()), 1..13)
+            .prop_map(|pieces| pieces.concat());
+        if let Err(e) = runner.run(&scripts, |code| {
             let (scanned, grammar) = both(&code);
-            assert_eq!(scanned, grammar, "{code:?}");
+            prop_assert_eq!(scanned, grammar, "{:?}", code);
+            Ok(())
+        }) {
+            panic!("{e}");
         }
     }
 }
