@@ -377,6 +377,14 @@ impl markup::Env for BookEnv<'_> {
                 };
                 Some(w.introduction())
             }
+            crate::render::catalog::SAFETY_DIRECTIVE => {
+                let w = catalog::Writer {
+                    catalog: self.catalog,
+                    env: self,
+                    smart_punctuation: self.smart_punctuation,
+                };
+                Some(w.safety_table())
+            }
             _ => None,
         }
     }

@@ -823,6 +823,62 @@ impl CatalogHooks<'_> {
     }
 }
 
+/// `{{#tool-safety}}`: the stopping-safely table, one row per tool of the
+/// catalog, built from each tool's required `safety` block so that a new
+/// tool cannot be added without its row.
+pub const SAFETY_DIRECTIVE: &str = "tool-safety";
+
+/// The columns of the safety table, in order (site and PDF alike).
+pub const SAFETY_COLUMNS: [&str; 5] = [
+    "Tool",
+    "Stop, pause or kill switch",
+    "Automatic stop",
+    "If the injector dies",
+    "Verify cleanup",
+];
+
+impl CatalogHooks<'_> {
+    fn safety_table(&self, page: &PageInfo<'_>) -> String {
+        let mut h = String::from("<div class=\"cb-matrix-wrap\"><table class=\"cb-safety\"><thead><tr>");
+        for c in SAFETY_COLUMNS {
+            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(c));
+        }
+        h.push_str("</tr></thead><tbody>");
+        for t in tools_by_name(self.catalog) {
+            let _ = write!(
+                h,
+                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
+                escape(&self.url(page, &tool_path(&t.id))),
+                escape(&t.name)
+            );
+            let s = &t.safety;
+            for fact in [&s.stop, &s.automatic_stop, &s.injector_failure, &s.verify_cleanup] {
+                let _ = write!(
+                    h,
+                    "<td>{} <a class=\"cb-source\" href=\"{}\">(source)</a></td>",
+                    markdown_inline_html(&fact.text),
+                    escape(&fact.docs)
+                );
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</tbody></table></div>");
+        h
+    }
+}
+
+/// A short markdown text as inline HTML (no enclosing paragraph), sanitised.
+fn markdown_inline_html(text: &str) -> String {
+    let html = markdown_html(text);
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|t| t.strip_suffix("</p>"))
+        .filter(|inner| !inner.contains("<p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
 impl Hooks for CatalogHooks<'_> {
     fn directive(&self, name: &str, args: &str, page: &PageInfo<'_>) -> Option<String> {
         let id = args.trim();
@@ -833,6 +889,7 @@ impl Hooks for CatalogHooks<'_> {
             "catalog" => Some(self.index(page)),
             "coverage-matrix" => Some(self.matrix(page)),
             "tool-landscape" => Some(self.landscape(page)),
+            SAFETY_DIRECTIVE => Some(self.safety_table(page)),
             _ => None,
         }
     }
@@ -915,6 +972,33 @@ mod tests {
             md_text("<script>alert(1)</script> *x* [a](b)"),
             "\\<script\\>alert\\(1\\)\\<\\/script\\> \\*x\\* \\[a\\]\\(b\\)"
         );
+    }
+
+    /// `{{#tool-safety}}` has one row per tool of the catalog, each cell
+    /// with its source link.
+    #[test]
+    fn the_safety_table_has_a_row_per_tool() {
+        let root = crate::testing::project_root();
+        let (catalog, _) = crate::check(root);
+        let mut book = crate::book::load(root).unwrap();
+        let hooks = install(&catalog, &mut book);
+        let page = PageInfo {
+            path: "stopping-safely.html",
+            root: "",
+        };
+        let html = hooks.directive(SAFETY_DIRECTIVE, "", &page).unwrap();
+        assert_eq!(
+            html.matches("<th scope=\"row\">").count(),
+            catalog.tools.len()
+        );
+        assert_eq!(
+            html.matches("(source)</a></td>").count(),
+            4 * catalog.tools.len()
+        );
+        assert!(html.contains(
+            "href=\"https://docs.aws.amazon.com/fis/latest/userguide/stop-conditions.html\""
+        ));
+        assert!(html.contains("<code>experiment.chaos-mesh.org/pause=true</code>"));
     }
 
     /// A format's label shows on every tab of its tool: changing it alone
