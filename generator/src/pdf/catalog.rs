@@ -706,7 +706,9 @@ impl Writer<'_> {
     /// The stopping-safely table (`{{#tool-safety}}`): one row per tool, in
     /// the same order and columns as on the site.
     pub fn safety_table(&self) -> String {
-        let mut out = String::from("#cb-table(columns: (9fr, 14fr, 14fr, 14fr, 14fr), align: left, table.header(");
+        let mut out = String::from(
+            "#cb-table(columns: (9fr, 14fr, 14fr, 14fr, 14fr), align: left, table.header(",
+        );
         for c in crate::render::catalog::SAFETY_COLUMNS {
             let _ = write!(out, "[*{}*], ", text(c));
         }

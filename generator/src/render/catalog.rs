@@ -839,7 +839,8 @@ pub const SAFETY_COLUMNS: [&str; 5] = [
 
 impl CatalogHooks<'_> {
     fn safety_table(&self, page: &PageInfo<'_>) -> String {
-        let mut h = String::from("<div class=\"cb-matrix-wrap\"><table class=\"cb-safety\"><thead><tr>");
+        let mut h =
+            String::from("<div class=\"cb-matrix-wrap\"><table class=\"cb-safety\"><thead><tr>");
         for c in SAFETY_COLUMNS {
             let _ = write!(h, "<th scope=\"col\">{}</th>", escape(c));
         }
@@ -852,7 +853,12 @@ impl CatalogHooks<'_> {
                 escape(&t.name)
             );
             let s = &t.safety;
-            for fact in [&s.stop, &s.automatic_stop, &s.injector_failure, &s.verify_cleanup] {
+            for fact in [
+                &s.stop,
+                &s.automatic_stop,
+                &s.injector_failure,
+                &s.verify_cleanup,
+            ] {
                 let _ = write!(
                     h,
                     "<td>{} <a class=\"cb-source\" href=\"{}\">(source)</a></td>",
