@@ -119,6 +119,22 @@ governance: open-source      # cncf-sandbox | cncf-incubating | cncf-graduated |
 current_version: "1.0.0"     # latest release; implementations say which one they were verified with
 targets: [kubernetes]        # kubernetes | container | host | aws | azure | gcp | jvm | tcp | http
 formats: [shell]             # manifest formats, each a schema in catalog/schema/formats/
+# How to stop the tool's experiments safely: one row of the stopping-safely
+# table. Each fact cites the upstream page; where upstream documents nothing,
+# say so plainly.
+safety:
+  stop:                      # stop, pause or kill switch, by command or API
+    text: How an operator stops a running experiment.
+    docs: https://example.org/{id}/docs
+  automatic_stop:            # conditions under which the tool stops by itself
+    text: What stops an experiment without an operator.
+    docs: https://example.org/{id}/docs
+  injector_failure:          # what happens to the fault when the injector dies
+    text: What happens to an injected fault when the injector dies.
+    docs: https://example.org/{id}/docs
+  verify_cleanup:            # how to check that nothing is left behind
+    text: How to check that the fault is gone after a stop.
+    docs: https://example.org/{id}/docs
 "#,
         title = title_of(id)
     )

@@ -38,6 +38,26 @@ pub struct Tool {
     pub current_version: String,
     pub targets: Vec<Target>,
     pub formats: Vec<String>,
+    pub safety: Safety,
+}
+
+/// How to stop a tool's experiments and check they left nothing behind:
+/// the rows of the "stopping safely" table, each fact with its source.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Safety {
+    pub stop: SafetyFact,
+    pub automatic_stop: SafetyFact,
+    pub injector_failure: SafetyFact,
+    pub verify_cleanup: SafetyFact,
+}
+
+/// One safety fact (markdown) and the upstream page that documents it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyFact {
+    pub text: String,
+    pub docs: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

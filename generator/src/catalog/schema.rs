@@ -431,7 +431,7 @@ mod tests {
         )
     }
 
-    const TOOL: &str = "id: t\nname: T\nsummary: A tool that does a thing to other things.\nhomepage: https://t.example\ndocs: https://t.example/docs\nlicense: MIT\ngovernance: open-source\ncurrent_version: \"1.2\"\ntargets: [kubernetes]\nformats: [shell]\n";
+    const TOOL: &str = "id: t\nname: T\nsummary: A tool that does a thing to other things.\nhomepage: https://t.example\ndocs: https://t.example/docs\nlicense: MIT\ngovernance: open-source\ncurrent_version: \"1.2\"\ntargets: [kubernetes]\nformats: [shell]\nsafety:\n  stop: {text: Delete the resource., docs: https://t.example/stop}\n  automatic_stop: {text: A duration ends it., docs: https://t.example/stop}\n  injector_failure: {text: Not documented upstream., docs: https://t.example/stop}\n  verify_cleanup: {text: Read the status field., docs: https://t.example/stop}\n";
 
     #[test]
     fn a_valid_tool_passes() {
@@ -465,6 +465,29 @@ mod tests {
             .starts_with("did you mean `open-source`?"));
         let t = d.iter().find(|d| d.code == "wrong-type").unwrap();
         assert_eq!((t.span.line, t.span.column), (9, 10));
+    }
+
+    /// A tool without its stopping-safely facts cannot join the catalog, so
+    /// the generated safety table always has a row for every tool.
+    #[test]
+    fn a_tool_needs_its_safety_block() {
+        let without = TOOL.split("safety:").next().unwrap();
+        let d = diags(Kind::Tool, without);
+        assert!(
+            d.iter()
+                .any(|d| d.code == "missing-field" && d.message.contains("`safety`")),
+            "{d:?}"
+        );
+        let partial = TOOL.replace(
+            "  verify_cleanup: {text: Read the status field., docs: https://t.example/stop}\n",
+            "",
+        );
+        let d = diags(Kind::Tool, &partial);
+        assert!(
+            d.iter()
+                .any(|d| d.code == "missing-field" && d.message.contains("`verify_cleanup`")),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -614,6 +614,43 @@ impl Writer<'_> {
     }
 }
 
+impl Writer<'_> {
+    /// The stopping-safely table (`{{#tool-safety}}`): one row per tool, in
+    /// the same order and columns as on the site.
+    pub fn safety_table(&self) -> String {
+        let mut out = String::from(
+            "#cb-table(columns: (9fr, 14fr, 14fr, 14fr, 14fr), align: left, table.header(",
+        );
+        for c in crate::render::catalog::SAFETY_COLUMNS {
+            let _ = write!(out, "[*{}*], ", text(c));
+        }
+        out.push_str("), ");
+        for t in &self.view.tools {
+            let _ = write!(
+                out,
+                "[{}], ",
+                Self::link_label(&format!("tool:{}", t.id), &text(t.name))
+            );
+            let s = t.safety;
+            for (col, fact) in [
+                ("stop", &s.stop),
+                ("automatic-stop", &s.automatic_stop),
+                ("injector-failure", &s.injector_failure),
+                ("verify-cleanup", &s.verify_cleanup),
+            ] {
+                let _ = write!(
+                    out,
+                    "[#text(size: 8pt)[{} {}]], ",
+                    self.md(&format!("tool:{}:safety:{col}", t.id), &fact.text, 0),
+                    Self::link_url(&fact.docs, "(source)")
+                );
+            }
+        }
+        out.push_str(")\n\n");
+        out
+    }
+}
+
 /// A two-column table of facts: (name, markup).
 fn facts_table(out: &mut String, facts: &[(&str, String)]) {
     out.push_str("#cb-facts(");

@@ -420,6 +420,14 @@ impl markup::Env for BookEnv<'_> {
                 };
                 Some(w.introduction())
             }
+            crate::render::catalog::SAFETY_DIRECTIVE => {
+                let w = catalog::Writer {
+                    view: self.view,
+                    env: self,
+                    smart_punctuation: self.smart_punctuation,
+                };
+                Some(w.safety_table())
+            }
             _ => None,
         }
     }

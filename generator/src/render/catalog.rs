@@ -58,6 +58,7 @@ pub const TEMPLATES: &[&str] = &[
     "catalog/legend.html",
     "catalog/matrix.html",
     "catalog/index.html",
+    "catalog/safety.html",
 ];
 
 pub fn scenario_path(s: &crate::catalog::model::Scenario) -> String {
@@ -355,6 +356,20 @@ impl CatalogHooks<'_> {
     }
 }
 
+/// `{{#tool-safety}}`: the stopping-safely table, one row per tool of the
+/// catalog, built from each tool's required `safety` block so that a new
+/// tool cannot be added without its row.
+pub const SAFETY_DIRECTIVE: &str = "tool-safety";
+
+/// The columns of the safety table, in order (site and PDF alike).
+pub const SAFETY_COLUMNS: [&str; 5] = [
+    "Tool",
+    "Stop, pause or kill switch",
+    "Automatic stop",
+    "If the injector dies",
+    "Verify cleanup",
+];
+
 impl Hooks for CatalogHooks<'_> {
     fn directive(&self, name: &str, args: &str, page: &PageInfo<'_>) -> Option<String> {
         let id = args.trim();
@@ -373,6 +388,9 @@ impl Hooks for CatalogHooks<'_> {
             }
             "tool-landscape" => {
                 Some(self.widget("catalog/cards.html", "catalog", &self.view, page))
+            }
+            SAFETY_DIRECTIVE => {
+                Some(self.widget("catalog/safety.html", "catalog", &self.view, page))
             }
             _ => None,
         }
@@ -534,6 +552,34 @@ mod tests {
         install(catalog, &mut book, theme)
             .unwrap_or_else(|e| panic!("{e}"))
             .fingerprint
+    }
+
+    /// `{{#tool-safety}}` has one row per tool of the catalog, each cell
+    /// with its source link, and renders each fact's markdown.
+    #[test]
+    fn the_safety_table_has_a_row_per_tool() {
+        let root = crate::testing::project_root();
+        let (catalog, _) = crate::check(root);
+        let mut book = crate::book::load(root).unwrap();
+        let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
+        let hooks = install(&catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"));
+        let page = PageInfo {
+            path: "stopping-safely.html",
+            root: "",
+        };
+        let html = hooks.directive(SAFETY_DIRECTIVE, "", &page).unwrap();
+        assert_eq!(
+            html.matches("<th scope=\"row\">").count(),
+            catalog.tools.len()
+        );
+        assert_eq!(
+            html.matches("(source)</a></td>").count(),
+            4 * catalog.tools.len()
+        );
+        assert!(html.contains(
+            "href=\"https://docs.aws.amazon.com/fis/latest/userguide/stop-conditions.html\""
+        ));
+        assert!(html.contains("<code>experiment.chaos-mesh.org/pause=true</code>"));
     }
 
     /// A format's label shows on every tab of its tool: changing it alone

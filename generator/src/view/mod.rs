@@ -19,7 +19,7 @@ use std::hash::Hasher;
 
 use serde::Serialize;
 
-use crate::catalog::model::{Implementation, Practice, Reference, Scenario, Signal, Tool};
+use crate::catalog::model::{Implementation, Practice, Reference, Safety, Scenario, Signal, Tool};
 use crate::catalog::Catalog;
 pub use labels::{Label, SupportLabel};
 
@@ -172,6 +172,8 @@ pub struct ToolView<'a> {
     pub unsupported: Vec<ToolEntry<'a>>,
     /// Entries per support level, every level listed.
     pub coverage: Vec<LevelCount>,
+    /// How to stop its experiments and verify cleanup (markdown facts).
+    pub safety: &'a Safety,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -515,6 +517,7 @@ fn tool<'a>(catalog: &'a Catalog, t: &'a Tool) -> ToolView<'a> {
             .zip(counts)
             .map(|(level, count)| LevelCount { level, count })
             .collect(),
+        safety: &t.safety,
     }
 }
 
