@@ -5,17 +5,12 @@
 # fuzz/artifacts/TARGET/; turn it into a regression test, then fix the bug.
 #
 #   FUZZ_SECONDS=60        time per target (default 60)
-#   CHAOSBOOK_SKIP_FUZZ=1  skip (for quick local runs; CI leaves it unset)
 #   FUZZ_TARGETS="a b"     only these targets
 #
 # Needs the nightly toolchain and cargo-fuzz; installs cargo-fuzz when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ "${CHAOSBOOK_SKIP_FUZZ:-0}" = 1 ]; then
-  echo "fuzzing skipped (CHAOSBOOK_SKIP_FUZZ=1)"
-  exit 0
-fi
 seconds="${FUZZ_SECONDS:-60}"
 targets=(${FUZZ_TARGETS:-catalog_yaml markdown_html set_template link_extract})
 

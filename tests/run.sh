@@ -42,8 +42,5 @@ tests/validate-exports.sh
 echo "== the site and the catalog pages in headless Chromium"
 CHAOSBOOK_BIN="$PWD/target/debug/chaosbook" bash tests/browser/run.sh
 
-echo "== fuzz targets, ${FUZZ_SECONDS:-60} s each (CHAOSBOOK_SKIP_FUZZ=1 skips them locally)"
-bash fuzz/run.sh
-
 echo "== the GitHub workflows pass actionlint"
 bash tests/workflows/run.sh
