@@ -87,6 +87,6 @@ export async function open(options = {}) {
   page.on("console", (m) => { if (m.type() === "error") log.errors.push(m.text()); });
   page.on("pageerror", (e) => log.errors.push(String(e)));
   page.on("request", (r) => log.requests.push(r.url()));
-  page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) log.failed.push(`${r.status()} ${r.url()}`); });
+  page.on("response", (r) => { if (r.status() >= 400) log.failed.push(`${r.status()} ${r.url()}`); });
   return { context, page, log };
 }
