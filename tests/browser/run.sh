@@ -24,4 +24,4 @@ if [ -z "${CHAOSBOOK_BIN:-}" ]; then
   export CHAOSBOOK_BIN="$repo/target/debug/chaosbook"
 fi
 cd "$here"
-exec node --test site.test.mjs catalog.test.mjs search.test.mjs
+exec node --test site.test.mjs catalog.test.mjs search.test.mjs audit.test.mjs

@@ -382,7 +382,7 @@ impl Renderer {
 fn redirect(url: &str, title: &str) -> String {
     let url = highlight::escape(url);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<title>{}</title>\n</head>\n<body>\n<p><a href=\"{url}\">Start reading</a></p>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<link rel=\"icon\" href=\"static/favicon.svg\" type=\"image/svg+xml\">\n<title>{}</title>\n</head>\n<body>\n<p><a href=\"{url}\">Start reading</a></p>\n</body>\n</html>\n",
         highlight::escape(title)
     )
 }

@@ -1,0 +1,70 @@
+// Audits of every kind of page of the real book with axe-core (injected
+// from node_modules, so nothing is fetched): no violation of any impact.
+//
+// Environment: as harness.mjs.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { build, launch, open, repo, serveFolder, shutDown, work } from "./harness.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+let site;
+
+before(async () => {
+  const dir = path.join(work, "audit-site");
+  build(repo, dir);
+  site = { dir, url: await serveFolder(dir) };
+  await launch();
+});
+
+after(shutDown);
+
+/// One page of each kind, found in the built site.
+function pageKinds(dir) {
+  const first = (folder) => {
+    const files = fs.readdirSync(path.join(dir, folder), { recursive: true })
+      .filter((f) => f.endsWith(".html")).sort();
+    assert.ok(files.length > 0, `no page under ${folder}`);
+    return `${folder}/${files[0]}`;
+  };
+  const toc = fs.readFileSync(path.join(dir, "toc.js"), "utf8");
+  const chapters = [...toc.matchAll(/href=\\"([^"\\]+)\\"/g)].map((m) => m[1]);
+  const index = chapters.find((c) => fs.readFileSync(path.join(dir, c), "utf8").includes('class="cb-filter"'));
+  return {
+    front: "index.html",
+    chapter: chapters.find((c) => !c.includes("/") && c !== "index.html" && c !== index),
+    tutorial: first("tutorials"),
+    scenario: first("catalog/scenarios").replace(/^catalog\/scenarios\/([^/]+)\.html$/, "$&"),
+    tool: first("catalog/tools"),
+    practice: first("catalog/practices"),
+    matrix: "catalog/matrix.html",
+    "catalog index": index,
+    404: "no/such/page.html",
+  };
+}
+
+test("axe-core finds no violation on any kind of page", async () => {
+  const kinds = pageKinds(site.dir);
+  const scenarioDir = fs.readdirSync(path.join(site.dir, "catalog/scenarios"), { withFileTypes: true })
+    .find((d) => d.isDirectory());
+  const scenarioFile = fs.readdirSync(path.join(site.dir, "catalog/scenarios", scenarioDir.name)).sort()[0];
+  kinds.scenario = `catalog/scenarios/${scenarioDir.name}/${scenarioFile}`;
+  const { context, page, log } = await open();
+  const found = {};
+  for (const [kind, rel] of Object.entries(kinds)) {
+    assert.ok(rel, `a page of kind ${kind}`);
+    await page.goto(site.url + rel);
+    await page.waitForLoadState("load");
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    found[`${kind} (${rel})`] = result.violations.map((v) => `${v.id} [${v.impact}]: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  }
+  await context.close();
+  const failures = Object.entries(found).filter(([, v]) => v.length > 0);
+  assert.deepEqual(failures, [], JSON.stringify(found, null, 2));
+  assert.deepEqual(log.failed.filter((f) => !f.includes("no/such/page.html")), [], "no request failed (the favicon included)");
+});
