@@ -31,6 +31,9 @@ pub struct Config {
     /// The book's markdown source folder (`[book] src`), relative to the root.
     pub book_src: PathBuf,
     pub max_file_size: u64,
+    /// `smart-punctuation`: the markdown is read with it (heading ids
+    /// depend on it).
+    pub smart_punctuation: bool,
     /// `[output.chaosbook.links]`: settings of the external link checker.
     pub links: crate::links::LinksConfig,
 }
@@ -53,8 +56,7 @@ struct ChaosbookTable {
     _default_theme: Option<toml::Value>,
     #[serde(rename = "site-url")]
     _site_url: Option<toml::Value>,
-    #[serde(rename = "smart-punctuation")]
-    _smart_punctuation: Option<toml::Value>,
+    smart_punctuation: Option<bool>,
 }
 
 /// `[output]`: only chaosbook's own renderer table is ours.
@@ -84,6 +86,7 @@ impl Config {
             catalog: PathBuf::from("catalog"),
             book_src: PathBuf::from("src"),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            smart_punctuation: true,
             links: Default::default(),
         }
     }
@@ -118,6 +121,9 @@ impl Config {
                     }
                     if let Some(m) = t.max_file_size {
                         config.max_file_size = m;
+                    }
+                    if let Some(p) = t.smart_punctuation {
+                        config.smart_punctuation = p;
                     }
                     if let Some(l) = t.links {
                         config.links = l;

@@ -11,6 +11,9 @@
 //! - [`config`]: the `[output.chaosbook]` settings of book.toml.
 //! - [`scaffold`]: `chaosbook new`.
 //! - [`export`]: `chaosbook export`, the runnable manifests.
+//! - [`markdown`]: the one reading of markdown (parser options, heading
+//!   ids, directives, links, languages) that check, the site and the PDF
+//!   share.
 //! - [`whitepaper`]: checks of the chapters (catalog references, links,
 //!   anchors, neutrality).
 //! - [`book`]: the mdBook book model (book.toml, SUMMARY.md, preprocessors,
@@ -28,6 +31,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod export;
 pub mod links;
+pub mod markdown;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;
@@ -145,7 +149,58 @@ pub fn catalog_content<'a>(
     catalog: &'a Catalog,
     book: &mut book::LoadedBook,
 ) -> Box<dyn render::Hooks + 'a> {
+    add_repository_pages(book);
     Box::new(render::catalog::install(catalog, book))
+}
+
+/// Adds the repository pages ([`markdown::links::repository_pages`]) to
+/// the book, each as a sub-chapter of the first chapter that links to it
+/// (where a reader comes from), else at the end. `check` reads them as
+/// pages too, so links to them are neither dead nor reported.
+pub fn add_repository_pages(book: &mut book::LoadedBook) {
+    use mdbook_core::book::{BookItem, Chapter};
+    let catalog = config::Config::load(&book.root)
+        .map(|c| c.catalog)
+        .unwrap_or_else(|_| PathBuf::from("catalog"));
+    let smart = book.settings.smart_punctuation;
+    for page in markdown::links::repository_pages(&book.root, &catalog) {
+        let Ok(content) = std::fs::read_to_string(book.root.join(&page.file)) else {
+            continue;
+        };
+        let key = markdown::links::page_key(&page.book_path);
+        let events = markdown::events(&content, smart);
+        let title = markdown::headings(&events)
+            .into_iter()
+            .next()
+            .map_or_else(|| page.book_path.clone(), |h| h.text);
+        let mut chapter = Chapter::new(&title, content, &key, Vec::new());
+        chapter.source_path = None;
+        let links_here = |item: &BookItem| {
+            let BookItem::Chapter(ch) = item else {
+                return false;
+            };
+            let (Some(path), true) = (&ch.path, ch.content.contains(".md")) else {
+                return false;
+            };
+            let from = diagnostics::display_path(path);
+            markdown::events(&ch.content, false).iter().any(|e| match e {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                    matches!(markdown::links::resolve(dest_url, &from),
+                        markdown::links::Link::Page { path, .. } if markdown::links::page_key(&path) == key)
+                }
+                _ => false,
+            })
+        };
+        let item = BookItem::Chapter(chapter);
+        if !book::splice(
+            &mut book.book,
+            &links_here,
+            vec![item.clone()],
+            book::Placement::Children,
+        ) {
+            book.book.items.push(item);
+        }
+    }
 }
 
 /// Renders the site of a loaded book (after [`catalog_content`]).

@@ -33,12 +33,13 @@ pub struct Found {
 }
 
 fn options() -> Options {
-    crate::render::markdown::parser_options()
+    // Smart punctuation changes text, never a link's destination.
+    crate::markdown::parser_options(false)
 }
 
 /// The scheme of a link destination, lower-cased, if it has one.
 pub fn scheme(dest: &str) -> Option<String> {
-    crate::render::markdown::scheme_of(dest).map(str::to_ascii_lowercase)
+    crate::markdown::links::scheme_of(dest).map(str::to_ascii_lowercase)
 }
 
 /// Whether a link destination is an external URL this checker follows.

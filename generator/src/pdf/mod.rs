@@ -44,7 +44,7 @@ use typst_layout::PagedDocument;
 
 use crate::book::LoadedBook;
 use crate::diagnostics::display_path;
-use crate::render::markdown::scheme_of;
+use crate::markdown::links::{self, scheme_of, Link};
 use crate::{BuildError, Catalog};
 use markup::{anchor_label, string, text, LinkTarget};
 
@@ -134,7 +134,8 @@ pub struct Timings {
 /// Loads the book under `root` and typesets it with `catalog`, which must
 /// come from a [`crate::check`] without errors.
 pub fn render(root: &Path, catalog: &Catalog, opts: &Options) -> Result<Pdf, BuildError> {
-    let book = crate::book::load(root)?;
+    let mut book = crate::book::load(root)?;
+    crate::add_repository_pages(&mut book);
     let source = document(&book, catalog, opts);
     compile(source, &book.src_dir, opts.date)
 }
@@ -224,26 +225,6 @@ struct BookEnv<'a> {
     catalog_index: String,
 }
 
-/// `dir` + relative `path`, with `.` and `..` resolved; `None` when it
-/// climbs out of the root.
-fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 fn dir_of(chapter: &str) -> &str {
     // Catalog fields (`scenario:x:method`) resolve from the book's root.
     if chapter.contains(':') {
@@ -285,61 +266,27 @@ impl BookEnv<'_> {
 impl markup::Env for BookEnv<'_> {
     fn link(&self, from: &str, dest: &str) -> Option<LinkTarget> {
         let d = dest.trim();
-        if d.is_empty() {
-            return None;
-        }
-        if let Some(frag) = d.strip_prefix('#') {
-            let info = self.chapters.get(from)?;
-            return info
-                .anchors
-                .contains(frag)
-                .then(|| LinkTarget::Label(anchor_label(from, frag)));
-        }
-        if let Some(rest) = d.strip_prefix("//") {
-            return Some(LinkTarget::Url(format!("https://{rest}")));
-        }
-        match scheme_of(d) {
-            Some(s)
-                if ["http", "https", "mailto", "tel"]
-                    .iter()
-                    .any(|k| s.eq_ignore_ascii_case(k)) =>
-            {
-                Some(LinkTarget::Url(d.to_string()))
+        match links::resolve(d, from) {
+            Link::Fragment(frag) => {
+                let info = self.chapters.get(from)?;
+                info.anchors
+                    .contains(frag)
+                    .then(|| LinkTarget::Label(anchor_label(from, frag)))
             }
-            Some(_) => self.catalog_label(d).map(LinkTarget::Label),
-            None => {
-                let split = d.find(['#', '?']).unwrap_or(d.len());
-                let (path, rest) = d.split_at(split);
-                let frag = rest
-                    .strip_prefix('#')
-                    .or_else(|| rest.split_once('#').map(|(_, f)| f));
-                let target = normalize(dir_of(from), path)?;
-                let target = if target.is_empty() {
-                    from.to_string()
-                } else {
-                    target
-                };
-                let readme_as_index = |t: &str| -> Option<String> {
-                    let (dir, file) = t.rsplit_once('/').map_or(("", t), |(d, f)| (d, f));
-                    file.eq_ignore_ascii_case("readme.md").then(|| {
-                        if dir.is_empty() {
-                            "index.md".to_string()
-                        } else {
-                            format!("{dir}/index.md")
-                        }
-                    })
-                };
-                let (key, info) = match self.chapters.get_key_value(target.as_str()) {
-                    Some(found) => found,
-                    None => self
-                        .chapters
-                        .get_key_value(readme_as_index(&target)?.as_str())?,
-                };
-                Some(LinkTarget::Label(match frag {
+            Link::SchemeRelative => Some(LinkTarget::Url(format!("https://{}", &d[2..]))),
+            Link::External => Some(LinkTarget::Url(d.to_string())),
+            Link::Catalog { .. } => self.catalog_label(d).map(LinkTarget::Label),
+            Link::Page { path, fragment } => {
+                let (key, info) = self
+                    .chapters
+                    .get_key_value(path.as_str())
+                    .or_else(|| self.chapters.get_key_value(links::page_key(&path).as_str()))?;
+                Some(LinkTarget::Label(match fragment {
                     Some(f) if info.anchors.contains(f) => anchor_label(key, f),
                     _ => info.label.clone(),
                 }))
             }
+            Link::Blocked { .. } | Link::File { .. } | Link::Outside => None,
         }
     }
 
@@ -348,7 +295,7 @@ impl markup::Env for BookEnv<'_> {
             return None;
         }
         let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        let rel = normalize(dir_of(from), path)?;
+        let rel = links::normalize(dir_of(from), path)?;
         let ext = rel.rsplit_once('.')?.1.to_ascii_lowercase();
         if !["png", "jpg", "jpeg", "gif", "svg", "webp"].contains(&ext.as_str()) {
             return None;
