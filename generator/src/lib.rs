@@ -8,7 +8,10 @@
 //!   and cross-reference validation, manifests.
 //! - [`diagnostics`]: findings with file, line, column, code and help, and
 //!   their human, JSON and GitHub renderings.
-//! - [`config`]: the `[output.chaosbook]` settings of book.toml.
+//! - [`config`]: the `[output.chaosbook]` settings of book.toml, read once,
+//!   and the project context.
+//! - [`error`]: the one error type and the exit codes.
+//! - [`atomic`]: atomic writes of every output.
 //! - [`scaffold`]: `chaosbook new`.
 //! - [`export`]: `chaosbook export`, the runnable manifests.
 //! - [`markdown`]: the one reading of markdown (parser options, heading
@@ -25,10 +28,12 @@
 //!   process with typst.
 //! - [`links`]: `chaosbook links`, the external link checker (reqwest).
 
+pub mod atomic;
 pub mod book;
 pub mod catalog;
 pub mod config;
 pub mod diagnostics;
+pub mod error;
 pub mod export;
 pub mod links;
 pub mod markdown;
@@ -45,6 +50,7 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::Catalog;
 pub use diagnostics::Report;
+pub use error::{BuildError, Error};
 
 /// Loads and validates everything under `root`. The catalog is usable only
 /// when the report has no errors.
@@ -98,41 +104,6 @@ pub fn schema_text(root: &Path, name: &str) -> Option<String> {
     .ok()
 }
 
-/// Why a build did not produce a site.
-#[derive(Debug)]
-pub enum BuildError {
-    /// The input has errors (exit code 1): diagnostics to show.
-    Input(Report),
-    /// Usage or environment (exit code 2): an unreadable folder, a missing
-    /// preprocessor command, an unwritable destination.
-    Env(String),
-}
-
-impl BuildError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            BuildError::Input(_) => 1,
-            BuildError::Env(_) => 2,
-        }
-    }
-
-    /// The error as text, as the terminal shows it (no colour).
-    pub fn text(&self) -> String {
-        match self {
-            BuildError::Input(report) => report.human_string(),
-            BuildError::Env(msg) => format!("error: {msg}\n"),
-        }
-    }
-}
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.text().trim_end())
-    }
-}
-
-impl std::error::Error for BuildError {}
-
 /// What `build` made.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -159,9 +130,7 @@ pub fn catalog_content<'a>(
 /// pages too, so links to them are neither dead nor reported.
 pub fn add_repository_pages(book: &mut book::LoadedBook) {
     use mdbook_core::book::{BookItem, Chapter};
-    let catalog = config::Config::load(&book.root)
-        .map(|c| c.catalog)
-        .unwrap_or_else(|_| PathBuf::from("catalog"));
+    let catalog = book.settings.catalog.clone();
     let smart = book.settings.smart_punctuation;
     for page in markdown::links::repository_pages(&book.root, &catalog) {
         let Ok(content) = std::fs::read_to_string(book.root.join(&page.file)) else {
@@ -221,7 +190,21 @@ pub fn default_dest(book: &book::LoadedBook) -> PathBuf {
 /// [`default_dest`]), atomically. `catalog` must come from a [`check`]
 /// without errors: nothing is rendered from an invalid catalog.
 pub fn build(root: &Path, catalog: &Catalog, dest: Option<&Path>) -> Result<Built, BuildError> {
+    build_with(root, catalog, dest, None)
+}
+
+/// [`build`], for a site served at `site_url` (`/REPOSITORY/` for a
+/// project page) instead of book.toml's `site-url`.
+pub fn build_with(
+    root: &Path,
+    catalog: &Catalog,
+    dest: Option<&Path>,
+    site_url: Option<&str>,
+) -> Result<Built, BuildError> {
     let mut book = book::load(root)?;
+    if let Some(url) = site_url {
+        book.settings.site_url = config::normalize_site_url(url.to_string());
+    }
     let hooks = catalog_content(catalog, &mut book);
     let (site, stats) = render_site(&book, hooks.as_ref())?;
     let dest = dest
@@ -242,9 +225,7 @@ pub fn write_site(
     site: &render::Site,
     dest: &Path,
 ) -> Result<(), BuildError> {
-    let catalog_dir = config::Config::load(&book.root)
-        .map(|c| c.catalog_dir())
-        .unwrap_or_else(|_| book.root.join("catalog"));
+    let catalog_dir = book.root.join(&book.settings.catalog);
     let theme_dir = book.root.join(&book.settings.theme);
     render::write::write_site(
         site,

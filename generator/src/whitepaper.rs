@@ -140,7 +140,7 @@ fn expand_includes(
         // `whitepaper/../CONTRIBUTING.md` is shown as `CONTRIBUTING.md`.
         let rel = crate::catalog::load::relative(&config.root, &file);
         let rel = links::normalize("", &display_path(&rel)).map_or(rel, PathBuf::from);
-        let read = crate::catalog::load::read_text(&file, &rel, config.max_file_size);
+        let read = crate::catalog::load::read_text(&file, &rel, config.settings.max_file_size);
         let (Ok(whole), true) = (read, depth < MAX_INCLUDE_DEPTH) else {
             out.push_str(&text[include.range.clone()]);
             continue;
@@ -171,7 +171,7 @@ fn expand_includes(
 pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
     let files = chapter_files(config);
     let sources = files.len();
-    let repository = links::repository_pages(&config.root, &config.catalog)
+    let repository = links::repository_pages(&config.root, &config.settings.catalog)
         .into_iter()
         .map(|p| {
             let abs = config.root.join(&p.file);
@@ -180,7 +180,7 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
     // (chapter, its text with includes expanded, the included texts)
     let mut chapters = Vec::new();
     for (rel, abs, in_book) in files.into_iter().chain(repository) {
-        match crate::catalog::load::read_text(&abs, &rel, config.max_file_size) {
+        match crate::catalog::load::read_text(&abs, &rel, config.settings.max_file_size) {
             Ok(text) => {
                 let mut parts = Vec::new();
                 let expanded = expand_includes(config, &text, &abs, &in_book, &rel, 0, &mut parts);
@@ -207,7 +207,7 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
         // Repository pages come after the source folder's files.
         let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
         if published {
-            let ids = crate::markdown::heading_ids(expanded, config.smart_punctuation);
+            let ids = crate::markdown::heading_ids(expanded, config.settings.smart_punctuation);
             pages.anchors.insert(key, ids.into_iter().collect());
         } else {
             pages.unlisted.insert(key);
@@ -229,7 +229,7 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
             catalog,
             &pages,
             &tools,
-            config.smart_punctuation,
+            config.settings.smart_punctuation,
             &mut out,
         );
         if !out.is_empty() {
@@ -702,7 +702,7 @@ mod tests {
         }
         let mut config = Config::defaults(dir.path());
         config.book_src = PathBuf::from("src");
-        config.smart_punctuation = false;
+        config.settings.smart_punctuation = false;
         let mut report = Report::default();
         check(&config, &Catalog::default(), &mut report);
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);

@@ -11,8 +11,6 @@
 //! the line when known) rather than a panic: a malformed SUMMARY.md, a
 //! missing chapter, a bad `book.toml`, a failing preprocessor.
 
-mod settings;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -27,7 +25,7 @@ use crate::catalog::yaml::{LineIndex, Span};
 use crate::diagnostics::{display_path, Diagnostic, Report};
 use crate::BuildError;
 
-pub use settings::{Settings, ThemeMode};
+pub use crate::config::{Settings, ThemeMode};
 
 /// The name chaosbook answers to as an mdBook renderer: preprocessors see it
 /// in `supports chaosbook`, and `[output.chaosbook]` holds its settings.
@@ -66,12 +64,7 @@ impl LoadedBook {
 /// `chaosbook`.
 pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
     let config = load_config(root)?;
-    let settings = Settings::from_config(&config).map_err(|msg| {
-        BuildError::Input(single(
-            Diagnostic::error("book-config", "book.toml", Span::default(), msg)
-                .with_help(settings::HELP),
-        ))
-    })?;
+    let settings = settings_of(&config)?;
     let src_dir = root.join(&config.book.src);
     let summary = load_summary(root, &src_dir)?;
 
@@ -102,12 +95,7 @@ pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
 /// with this context on stdin, after running the preprocessors itself.
 /// Returns the book and the folder mdBook wants the site in.
 pub fn from_render_context(ctx: RenderContext) -> Result<(LoadedBook, PathBuf), BuildError> {
-    let settings = Settings::from_config(&ctx.config).map_err(|msg| {
-        BuildError::Input(single(
-            Diagnostic::error("book-config", "book.toml", Span::default(), msg)
-                .with_help(settings::HELP),
-        ))
-    })?;
+    let settings = settings_of(&ctx.config)?;
     let src_dir = ctx.root.join(&ctx.config.book.src);
     let book = LoadedBook {
         root: ctx.root.clone(),
@@ -118,6 +106,16 @@ pub fn from_render_context(ctx: RenderContext) -> Result<(LoadedBook, PathBuf), 
         chapter_titles: ctx.chapter_titles,
     };
     Ok((book, ctx.destination))
+}
+
+/// `[output.chaosbook]` of mdBook's configuration (see [`crate::config`]).
+fn settings_of(config: &MdConfig) -> Result<Settings, BuildError> {
+    Settings::from_mdbook(config).map_err(|msg| {
+        BuildError::Input(single(
+            Diagnostic::error("book-config", "book.toml", Span::default(), msg)
+                .with_help(crate::config::HELP),
+        ))
+    })
 }
 
 /// Where generated chapters go, for [`splice`].

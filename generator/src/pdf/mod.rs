@@ -191,19 +191,9 @@ fn typst_error(world: &world::PdfWorld, errors: &[typst::diag::SourceDiagnostic]
     BuildError::Env(msg)
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file in the same folder,
-/// then a rename), creating the folder.
+/// Writes `bytes` to `path` atomically, creating the folder.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let env = |e: std::io::Error| BuildError::Env(format!("cannot write {}: {e}", path.display()));
-    std::fs::create_dir_all(&dir).map_err(env)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(env)?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(env)?;
-    tmp.persist(path).map_err(|e| env(e.error))?;
-    Ok(())
+    crate::atomic::write_file(path, bytes)
 }
 
 /// What the chapters' links can reach.
