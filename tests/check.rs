@@ -613,6 +613,11 @@ fn chapter_links_and_anchors_must_resolve() {
         "whitepaper/other.md",
         "# Other\n\n## Writing a hypothesis\n",
     );
+    // Only a chapter SUMMARY.md lists becomes a page that links can reach.
+    p.write(
+        "whitepaper/SUMMARY.md",
+        "# Summary\n\n- [Intro](intro.md)\n- [Other](other.md)\n",
+    );
     p.write(
         CHAPTER,
         "# Intro\n\n[ok](other.md#writing-a-hypothesis) [gone](missing.md) [bad anchor](other.md#writing-hypothesis) [self](#intro) [js](javascript:alert(1)) [data](data:text/html,x) [file](file:///etc/passwd) [web](https://example.org)\n",

@@ -216,7 +216,7 @@ fn output_is_replaced_atomically_and_foreign_folders_are_kept() {
         .filter(|e| {
             e.file_name()
                 .to_string_lossy()
-                .starts_with(".chaosbook-export")
+                .starts_with('.')
         })
         .collect();
     assert!(leftovers.is_empty());

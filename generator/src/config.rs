@@ -1,10 +1,17 @@
-//! Project settings: the `[output.chaosbook]` table of `book.toml`.
+//! The project's settings: the `[output.chaosbook]` table of `book.toml`,
+//! read once into [`Settings`], and the project context [`Config`] that
+//! every command passes around (the root, the book's source folder and the
+//! settings).
 //!
 //! ```toml
 //! [output.chaosbook]
+//! command = "chaosbook mdbook-backend" # used by `mdbook build` only
 //! catalog = "catalog"          # folder of the catalog, relative to the root
 //! max-file-size = 5242880      # bytes; larger catalog files are refused unread
-//! # and the site's settings, read by crate::book::settings
+//! theme = "theme"              # folder whose files override the built-in theme
+//! default-theme = "auto"       # light | dark | auto (follows the OS)
+//! site-url = "/"               # where the site is served; used by 404.html
+//! smart-punctuation = true
 //!
 //! [output.chaosbook.links]     # `chaosbook links`; see crate::links
 //! ```
@@ -15,59 +22,119 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::catalog::yaml::LineIndex;
 use crate::diagnostics::{Diagnostic, Report};
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
+/// What `[output.chaosbook]` takes, for every error in it.
+pub const HELP: &str = "[output.chaosbook] takes `catalog` (a folder), `max-file-size` (bytes), `theme` (a folder), `default-theme` (light, dark or auto), `site-url`, `smart-punctuation` (true or false) and mdBook's `command` and `optional` (see theme/README.md); [output.chaosbook.links] takes `exclude`, `accept`, `timeout`, `max-retries`, `cache-ttl`, `user-agent` and `per-host` (see README.md)";
+
+/// The colour theme a page starts with before the reader picks one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeMode {
+    Light,
+    Dark,
+    #[default]
+    Auto,
+}
+
+impl ThemeMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeMode::Light => "light",
+            ThemeMode::Dark => "dark",
+            ThemeMode::Auto => "auto",
+        }
+    }
+}
+
+/// `[output.chaosbook]`, every key of it. Unknown keys are errors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Settings {
+    /// The catalog folder, relative to the root.
+    pub catalog: PathBuf,
+    /// Larger catalog files are refused unread.
+    pub max_file_size: u64,
+    /// Theme folder, relative to the project root.
+    pub theme: PathBuf,
+    pub default_theme: ThemeMode,
+    /// Absolute path (or URL) of the site root, ending in `/`.
+    #[serde(deserialize_with = "site_url")]
+    pub site_url: String,
+    /// Markdown is read with smart punctuation (heading ids depend on it).
+    pub smart_punctuation: bool,
+    /// `[output.chaosbook.links]`: settings of the external link checker.
+    pub links: crate::links::LinksConfig,
+    /// mdBook's own key for a command backend (`mdbook build` runs it).
+    pub command: Option<String>,
+    /// mdBook's own key: a missing backend command is not an error.
+    pub optional: Option<bool>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            catalog: PathBuf::from("catalog"),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            theme: PathBuf::from("theme"),
+            default_theme: ThemeMode::Auto,
+            site_url: "/".into(),
+            smart_punctuation: true,
+            links: Default::default(),
+            command: None,
+            optional: None,
+        }
+    }
+}
+
+/// The site's root ends in `/`, so pages append their paths to it.
+pub fn normalize_site_url(mut url: String) -> String {
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+fn site_url<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    String::deserialize(d).map(normalize_site_url)
+}
+
+impl Settings {
+    /// The table from mdBook's configuration (as `mdbook build` hands it to
+    /// a backend, `MDBOOK_*` overrides applied); the message of an error.
+    pub fn from_mdbook(config: &mdbook_core::config::Config) -> Result<Self, String> {
+        config
+            .get::<Settings>("output.chaosbook")
+            .map(Option::unwrap_or_default)
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// The project context: where it is and its settings.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The project root (where book.toml is).
     pub root: PathBuf,
-    /// The catalog folder, relative to the root.
-    pub catalog: PathBuf,
     /// The book's markdown source folder (`[book] src`), relative to the root.
     pub book_src: PathBuf,
-    /// The theme folder (`theme` of `[output.chaosbook]`), relative to the root.
-    pub theme: PathBuf,
-    pub max_file_size: u64,
-    /// `[output.chaosbook.links]`: settings of the external link checker.
-    pub links: crate::links::LinksConfig,
-}
-
-/// `[output.chaosbook]`. Unknown keys are errors, so the site's keys are
-/// listed here too (their values are read by [`crate::book::settings`]).
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct ChaosbookTable {
-    catalog: Option<PathBuf>,
-    max_file_size: Option<u64>,
-    links: Option<crate::links::LinksConfig>,
-    #[serde(rename = "command")]
-    _command: Option<toml::Value>,
-    #[serde(rename = "optional")]
-    _optional: Option<toml::Value>,
-    theme: Option<PathBuf>,
-    #[serde(rename = "default-theme")]
-    _default_theme: Option<toml::Value>,
-    #[serde(rename = "site-url")]
-    _site_url: Option<toml::Value>,
-    #[serde(rename = "smart-punctuation")]
-    _smart_punctuation: Option<toml::Value>,
-}
-
-/// `[output]`: only chaosbook's own renderer table is ours.
-#[derive(Deserialize, Default)]
-struct OutputTable {
-    chaosbook: Option<ChaosbookTable>,
+    pub settings: Settings,
 }
 
 /// The part of `[book]` chaosbook reads itself (mdBook owns the rest).
 #[derive(Deserialize, Default)]
 struct BookTable {
     src: Option<PathBuf>,
+}
+
+/// `[output]`: only chaosbook's own renderer table is ours.
+#[derive(Deserialize, Default)]
+struct OutputTable {
+    chaosbook: Option<Settings>,
 }
 
 #[derive(Deserialize, Default)]
@@ -82,11 +149,8 @@ impl Config {
     pub fn defaults(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
-            catalog: PathBuf::from("catalog"),
             book_src: PathBuf::from("src"),
-            theme: PathBuf::from("theme"),
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-            links: Default::default(),
+            settings: Settings::default(),
         }
     }
 
@@ -116,19 +180,8 @@ impl Config {
                 if let Some(src) = book.book.and_then(|b| b.src) {
                     config.book_src = src;
                 }
-                if let Some(t) = book.output.and_then(|o| o.chaosbook) {
-                    if let Some(th) = t.theme {
-                        config.theme = th;
-                    }
-                    if let Some(c) = t.catalog {
-                        config.catalog = c;
-                    }
-                    if let Some(m) = t.max_file_size {
-                        config.max_file_size = m;
-                    }
-                    if let Some(l) = t.links {
-                        config.links = l;
-                    }
+                if let Some(settings) = book.output.and_then(|o| o.chaosbook) {
+                    config.settings = settings;
                 }
                 Ok(config)
             }
@@ -142,7 +195,7 @@ impl Config {
                 r.sources.insert("book.toml", text.clone());
                 r.push(
                     Diagnostic::error("config", "book.toml", span, e.message().to_string())
-                        .with_help("[output.chaosbook] takes `catalog` (a folder), `max-file-size` (bytes) and the site's settings (see theme/README.md); [output.chaosbook.links] takes `exclude`, `accept`, `timeout`, `max-retries`, `cache-ttl`, `user-agent` and `per-host` (see README.md)"),
+                        .with_help(HELP),
                 );
                 Err(r)
             }
@@ -150,6 +203,42 @@ impl Config {
     }
 
     pub fn catalog_dir(&self) -> PathBuf {
-        self.root.join(&self.catalog)
+        self.root.join(&self.settings.catalog)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn reads_the_output_table_once_for_every_reader() {
+        let toml = "[output.chaosbook]\ndefault-theme = \"dark\"\nsite-url = \"/docs\"\ncatalog = \"data\"\nsmart-punctuation = false\n[output.chaosbook.links]\ntimeout = \"5s\"\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+        let from_file = Config::load(dir.path()).unwrap().settings;
+        let from_mdbook =
+            Settings::from_mdbook(&mdbook_core::config::Config::from_str(toml).unwrap()).unwrap();
+        for s in [from_file, from_mdbook] {
+            assert_eq!(s.default_theme, ThemeMode::Dark);
+            assert_eq!(s.site_url, "/docs/");
+            assert_eq!(s.catalog, PathBuf::from("data"));
+            assert!(!s.smart_punctuation);
+            assert_eq!(s.links.timeout, std::time::Duration::from_secs(5));
+            assert_eq!(s.max_file_size, DEFAULT_MAX_FILE_SIZE);
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_the_one_help() {
+        let c = mdbook_core::config::Config::from_str("[output.chaosbook]\ndefault-theem = \"dark\"\n")
+            .unwrap();
+        let e = Settings::from_mdbook(&c).unwrap_err();
+        assert!(e.contains("default-theem"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("book.toml"), "[output.chaosbook]\ndefault-theem = 1\n").unwrap();
+        let report = Config::load(dir.path()).unwrap_err();
+        assert_eq!(report.diagnostics[0].help.as_deref(), Some(HELP));
     }
 }

@@ -11,7 +11,7 @@
 //! at all.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,26 +41,10 @@ pub struct Selection {
     pub set: Vec<String>,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ExportError {
-    /// A selection or `--set` problem: the message names what and how to fix it.
-    #[error("{0}")]
-    Usage(String),
-    /// A rendered manifest failed validation (never written).
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    Io(String),
-}
-
-impl ExportError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            ExportError::Usage(_) | ExportError::Io(_) => 2,
-            ExportError::Invalid(_) => 1,
-        }
-    }
-}
+/// Export errors are chaosbook's [`crate::Error`]: `Usage` for a
+/// selection or `--set` problem, `Invalid` for a rendered manifest that
+/// fails validation (never written), `Io` for the output folder.
+pub type ExportError = crate::Error;
 
 /// One exported file, as listed in `index.json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -196,59 +180,36 @@ pub fn write(
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty && !out_dir.join("index.json").is_file() {
-            return Err(ExportError::Io(format!(
+            return Err(ExportError::Usage(format!(
                 "{} exists and is not a previous export (no index.json); choose another --out or remove it",
                 out_dir.display()
             )));
         }
     }
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| ExportError::Io(format!("cannot create {}: {e}", parent.display())))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".chaosbook-export-")
-        .tempdir_in(&parent)
-        .map_err(|e| ExportError::Io(format!("cannot write in {}: {e}", parent.display())))?;
-    let io =
-        |p: &Path, e: std::io::Error| ExportError::Io(format!("cannot write {}: {e}", p.display()));
-    for (item, text) in &files {
-        let path = staging.path().join(&item.file);
-        std::fs::create_dir_all(path.parent().unwrap_or(staging.path()))
-            .map_err(|e| io(&path, e))?;
-        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
-    }
-    let items: Vec<Exported> = files.into_iter().map(|(i, _)| i).collect();
-    let index = Index {
-        schema_version: SCHEMA_VERSION,
-        generator: format!("chaosbook {}", env!("CARGO_PKG_VERSION")),
-        items: &items,
-    };
-    let index_path = staging.path().join("index.json");
-    std::fs::write(
-        &index_path,
-        serde_json::to_string_pretty(&index).expect("index serialises") + "\n",
-    )
-    .map_err(|e| io(&index_path, e))?;
-    let readme_path = staging.path().join("README.md");
-    std::fs::write(&readme_path, readme(catalog, &items)).map_err(|e| io(&readme_path, e))?;
-
-    let staged = staging.keep();
-    if out_dir.exists() {
-        let old = parent.join(format!(".chaosbook-export-old-{}", std::process::id()));
-        std::fs::rename(out_dir, &old).map_err(|e| io(out_dir, e))?;
-        if let Err(e) = std::fs::rename(&staged, out_dir) {
-            let _ = std::fs::rename(&old, out_dir);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(io(out_dir, e));
+    let mut items = Vec::new();
+    crate::atomic::replace_dir(out_dir, |staging| {
+        let io = |p: &Path, e: std::io::Error| ExportError::io("cannot write", p, e);
+        for (item, text) in &files {
+            let path = staging.join(&item.file);
+            std::fs::create_dir_all(path.parent().unwrap_or(staging))
+                .map_err(|e| io(&path, e))?;
+            std::fs::write(&path, text).map_err(|e| io(&path, e))?;
         }
-        let _ = std::fs::remove_dir_all(&old);
-    } else if let Err(e) = std::fs::rename(&staged, out_dir) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(io(out_dir, e));
-    }
+        items = files.iter().map(|(i, _)| i.clone()).collect();
+        let index = Index {
+            schema_version: SCHEMA_VERSION,
+            generator: format!("chaosbook {}", env!("CARGO_PKG_VERSION")),
+            items: &items,
+        };
+        let index_path = staging.join("index.json");
+        std::fs::write(
+            &index_path,
+            serde_json::to_string_pretty(&index).expect("index serialises") + "\n",
+        )
+        .map_err(|e| io(&index_path, e))?;
+        let readme_path = staging.join("README.md");
+        std::fs::write(&readme_path, readme(catalog, &items)).map_err(|e| io(&readme_path, e))
+    })?;
     Ok(items)
 }
 

@@ -8,12 +8,18 @@
 //!   and cross-reference validation, manifests.
 //! - [`diagnostics`]: findings with file, line, column, code and help, and
 //!   their human, JSON and GitHub renderings.
-//! - [`config`]: the `[output.chaosbook]` settings of book.toml.
+//! - [`config`]: the `[output.chaosbook]` settings of book.toml, read once,
+//!   and the project context.
 //! - [`content_path`]: the one rule for every file the content names
 //!   (inside the project root, a regular file).
+//! - [`error`]: the one error type and the exit codes.
+//! - [`atomic`]: atomic writes of every output.
 //! - [`scaffold`]: `chaosbook new`.
 //! - [`export`]: `chaosbook export`, the runnable manifests.
 //! - [`embed`]: `{{#scenario ID key=value}}`, scenario embeds with parameters.
+//! - [`markdown`]: the one reading of markdown (parser options, heading
+//!   ids, directives, links, languages) that check, the site and the PDF
+//!   share.
 //! - [`whitepaper`]: checks of the chapters (catalog references, links,
 //!   anchors, neutrality).
 //! - [`vocabulary`]: the one-vocabulary lint over chapters and catalog text.
@@ -28,14 +34,17 @@
 //!   process with typst.
 //! - [`links`]: `chaosbook links`, the external link checker (reqwest).
 
+pub mod atomic;
 pub mod book;
 pub mod catalog;
 pub mod config;
 pub mod content_path;
 pub mod diagnostics;
 pub mod embed;
+pub mod error;
 pub mod export;
 pub mod links;
+pub mod markdown;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;
@@ -51,6 +60,7 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::Catalog;
 pub use diagnostics::Report;
+pub use error::{BuildError, Error};
 
 /// Loads and validates everything under `root`. The catalog is usable only
 /// when the report has no errors.
@@ -103,45 +113,10 @@ pub fn schema_text(root: &Path, name: &str) -> Option<String> {
                 .catalog_dir()
                 .join("schema/formats")
                 .join(format!("{format}.schema.json")),
-            config.max_file_size,
+            config.settings.max_file_size,
         )
         .ok()
 }
-
-/// Why a build did not produce a site.
-#[derive(Debug)]
-pub enum BuildError {
-    /// The input has errors (exit code 1): diagnostics to show.
-    Input(Report),
-    /// Usage or environment (exit code 2): an unreadable folder, a missing
-    /// preprocessor command, an unwritable destination.
-    Env(String),
-}
-
-impl BuildError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            BuildError::Input(_) => 1,
-            BuildError::Env(_) => 2,
-        }
-    }
-
-    /// The error as text, as the terminal shows it (no colour).
-    pub fn text(&self) -> String {
-        match self {
-            BuildError::Input(report) => report.human_string(),
-            BuildError::Env(msg) => format!("error: {msg}\n"),
-        }
-    }
-}
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.text().trim_end())
-    }
-}
-
-impl std::error::Error for BuildError {}
 
 /// What `build` made.
 #[derive(Debug, Clone)]
@@ -161,12 +136,68 @@ pub fn catalog_content<'a>(
     catalog: &'a Catalog,
     book: &mut book::LoadedBook,
 ) -> Result<Box<dyn render::Hooks + 'a>, BuildError> {
+    add_repository_pages(book);
     let theme = render::theme::Theme::load(&book.root, &book.settings.theme)?;
     Ok(Box::new(render::catalog::install(
         catalog,
         book,
         std::sync::Arc::new(theme),
     )?))
+}
+
+/// Adds the repository pages ([`markdown::links::repository_pages`]) to
+/// the book, each as a sub-chapter of the first chapter that links to it
+/// (where a reader comes from), else at the end. `check` reads them as
+/// pages too, so links to them are neither dead nor reported.
+pub fn add_repository_pages(book: &mut book::LoadedBook) {
+    use mdbook_core::book::{BookItem, Chapter};
+    let catalog = book.settings.catalog.clone();
+    let smart = book.settings.smart_punctuation;
+    let Ok(project) = content_path::Project::new(&book.root) else {
+        return;
+    };
+    for page in markdown::links::repository_pages(&book.root, &catalog) {
+        // Read under the one rule: `check` reports a page it refuses.
+        let Ok(content) = project.read_to_string(
+            &book.root.join(&page.file),
+            book.settings.max_file_size,
+        ) else {
+            continue;
+        };
+        let key = markdown::links::page_key(&page.book_path);
+        let events = markdown::events(&content, smart);
+        let title = markdown::headings(&events)
+            .into_iter()
+            .next()
+            .map_or_else(|| page.book_path.clone(), |h| h.text);
+        let mut chapter = Chapter::new(&title, content, &key, Vec::new());
+        chapter.source_path = None;
+        let links_here = |item: &BookItem| {
+            let BookItem::Chapter(ch) = item else {
+                return false;
+            };
+            let (Some(path), true) = (&ch.path, ch.content.contains(".md")) else {
+                return false;
+            };
+            let from = diagnostics::display_path(path);
+            markdown::events(&ch.content, false).iter().any(|e| match e {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                    matches!(markdown::links::resolve(dest_url, &from),
+                        markdown::links::Link::Page { path, .. } if markdown::links::page_key(&path) == key)
+                }
+                _ => false,
+            })
+        };
+        let item = BookItem::Chapter(chapter);
+        if !book::splice(
+            &mut book.book,
+            &links_here,
+            vec![item.clone()],
+            book::Placement::Children,
+        ) {
+            book.book.items.push(item);
+        }
+    }
 }
 
 /// Renders the site of a loaded book (after [`catalog_content`]).
@@ -193,7 +224,22 @@ pub fn build(
     dest: Option<&Path>,
     force: bool,
 ) -> Result<Built, BuildError> {
+    build_with(root, catalog, dest, None, force)
+}
+
+/// [`build`], for a site served at `site_url` (`/REPOSITORY/` for a
+/// project page) instead of book.toml's `site-url`.
+pub fn build_with(
+    root: &Path,
+    catalog: &Catalog,
+    dest: Option<&Path>,
+    site_url: Option<&str>,
+    force: bool,
+) -> Result<Built, BuildError> {
     let mut book = book::load(root)?;
+    if let Some(url) = site_url {
+        book.settings.site_url = config::normalize_site_url(url.to_string());
+    }
     let hooks = catalog_content(catalog, &mut book)?;
     let (site, stats) = render_site(&book, hooks.as_ref())?;
     let dest = dest
@@ -216,9 +262,7 @@ pub fn write_site(
     dest: &Path,
     force: bool,
 ) -> Result<(), BuildError> {
-    let catalog_dir = config::Config::load(&book.root)
-        .map(|c| c.catalog_dir())
-        .unwrap_or_else(|_| book.root.join("catalog"));
+    let catalog_dir = book.root.join(&book.settings.catalog);
     let theme_dir = book.root.join(&book.settings.theme);
     render::write::write_site(
         site,

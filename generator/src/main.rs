@@ -1,5 +1,6 @@
 //! The `chaosbook` command line: parses arguments and calls the library.
-//! Exit codes: 0 success, 1 the input has errors, 2 usage or environment.
+//! Exit codes: 0 success, 1 the input has errors, 2 usage or environment
+//! (mapped in one place, [`chaosbook::error`]).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 
 use chaosbook::catalog::model::Kind;
 use chaosbook::diagnostics::{Format, Severity};
+use chaosbook::error::{error_exit_code, findings_exit_code, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
@@ -49,6 +51,11 @@ enum Command {
         /// Replace the output folder even if it holds files of another origin.
         #[arg(long)]
         force: bool,
+        /// Where the site is served, e.g. `/REPOSITORY/` for a GitHub
+        /// project page (overrides `site-url` of book.toml; 404.html links
+        /// from there).
+        #[arg(long, value_name = "URL")]
+        site_url: Option<String>,
     },
     /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
     Serve {
@@ -137,13 +144,30 @@ enum NewKind {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            match &e {
+                Error::Input(report) => {
+                    let _ = report.write_human(&mut stderr());
+                }
+                other => eprintln!("error: {other}"),
+            }
+            error_exit_code(&e)
+        }
+    }
+}
+
+/// Runs one command: `Ok` with the exit code of a command that showed its
+/// own findings, `Err` for [`main`] to show.
+fn run(cli: Cli) -> Result<ExitCode> {
+    let root = cli.root.as_path();
     match cli.command {
         Command::Check {
             format,
             changed_since,
-        } => check(&cli.root, format, changed_since.as_deref()),
-        Command::Schema { name } => schema(&cli.root, name.as_deref()),
+        } => check(root, format, changed_since.as_deref()),
+        Command::Schema { name } => schema(root, name.as_deref()),
         Command::Export {
             tools,
             scenarios,
@@ -157,10 +181,14 @@ fn main() -> ExitCode {
                 categories,
                 set,
             };
-            export(&cli.root, &selection, &out)
+            export(root, &selection, &out)
         }
-        Command::Build { dest, force } => build(&cli.root, dest.as_deref(), force),
-        Command::Pdf { out, date, force } => pdf(&cli.root, out, date, force),
+        Command::Build {
+            dest,
+            site_url,
+            force,
+        } => build(root, dest.as_deref(), site_url.as_deref(), force),
+        Command::Pdf { out, date, force } => pdf(root, out, date, force),
         Command::Links {
             offline,
             cache,
@@ -168,69 +196,54 @@ fn main() -> ExitCode {
             format,
             changed_since,
         } => links(
-            &cli.root,
+            root,
             offline,
             cache,
             max_concurrency,
             format,
             changed_since.as_deref(),
         ),
-        Command::Serve { port, open } => serve(&cli.root, port, open),
-        Command::MdbookBackend => match chaosbook::mdbook_backend(std::io::stdin().lock()) {
-            Ok(built) => {
-                eprintln!(
-                    "chaosbook: wrote {} files to {}",
-                    built.files,
-                    built.dest.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&e),
-        },
+        Command::Serve { port, open } => {
+            project_root(root)?;
+            chaosbook::serve::serve(root, &chaosbook::serve::Options { port, open })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::MdbookBackend => {
+            let built = chaosbook::mdbook_backend(std::io::stdin().lock())?;
+            eprintln!(
+                "chaosbook: wrote {} files to {}",
+                built.files,
+                built.dest.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New { kind, id, category } => {
             let kind = match kind {
                 NewKind::Scenario => Kind::Scenario,
                 NewKind::Tool => Kind::Tool,
                 NewKind::Practice => Kind::Practice,
             };
-            match chaosbook::scaffold::new_item(&cli.root, kind, &id, category.as_deref()) {
-                Ok(path) => {
-                    println!("wrote {}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
+            let path = chaosbook::scaffold::new_item(root, kind, &id, category.as_deref())
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            println!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn check(root: &std::path::Path, format: Format, changed_since: Option<&str>) -> ExitCode {
-    if let Err(code) = project_root(root) {
-        return code;
-    }
+fn check(root: &std::path::Path, format: Format, changed_since: Option<&str>) -> Result<ExitCode> {
+    project_root(root)?;
     let (catalog, mut report) = chaosbook::check(root);
     if let Some(rev) = changed_since {
-        match chaosbook::changed_files(root, rev) {
-            Ok(changed) => report.diagnostics.retain(|d| changed.contains(&d.file)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        }
+        let changed = chaosbook::changed_files(root, rev).map_err(Error::Env)?;
+        report.diagnostics.retain(|d| changed.contains(&d.file));
     }
     match format {
         Format::Human => print_human(&catalog, &report),
         Format::Json => println!("{}", report.json()),
         Format::Github => print!("{}", report.github()),
     }
-    if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(findings_exit_code(&report))
 }
 
 fn stderr() -> StandardStream {
@@ -266,64 +279,54 @@ fn print_human(catalog: &chaosbook::Catalog, report: &chaosbook::Report) {
     let _ = writeln!(err, "{summary}");
 }
 
-/// Prints a build error; returns its exit code (1 input, 2 environment).
-fn fail(e: &chaosbook::BuildError) -> ExitCode {
-    match e {
-        chaosbook::BuildError::Input(report) => {
-            let _ = report.write_human(&mut stderr());
-        }
-        chaosbook::BuildError::Env(msg) => eprintln!("error: {msg}"),
-    }
-    ExitCode::from(e.exit_code())
-}
-
 /// Every command works on a project folder; anything else is a usage error.
-fn project_root(root: &std::path::Path) -> Result<(), ExitCode> {
+fn project_root(root: &std::path::Path) -> Result<()> {
     if root.is_dir() {
         return Ok(());
     }
-    eprintln!(
-        "error: the project root `{}` is not a folder",
+    Err(Error::Usage(format!(
+        "the project root `{}` is not a folder",
         root.display()
-    );
-    Err(ExitCode::from(2))
+    )))
 }
 
 /// The checked catalog of `root`, for commands that refuse an invalid one:
-/// exit 2 when `root` is no folder; exit 1, with exactly what `check`
-/// prints, when the catalog has errors; warnings are shown and let through.
-fn valid_catalog(root: &std::path::Path) -> Result<chaosbook::Catalog, ExitCode> {
+/// when it has errors, they are shown exactly as `check` shows them and
+/// the command ends with [`findings_exit_code`]; warnings are shown and
+/// let through.
+fn valid_catalog(root: &std::path::Path) -> Result<std::result::Result<chaosbook::Catalog, ExitCode>> {
     project_root(root)?;
     let (catalog, report) = chaosbook::check(root);
     if report.has_errors() {
         print_human(&catalog, &report);
-        return Err(ExitCode::from(1));
+        return Ok(Err(findings_exit_code(&report)));
     }
     if !report.diagnostics.is_empty() {
         let _ = report.write_human(&mut stderr());
     }
-    Ok(catalog)
+    Ok(Ok(catalog))
 }
 
-fn build(root: &std::path::Path, dest: Option<&std::path::Path>, force: bool) -> ExitCode {
+fn build(
+    root: &std::path::Path,
+    dest: Option<&std::path::Path>,
+    site_url: Option<&str>,
+    force: bool,
+) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let catalog = match valid_catalog(root) {
+    let catalog = match valid_catalog(root)? {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(code) => return Ok(code),
     };
-    match chaosbook::build(root, &catalog, dest, force) {
-        Ok(built) => {
-            eprintln!(
-                "built {} pages ({} files) into {} in {} ms",
-                built.stats.pages,
-                built.files,
-                built.dest.display(),
-                started.elapsed().as_millis()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e),
-    }
+    let built = chaosbook::build_with(root, &catalog, dest, site_url, force)?;
+    eprintln!(
+        "built {} pages ({} files) into {} in {} ms",
+        built.stats.pages,
+        built.files,
+        built.dest.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn pdf(
@@ -331,41 +334,26 @@ fn pdf(
     out: Option<PathBuf>,
     date: Option<chaosbook::pdf::Date>,
     force: bool,
-) -> ExitCode {
+) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let catalog = match valid_catalog(root) {
+    let catalog = match valid_catalog(root)? {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(code) => return Ok(code),
     };
     let opts = chaosbook::pdf::Options {
         date: date.or_else(|| chaosbook::pdf::last_commit_date(root)),
         version: None,
     };
     let out = out.unwrap_or_else(|| chaosbook::pdf::default_out(root));
-    match chaosbook::pdf::render(root, &catalog, &opts)
-        .and_then(|pdf| chaosbook::pdf::write(&out, &pdf.bytes, force).map(|()| pdf))
-    {
-        Ok(pdf) => {
-            eprintln!(
-                "wrote {} ({} pages) in {} ms",
-                out.display(),
-                pdf.pages,
-                started.elapsed().as_millis()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e),
-    }
-}
-
-fn serve(root: &std::path::Path, port: u16, open: bool) -> ExitCode {
-    if let Err(code) = project_root(root) {
-        return code;
-    }
-    match chaosbook::serve::serve(root, &chaosbook::serve::Options { port, open }) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e),
-    }
+    let pdf = chaosbook::pdf::render(root, &catalog, &opts)?;
+    chaosbook::pdf::write(&out, &pdf.bytes, force)?;
+    eprintln!(
+        "wrote {} ({} pages) in {} ms",
+        out.display(),
+        pdf.pages,
+        started.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn links(
@@ -375,18 +363,11 @@ fn links(
     max_concurrency: usize,
     format: Format,
     changed_since: Option<&str>,
-) -> ExitCode {
-    if let Err(code) = project_root(root) {
-        return code;
-    }
-    let only_files = match changed_since.map(|rev| chaosbook::changed_files(root, rev)) {
-        None => None,
-        Some(Ok(files)) => Some(files),
-        Some(Err(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+) -> Result<ExitCode> {
+    project_root(root)?;
+    let only_files = changed_since
+        .map(|rev| chaosbook::changed_files(root, rev).map_err(Error::Env))
+        .transpose()?;
     let options = chaosbook::links::Options {
         offline,
         cache,
@@ -394,10 +375,7 @@ fn links(
         progress: std::io::stderr().is_terminal(),
         only_files,
     };
-    let (report, summary) = match chaosbook::links::run(root, &options) {
-        Ok(r) => r,
-        Err(e) => return fail(&e),
-    };
+    let (report, summary) = chaosbook::links::run(root, &options)?;
     match format {
         Format::Human => {
             let _ = report.write_human(&mut stderr());
@@ -409,67 +387,52 @@ fn links(
         eprintln!("warning: {note}");
     }
     eprintln!("{}", summary.line());
-    if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(findings_exit_code(&report))
 }
 
-fn schema(root: &std::path::Path, name: Option<&str>) -> ExitCode {
+fn schema(root: &std::path::Path, name: Option<&str>) -> Result<ExitCode> {
     match name {
         None => {
             for n in chaosbook::schema_names(root) {
                 println!("{n}");
             }
-            ExitCode::SUCCESS
         }
-        Some(n) => match chaosbook::schema_text(root, n) {
-            Some(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("error: no schema called `{n}`; `chaosbook schema` lists them");
-                ExitCode::from(2)
-            }
-        },
+        Some(n) => {
+            let text = chaosbook::schema_text(root, n).ok_or_else(|| {
+                Error::Usage(format!(
+                    "no schema called `{n}`; `chaosbook schema` lists them"
+                ))
+            })?;
+            print!("{text}");
+        }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn export(
     root: &std::path::Path,
     selection: &chaosbook::export::Selection,
     out: &std::path::Path,
-) -> ExitCode {
-    if let Err(code) = project_root(root) {
-        return code;
-    }
+) -> Result<ExitCode> {
+    project_root(root)?;
     let (catalog, report) = chaosbook::check(root);
     if report.has_errors() {
         let mut err = StandardStream::stderr(ColorChoice::Never);
         let _ = report.write_human(&mut err);
         eprintln!("error: the catalog has errors; nothing was exported");
-        return ExitCode::from(1);
+        return Ok(findings_exit_code(&report));
     }
-    match chaosbook::export::write(&catalog, selection, out) {
-        Ok(items) => {
-            let mut per_tool = std::collections::BTreeMap::<&str, usize>::new();
-            for i in &items {
-                *per_tool.entry(i.tool.as_str()).or_default() += 1;
-            }
-            let counts: Vec<String> = per_tool.iter().map(|(t, n)| format!("{t} {n}")).collect();
-            println!(
-                "wrote {} manifests to {} ({})",
-                items.len(),
-                out.display(),
-                counts.join(", ")
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(e.exit_code())
-        }
+    let items = chaosbook::export::write(&catalog, selection, out)?;
+    let mut per_tool = std::collections::BTreeMap::<&str, usize>::new();
+    for i in &items {
+        *per_tool.entry(i.tool.as_str()).or_default() += 1;
     }
+    let counts: Vec<String> = per_tool.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    println!(
+        "wrote {} manifests to {} ({})",
+        items.len(),
+        out.display(),
+        counts.join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
 }

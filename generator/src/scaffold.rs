@@ -60,12 +60,14 @@ pub fn new_item(
                 return Err(ScaffoldError::BadCategory(category.to_string()));
             }
             config
+                .settings
                 .catalog
                 .join("scenarios")
                 .join(category)
                 .join(format!("{id}.yaml"))
         }
         _ => config
+            .settings
             .catalog
             .join(kind.folder())
             .join(format!("{id}.yaml")),

@@ -125,12 +125,12 @@ impl Vocabulary {
 /// Checks chapters and catalog text against `catalog/vocabulary.yaml`
 /// (nothing to do when the project has no such file).
 pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
-    let rel = config.catalog.join(FILE);
+    let rel = config.settings.catalog.join(FILE);
     let abs = config.root.join(&rel);
     if !abs.is_file() {
         return;
     }
-    let text = match crate::catalog::load::read_text(&config.root, &abs, &rel, config.max_file_size) {
+    let text = match crate::catalog::load::read_text(&config.root, &abs, &rel, config.settings.max_file_size) {
         Ok(t) => t,
         Err(d) => return report.push(*d),
     };
@@ -146,7 +146,7 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
     };
     for (chapter_rel, chapter_abs, _) in crate::whitepaper::chapter_files(config) {
         let Ok(text) =
-            crate::catalog::load::read_text(&config.root, &chapter_abs, &chapter_rel, config.max_file_size)
+            crate::catalog::load::read_text(&config.root, &chapter_abs, &chapter_rel, config.settings.max_file_size)
         else {
             continue; // the chapter checks report unreadable files
         };
@@ -207,7 +207,8 @@ pub fn check_markdown(vocabulary: &Vocabulary, file: &Path, text: &str) -> Vec<D
     let mut depth = 0usize;
     let mut in_code = 0usize;
     let mut run: Option<std::ops::Range<usize>> = None;
-    let options = crate::render::markdown::parser_options();
+    // Words are matched in the source text: smart punctuation changes no word.
+    let options = crate::markdown::parser_options(false);
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,

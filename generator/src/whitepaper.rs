@@ -5,8 +5,14 @@
 //!   [`crate::embed`] says) and `scenario:ID`, `practice:ID`, `tool:ID`,
 //!   `catalog:index|matrix|tools` links must name existing items
 //!   (`scenario:ID?tool=T` also needs an implementation by tool T).
-//! - Links between chapters must reach an existing file and, with
-//!   `#anchor`, an existing heading (ids computed as the renderer does).
+//! - Links between chapters must reach a chapter that SUMMARY.md lists (or
+//!   a page the book publishes from the repository, see
+//!   [`links::repository_pages`]) and, with `#anchor`, one of its heading
+//!   ids. Links are resolved and ids made by [`crate::markdown`], the
+//!   functions the site and the PDF render with, on the text they render:
+//!   smart punctuation applied, `{{#include}}`d files expanded. An included
+//!   file is checked as part of its chapter (its links resolve from the
+//!   chapter, as on the site), with findings on the file's own lines.
 //! - Only http, https and mailto are followed; `javascript:`, `data:`,
 //!   `file:` and other schemes are errors.
 //! - Neutrality: a block of prose (paragraph, list item, heading, table
@@ -16,16 +22,17 @@
 //!   block accepts it, with its reason on record.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::content_path::{Project, Refusal};
-use crate::diagnostics::{did_you_mean, Diagnostic, Report};
-use crate::render::markdown::{id_from_content, unique_id};
+use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Report};
+use crate::markdown::directives;
+use crate::markdown::links::{self, Link};
 
 /// Pages the `catalog:` link scheme names.
 pub const CATALOG_PAGES: [&str; 3] = ["index", "matrix", "tools"];
@@ -35,17 +42,34 @@ pub const NEUTRAL_MENTIONS: usize = 3;
 
 const ALLOW_MARKER: &str = "chaosbook:allow-tool-mention";
 
-fn options() -> Options {
-    crate::render::markdown::parser_options()
-}
+/// How deep `{{#include}}` nests (mdBook's own limit).
+const MAX_INCLUDE_DEPTH: usize = 10;
 
-/// A chapter file: its path relative to the project root and its text.
+/// A markdown text of the book as `check` reads it.
 struct Chapter {
+    /// The file the text is in, relative to the project root (where
+    /// diagnostics point).
     rel: PathBuf,
+    /// The file's absolute path (where its includes and linked files are
+    /// looked up under the one rule of [`crate::content_path`]).
     abs: PathBuf,
-    /// Relative to the book's source folder, `/`-separated.
+    /// Its path in the book (`/`-separated): where its links resolve
+    /// from. An included file reads as part of the chapter including it.
     in_book: String,
     text: String,
+    /// Set for an included file: the chapter that includes it.
+    included_by: Option<PathBuf>,
+}
+
+/// What the links of the book can reach: each page (by
+/// [`links::page_key`]) with its heading ids.
+struct Pages {
+    /// The book's source folder (files other than markdown are copied from it).
+    src: PathBuf,
+    anchors: HashMap<String, HashSet<String>>,
+    /// Markdown files of the source folder that SUMMARY.md does not list:
+    /// no page is made of them.
+    unlisted: HashSet<String>,
 }
 
 /// The markdown files of the book's source folder in a stable order:
@@ -68,7 +92,7 @@ pub fn chapter_files(config: &Config) -> Vec<(PathBuf, PathBuf, String)> {
             let in_book = e
                 .path()
                 .strip_prefix(&src)
-                .map(crate::diagnostics::display_path)
+                .map(display_path)
                 .unwrap_or_default();
             (rel, e.path().to_path_buf(), in_book)
         })
@@ -82,7 +106,7 @@ pub fn chapter_files(config: &Config) -> Vec<(PathBuf, PathBuf, String)> {
 fn check_folders(config: &Config, project: &Project, report: &mut Report) {
     for dir in [
         config.root.join(&config.book_src),
-        config.root.join(&config.theme),
+        config.root.join(&config.settings.theme),
     ] {
         if !dir.exists() && std::fs::symlink_metadata(&dir).is_err() {
             continue;
@@ -95,7 +119,82 @@ fn check_folders(config: &Config, project: &Project, report: &mut Report) {
     }
 }
 
-/// Checks every markdown file of the book's source folder.
+/// The chapters SUMMARY.md lists, by [`links::page_key`]; `None` when it
+/// cannot be read (`build` reports that).
+fn summary_pages(config: &Config) -> Option<HashSet<String>> {
+    let src = config.root.join(&config.book_src);
+    let text = std::fs::read_to_string(src.join("SUMMARY.md")).ok()?;
+    let summary = mdbook_summary::parse_summary(&text).ok()?;
+    let mut pages = HashSet::new();
+    let mut stack: Vec<&mdbook_summary::SummaryItem> = summary
+        .prefix_chapters
+        .iter()
+        .chain(&summary.numbered_chapters)
+        .chain(&summary.suffix_chapters)
+        .collect();
+    while let Some(item) = stack.pop() {
+        if let mdbook_summary::SummaryItem::Link(link) = item {
+            if let Some(location) = &link.location {
+                pages.insert(links::page_key(&display_path(location)));
+            }
+            stack.extend(&link.nested_items);
+        }
+    }
+    Some(pages)
+}
+
+/// `text` (of the file `abs`) as mdBook hands it to a renderer: its
+/// `{{#include FILE}}`s replaced by the files' text, nested ones too. Each
+/// included text is pushed to `parts`, to be checked as part of the
+/// chapter `in_book`. A file that cannot be read stays a directive: mdBook
+/// reports it when it builds.
+fn expand_includes(
+    config: &Config,
+    text: &str,
+    abs: &Path,
+    in_book: &str,
+    includer: &Path,
+    depth: usize,
+    parts: &mut Vec<Chapter>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for include in directives::includes(text) {
+        out.push_str(&text[copied..include.range.start]);
+        copied = include.range.end;
+        let file = abs.parent().unwrap_or(Path::new("")).join(include.path);
+        // `whitepaper/../CONTRIBUTING.md` is shown as `CONTRIBUTING.md`.
+        let rel = crate::catalog::load::relative(&config.root, &file);
+        let rel = links::normalize("", &display_path(&rel)).map_or(rel, PathBuf::from);
+        let read = crate::catalog::load::read_text(&config.root, &file, &rel, config.settings.max_file_size);
+        let (Ok(whole), true) = (read, depth < MAX_INCLUDE_DEPTH) else {
+            out.push_str(&text[include.range.clone()]);
+            continue;
+        };
+        let part = directives::take_part(&whole, &include.part);
+        out.push_str(&expand_includes(
+            config,
+            &part,
+            &file,
+            in_book,
+            includer,
+            depth + 1,
+            parts,
+        ));
+        parts.push(Chapter {
+            rel,
+            abs: file.clone(),
+            in_book: in_book.to_string(),
+            text: part,
+            included_by: Some(includer.to_path_buf()),
+        });
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Checks every markdown file of the book's source folder, what they
+/// include, and the repository pages the book publishes.
 pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
     let project = match Project::new(&config.root) {
         Ok(p) => p,
@@ -110,27 +209,74 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
         }
     };
     check_folders(config, &project, report);
+    let files = chapter_files(config);
+    let sources = files.len();
+    let repository = links::repository_pages(&config.root, &config.settings.catalog)
+        .into_iter()
+        .map(|p| {
+            let abs = config.root.join(&p.file);
+            (p.file, abs, p.book_path)
+        });
+    // (chapter, its text with includes expanded, the included texts)
     let mut chapters = Vec::new();
-    for (rel, abs, in_book) in chapter_files(config) {
-        match crate::catalog::load::read_text(&config.root, &abs, &rel, config.max_file_size) {
-            Ok(text) => chapters.push(Chapter {
-                rel,
-                abs,
-                in_book,
-                text,
-            }),
+    for (rel, abs, in_book) in files.into_iter().chain(repository) {
+        match crate::catalog::load::read_text(&config.root, &abs, &rel, config.settings.max_file_size) {
+            Ok(text) => {
+                let mut parts = Vec::new();
+                let expanded = expand_includes(config, &text, &abs, &in_book, &rel, 0, &mut parts);
+                let chapter = Chapter {
+                    rel,
+                    abs,
+                    in_book,
+                    text,
+                    included_by: None,
+                };
+                chapters.push((chapter, expanded, parts));
+            }
             Err(d) => report.push(*d),
         }
     }
-    let anchors: HashMap<String, HashSet<String>> = chapters
-        .iter()
-        .map(|c| (c.in_book.clone(), heading_anchors(&c.text)))
-        .collect();
+
+    let listed = summary_pages(config);
+    let mut pages = Pages {
+        src: config.root.join(&config.book_src),
+        anchors: HashMap::new(),
+        unlisted: HashSet::new(),
+    };
+    for (n, (chapter, expanded, _)) in chapters.iter().enumerate() {
+        let key = links::page_key(&chapter.in_book);
+        // Repository pages come after the source folder's files.
+        let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
+        if published {
+            let ids = crate::markdown::heading_ids(expanded, config.settings.smart_punctuation);
+            pages.anchors.insert(key, ids.into_iter().collect());
+        } else {
+            pages.unlisted.insert(key);
+        }
+    }
+
     let tools = ToolNames::new(catalog);
-    for chapter in &chapters {
+    let mut seen = HashSet::new();
+    let texts = chapters
+        .iter()
+        .flat_map(|(chapter, _, parts)| std::iter::once(chapter).chain(parts));
+    for chapter in texts {
+        if !seen.insert((chapter.rel.clone(), chapter.in_book.clone())) {
+            continue;
+        }
         let mut out = Vec::new();
-        check_includes(config, &project, chapter, &mut out);
-        check_chapter(chapter, catalog, &anchors, &tools, &project, &mut out);
+        if chapter.included_by.is_none() {
+            check_includes(config, &project, chapter, &mut out);
+        }
+        check_chapter(
+            chapter,
+            catalog,
+            &pages,
+            &tools,
+            &project,
+            config.settings.smart_punctuation,
+            &mut out,
+        );
         if !out.is_empty() {
             report
                 .sources
@@ -151,37 +297,11 @@ fn check_includes(
 ) {
     let site = crate::book::include::Site {
         project,
-        max_size: config.max_file_size,
+        max_size: config.settings.max_file_size,
         file: &chapter.rel,
     };
     let base = chapter.abs.parent().unwrap_or(Path::new("."));
     crate::book::include::expand(&site, &chapter.text, base, &mut None, out);
-}
-
-/// The heading ids of a markdown text, as the renderer assigns them.
-pub fn heading_anchors(text: &str) -> HashSet<String> {
-    let mut used = HashSet::new();
-    let mut current: Option<(Option<String>, String)> = None;
-    for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Start(Tag::Heading { id, .. }) => {
-                current = Some((id.map(|s| s.to_string()), String::new()))
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, s)) = current.as_mut() {
-                    s.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((explicit, content)) = current.take() {
-                    let id = explicit.unwrap_or_else(|| id_from_content(&content));
-                    unique_id(&id, &mut used);
-                }
-            }
-            _ => {}
-        }
-    }
-    used
 }
 
 /// Tool names and aliases to look for in prose, longest first.
@@ -242,22 +362,24 @@ struct Block {
 fn check_chapter(
     chapter: &Chapter,
     catalog: &Catalog,
-    anchors: &HashMap<String, HashSet<String>>,
+    pages: &Pages,
     tools: &ToolNames,
     project: &Project,
+    smart_punctuation: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     let index = LineIndex::new(&chapter.text);
     let span = |start: usize, end: usize| index.span(start, end);
     let file = &chapter.rel;
 
-    check_directives(chapter, catalog, &index, out);
+    check_directives(chapter, catalog, &index, smart_punctuation, out);
 
     let mut block = Block::default();
     let mut allow_next = false;
     let mut in_code = 0usize;
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(&chapter.text, options()).into_offset_iter() {
+    let options = crate::markdown::parser_options(smart_punctuation);
+    for (event, range) in Parser::new_ext(&chapter.text, options).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -270,8 +392,7 @@ fn check_chapter(
                     chapter,
                     project,
                     catalog,
-                    anchors,
-                    file,
+                    pages,
                     span(at, at + dest_url.len()),
                 ) {
                     out.push(d);
@@ -372,42 +493,21 @@ fn neutrality(
     );
 }
 
-/// `{{#scenario ID}}` lines (outside fenced code).
+/// `{{#scenario ID}}` embeds, found as the site finds them.
 fn check_directives(
     chapter: &Chapter,
     catalog: &Catalog,
     index: &LineIndex,
+    smart_punctuation: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut offset = 0;
-    let mut fence: Option<&str> = None;
-    for line in chapter.text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
-            }
+    for found in directives::directives(&chapter.text, smart_punctuation) {
+        if found.name != directives::SCENARIO {
             continue;
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            continue;
-        }
-        let Some(inner) = trimmed
-            .strip_prefix("{{#")
-            .and_then(|t| t.strip_suffix("}}"))
-        else {
-            continue;
-        };
-        let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-        if name != "scenario" {
-            continue;
-        }
-        // `args` is a slice of `line`: its offset is the pointers' distance.
-        let args_at = start + (args.as_ptr() as usize - line.as_ptr() as usize);
-        let parsed = match crate::embed::parse(args) {
+        // `args` of a found directive: its offset is `args_at`.
+        let args_at = found.args_at.start;
+        let parsed = match crate::embed::parse(&found.args) {
             Ok(p) => p,
             Err(e) => {
                 out.push(embed_diagnostic(&chapter.rel, index, args_at, e));
@@ -467,94 +567,99 @@ fn check_link(
     chapter: &Chapter,
     project: &Project,
     catalog: &Catalog,
-    anchors: &HashMap<String, HashSet<String>>,
-    file: &Path,
+    pages: &Pages,
     span: Span,
 ) -> Option<Diagnostic> {
-    if let Some(scheme) = crate::render::markdown::scheme_of(dest) {
-        let rest = &dest[scheme.len() + 1..];
-        return match scheme.to_ascii_lowercase().as_str() {
-            "http" | "https" | "mailto" => None,
-            "scenario" | "practice" | "tool" | "catalog" => check_xref(scheme, rest, catalog, file, span),
-            other => Some(
-                Diagnostic::error("unsafe-link", file, span, format!("links with the `{other}:` scheme are not allowed"))
-                    .with_help("link with http or https, to another chapter by its file name, or to the catalog with scenario:, practice:, tool: or catalog:"),
-            ),
-        };
-    }
-    if dest.starts_with("//") {
-        return Some(
-            Diagnostic::error(
-                "unsafe-link",
-                file,
-                span,
-                "scheme-relative links are not allowed",
-            )
-            .with_help("write the full https:// URL"),
-        );
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a)),
-        None => (dest, None),
+    let file = &chapter.rel;
+    // Where relative links of an included file start from.
+    let from_includer = |d: Diagnostic| match &chapter.included_by {
+        Some(includer) => d.with_help(format!(
+            "this file is included by {}: its links resolve from there, as on the site",
+            display_path(includer)
+        )),
+        None => d,
     };
-    let path = path.split('?').next().unwrap_or("");
     // The file a chapter links must pass the one rule before anything
     // else: an absolute path or a link out of the project is named as such.
-    if !path.is_empty() {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if !path.is_empty() && links::scheme_of(dest).is_none() && !dest.starts_with("//") {
         let abs = chapter.abs.parent().unwrap_or(Path::new(".")).join(path);
         match project.resolve(&abs) {
             Ok(_) | Err(Refusal::Missing) => {}
             Err(r) => return Some(r.diagnostic(file, span, path)),
         }
     }
-    let target = if path.is_empty() {
-        chapter.in_book.clone()
-    } else {
-        let base = Path::new(&chapter.in_book)
-            .parent()
-            .unwrap_or(Path::new(""));
-        match normalize(&base.join(path)) {
-            Some(p) => p,
-            None => {
-                return Some(
+    let (target, anchor) = match links::resolve(dest, &chapter.in_book) {
+        Link::External => return None,
+        Link::Catalog { scheme, rest } => return check_xref(&scheme, rest, catalog, file, span),
+        Link::Blocked { scheme } => return Some(
+            Diagnostic::error("unsafe-link", file, span, format!("links with the `{}:` scheme are not allowed", scheme.to_ascii_lowercase()))
+                .with_help("link with http or https, to another chapter by its file name, or to the catalog with scenario:, practice:, tool: or catalog:"),
+        ),
+        Link::SchemeRelative => {
+            return Some(
+                Diagnostic::error(
+                    "unsafe-link",
+                    file,
+                    span,
+                    "scheme-relative links are not allowed",
+                )
+                .with_help("write the full https:// URL"),
+            )
+        }
+        Link::Outside => {
+            return Some(from_includer(
+                Diagnostic::error(
+                    "broken-link",
+                    file,
+                    span,
+                    format!("`{dest}` leaves the book's source folder"),
+                )
+                .with_help("link only to files of the book"),
+            ))
+        }
+        Link::File { path } => {
+            // Images and other files are copied as they are: they must exist.
+            let exists = pages.src.join(&path).exists();
+            return (!exists).then(|| {
+                let written = dest.split(['#', '?']).next().unwrap_or(dest);
+                from_includer(
                     Diagnostic::error(
                         "broken-link",
                         file,
                         span,
-                        format!("`{dest}` leaves the book's source folder"),
+                        format!("`{written}` does not exist"),
                     )
-                    .with_help("link only to files of the book"),
+                    .with_help("fix the path; it is relative to this chapter"),
                 )
-            }
+            });
         }
+        Link::Fragment(anchor) => (chapter.in_book.clone(), anchor),
+        Link::Page { path, fragment } => (path, fragment.unwrap_or("")),
     };
-    if !path.is_empty() && !target.ends_with(".md") {
-        // Images and other files are copied as they are: they must exist.
-        let exists = chapter
-            .abs
-            .parent()
-            .map(|p| p.join(path))
-            .is_some_and(|p| p.exists());
-        return (!exists).then(|| {
-            Diagnostic::error(
-                "broken-link",
-                file,
-                span,
-                format!("`{path}` does not exist"),
-            )
-            .with_help("fix the path; it is relative to this chapter")
-        });
-    }
-    let Some(ids) = anchors.get(&target) else {
-        let known: Vec<&str> = anchors.keys().map(String::as_str).collect();
+    let key = links::page_key(&target);
+    let Some(ids) = pages.anchors.get(&key) else {
+        if pages.unlisted.contains(&key) {
+            return Some(from_includer(
+                Diagnostic::error(
+                    "broken-link",
+                    file,
+                    span,
+                    format!("`{target}` is not a chapter: SUMMARY.md does not list it, so the site has no page for it"),
+                )
+                .with_help("add it to SUMMARY.md, or link a chapter that is listed"),
+            ));
+        }
+        let known: Vec<&str> = pages.anchors.keys().map(String::as_str).collect();
         let d = Diagnostic::error("broken-link", file, span, format!("no chapter `{target}`"));
         return Some(match did_you_mean(&target, known.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None => d.with_help("link to a markdown file of the book, relative to this chapter"),
+            None => from_includer(
+                d.with_help("link to a markdown file of the book, relative to this chapter"),
+            ),
         });
     };
-    let anchor = anchor.filter(|a| !a.is_empty())?;
-    if ids.contains(anchor) {
+    if anchor.is_empty() || ids.contains(anchor) {
         return None;
     }
     let d = Diagnostic::error(
@@ -566,7 +671,7 @@ fn check_link(
     Some(match did_you_mean(anchor, ids.iter().map(String::as_str)) {
         Some(s) => d.with_help(format!("did you mean `#{s}`?")),
         None => d.with_help(
-            "anchors are the heading text in lower case, spaces as `-`, punctuation dropped",
+            "anchors are the heading text as the page shows it (smart punctuation applied), in lower case, spaces as `-`, other punctuation dropped; or the heading's `{#id}`",
         ),
     })
 }
@@ -625,45 +730,154 @@ fn check_xref(
     None
 }
 
-/// `a/./b/../c.md` -> `a/c.md`; `None` when it climbs out of the root.
-fn normalize(path: &Path) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    Some(parts.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn anchors_follow_the_renderer() {
-        let a = heading_anchors("# Writing a hypothesis\n## Abort conditions\n## Abort conditions\n### With `code` {#custom}\n");
-        for id in [
-            "writing-a-hypothesis",
-            "abort-conditions",
-            "abort-conditions-1",
-            "custom",
-        ] {
-            assert!(a.contains(id), "{id} in {a:?}");
+    /// A project with `files` (path, text), checked against an empty catalog:
+    /// the (code, file, line, column, message) of each finding.
+    fn check_files(files: &[(&str, &str)]) -> Vec<(String, String, usize, usize, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
         }
+        let mut config = Config::defaults(dir.path());
+        config.book_src = PathBuf::from("src");
+        let mut report = Report::default();
+        check(&config, &Catalog::default(), &mut report);
+        report.sort();
+        report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code.to_string(),
+                    display_path(&d.file),
+                    d.span.line,
+                    d.span.column,
+                    d.message.clone(),
+                )
+            })
+            .collect()
+    }
+
+    const SUMMARY: (&str, &str) = ("src/SUMMARY.md", "# Summary\n\n- [A](a.md)\n- [B](b.md)\n");
+
+    #[test]
+    fn anchors_are_the_ids_the_site_emits() {
+        let b = "# B\n## Before -- after\n## Using `kubectl drain`\n## Abort conditions\n## Abort conditions\n## Über die Café-Kultur\n## 🚀 Launch day\n## Title {#custom}\n";
+        let good = "[1](b.md#before--after) [2](b.md#using-kubectl-drain) [3](b.md#abort-conditions-1) [4](b.md#über-die-café-kultur) [5](b.md#-launch-day) [6](b.md#custom) [7](#top)\n\n# Top\n";
+        assert_eq!(
+            check_files(&[SUMMARY, ("src/a.md", good), ("src/b.md", b)]),
+            []
+        );
+        let bad = "[1](b.md#before----after) [2](b.md#title)\n";
+        let found = check_files(&[SUMMARY, ("src/a.md", bad), ("src/b.md", b)]);
+        assert_eq!(
+            found,
+            [
+                (
+                    "broken-anchor".to_string(),
+                    "src/a.md".to_string(),
+                    1,
+                    5,
+                    "`b.md` has no heading `#before----after`".to_string()
+                ),
+                (
+                    "broken-anchor".to_string(),
+                    "src/a.md".to_string(),
+                    1,
+                    31,
+                    "`b.md` has no heading `#title`".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
-    fn paths_normalise_within_the_book() {
+    fn without_smart_punctuation_the_dashes_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            SUMMARY,
+            ("src/a.md", "[x](b.md#before----after)\n"),
+            ("src/b.md", "## Before -- after\n"),
+        ];
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let mut config = Config::defaults(dir.path());
+        config.book_src = PathBuf::from("src");
+        config.settings.smart_punctuation = false;
+        let mut report = Report::default();
+        check(&config, &Catalog::default(), &mut report);
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    }
+
+    #[test]
+    fn included_files_are_part_of_their_chapter() {
+        let found = check_files(&[
+            SUMMARY,
+            ("src/a.md", "# A\n\n{{#include ../OUTSIDE.md}}\n"),
+            ("OUTSIDE.md", "## Included -- heading\n\nSee [b](b.md#b), [gone](docs/README.md) and [here](#included--heading).\n"),
+            ("src/b.md", "# B\n[in](a.md#included--heading)\n"),
+        ]);
         assert_eq!(
-            normalize(Path::new("tutorials/../principles.md")).as_deref(),
-            Some("principles.md")
+            found,
+            [(
+                "broken-link".to_string(),
+                "OUTSIDE.md".to_string(),
+                3,
+                25,
+                "no chapter `docs/README.md`".to_string()
+            )]
         );
-        assert_eq!(normalize(Path::new("../x.md")), None);
+    }
+
+    #[test]
+    fn unlisted_chapters_have_no_page() {
+        let found = check_files(&[
+            SUMMARY,
+            ("src/a.md", "[d](draft.md)\n"),
+            ("src/b.md", "# B\n"),
+            ("src/draft.md", "# Draft\n"),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].4,
+            "`draft.md` is not a chapter: SUMMARY.md does not list it, so the site has no page for it"
+        );
+    }
+
+    #[test]
+    fn the_catalog_schema_readme_is_a_page() {
+        let found = check_files(&[
+            SUMMARY,
+            (
+                "src/a.md",
+                "[s](catalog/schema/README.md#fields) [t](catalog/schema/index.md)\n",
+            ),
+            ("src/b.md", "# B\n"),
+            ("catalog/schema/README.md", "# Schema\n## Fields\n"),
+        ]);
+        assert_eq!(found, []);
+    }
+
+    #[test]
+    fn directives_are_found_where_the_site_expands_them() {
+        let found = check_files(&[
+            SUMMARY,
+            (
+                "src/a.md",
+                "{{#scenario nope}}\n\n```\n{{#scenario in-code}}\n```\n",
+            ),
+            ("src/b.md", "# B\n"),
+        ]);
+        let codes: Vec<(&str, usize, usize)> =
+            found.iter().map(|f| (f.0.as_str(), f.2, f.3)).collect();
+        assert_eq!(codes, [("unknown-reference", 1, 13)]);
     }
 }

@@ -12,7 +12,6 @@
 //! missing chapter, a bad `book.toml`, a failing preprocessor.
 
 pub mod include;
-mod settings;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,7 +29,7 @@ use crate::content_path::{Project, Refusal};
 use crate::diagnostics::{display_path, Diagnostic, Report};
 use crate::BuildError;
 
-pub use settings::{Settings, ThemeMode};
+pub use crate::config::{Settings, ThemeMode};
 
 /// The name chaosbook answers to as an mdBook renderer: preprocessors see it
 /// in `supports chaosbook`, and `[output.chaosbook]` holds its settings.
@@ -69,12 +68,7 @@ impl LoadedBook {
 /// `chaosbook`.
 pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
     let config = load_config(root)?;
-    let settings = Settings::from_config(&config).map_err(|msg| {
-        BuildError::Input(single(
-            Diagnostic::error("book-config", "book.toml", Span::default(), msg)
-                .with_help(settings::HELP),
-        ))
-    })?;
+    let settings = settings_of(&config)?;
     let src_dir = root.join(&config.book.src);
     let project = Project::new(root)
         .map_err(|e| BuildError::Env(format!("cannot resolve {}: {e}", root.display())))?;
@@ -83,9 +77,7 @@ pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
     // takes its place (same name, same position) and reads under the rule.
     let links_run = config.build.use_default_preprocessors
         || config.contains_key(&format!("preprocessor.{}", include::NAME));
-    let max_size = crate::config::Config::load(root)
-        .map(|c| c.max_file_size)
-        .unwrap_or(crate::config::DEFAULT_MAX_FILE_SIZE);
+    let max_size = settings.max_file_size;
 
     let mut md = MDBook::load_with_config_and_summary(root, config, summary).map_err(|e| {
         BuildError::Input(single(Diagnostic::error(
@@ -128,12 +120,7 @@ pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
 /// with this context on stdin, after running the preprocessors itself.
 /// Returns the book and the folder mdBook wants the site in.
 pub fn from_render_context(ctx: RenderContext) -> Result<(LoadedBook, PathBuf), BuildError> {
-    let settings = Settings::from_config(&ctx.config).map_err(|msg| {
-        BuildError::Input(single(
-            Diagnostic::error("book-config", "book.toml", Span::default(), msg)
-                .with_help(settings::HELP),
-        ))
-    })?;
+    let settings = settings_of(&ctx.config)?;
     let src_dir = ctx.root.join(&ctx.config.book.src);
     let book = LoadedBook {
         root: ctx.root.clone(),
@@ -144,6 +131,16 @@ pub fn from_render_context(ctx: RenderContext) -> Result<(LoadedBook, PathBuf), 
         chapter_titles: ctx.chapter_titles,
     };
     Ok((book, ctx.destination))
+}
+
+/// `[output.chaosbook]` of mdBook's configuration (see [`crate::config`]).
+fn settings_of(config: &MdConfig) -> Result<Settings, BuildError> {
+    Settings::from_mdbook(config).map_err(|msg| {
+        BuildError::Input(single(
+            Diagnostic::error("book-config", "book.toml", Span::default(), msg)
+                .with_help(crate::config::HELP),
+        ))
+    })
 }
 
 /// Where generated chapters go, for [`splice`].

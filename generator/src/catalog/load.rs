@@ -47,7 +47,7 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
     let mut found = Discovered::default();
     if !dir.is_dir() {
         report.push(
-            Diagnostic::error("io-error", config.catalog.clone(), Span::default(), format!("the catalog folder `{}` does not exist", config.catalog.display()))
+            Diagnostic::error("io-error", config.settings.catalog.clone(), Span::default(), format!("the catalog folder `{}` does not exist", config.settings.catalog.display()))
                 .with_help("run from the project root, pass --root DIR, or set `catalog` in the [output.chaosbook] table of book.toml"),
         );
         return found;

@@ -263,7 +263,7 @@ fn push_entry<T: DeserializeOwned>(
 }
 
 fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas) -> Parsed {
-    let text = match load::read_text(&config.root, &found.abs, &found.rel, config.max_file_size) {
+    let text = match load::read_text(&config.root, &found.abs, &found.rel, config.settings.max_file_size) {
         Ok(t) => t,
         Err(d) => {
             return Parsed {
@@ -351,7 +351,7 @@ pub(crate) fn yaml_diagnostic(file: &std::path::Path, e: yaml::YamlError) -> Dia
 fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Report) -> Formats {
     let mut formats = Formats::default();
     for (name, rel, abs) in &discovered.formats {
-        let text = match load::read_text(&config.root, abs, rel, config.max_file_size) {
+        let text = match load::read_text(&config.root, abs, rel, config.settings.max_file_size) {
             Ok(t) => t,
             Err(d) => {
                 report.push(*d);

@@ -129,15 +129,11 @@ impl Cache {
             .retain(|_, e| now.saturating_sub(e.checked) < ttl.as_secs());
     }
 
-    /// Writes the cache atomically (a temporary file, then a rename).
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text + "\n")?;
-        std::fs::rename(&tmp, path)
+    /// Writes the cache atomically.
+    pub fn save(&self, path: &Path) -> crate::error::Result<()> {
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| crate::Error::io("cannot write", path, std::io::Error::other(e)))?;
+        crate::atomic::write_file(path, (text + "\n").as_bytes())
     }
 }
 

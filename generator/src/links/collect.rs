@@ -33,12 +33,13 @@ pub struct Found {
 }
 
 fn options() -> Options {
-    crate::render::markdown::parser_options()
+    // Smart punctuation changes text, never a link's destination.
+    crate::markdown::parser_options(false)
 }
 
 /// The scheme of a link destination, lower-cased, if it has one.
 pub fn scheme(dest: &str) -> Option<String> {
-    crate::render::markdown::scheme_of(dest).map(str::to_ascii_lowercase)
+    crate::markdown::links::scheme_of(dest).map(str::to_ascii_lowercase)
 }
 
 /// Whether a link destination is an external URL this checker follows.
@@ -218,7 +219,7 @@ pub fn collect(config: &Config, catalog: &Catalog) -> Found {
 fn chapters(config: &Config, found: &mut Found) {
     for (rel, abs, _) in crate::whitepaper::chapter_files(config) {
         let Ok(text) =
-            crate::catalog::load::read_text(&config.root, &abs, &rel, config.max_file_size)
+            crate::catalog::load::read_text(&config.root, &abs, &rel, config.settings.max_file_size)
         else {
             found.unreadable += 1;
             continue;

@@ -297,7 +297,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Summary), BuildErr
     let Some(config) = catalog.config.clone() else {
         return Err(BuildError::Input(report));
     };
-    let links = &config.links;
+    let links = &config.settings.links;
     let mut found = collect(&config, &catalog);
     if let Some(only) = &options.only_files {
         found.uses.retain(|u| only.contains(&u.file));
@@ -339,10 +339,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(Report, Summary), BuildErr
     let outcomes = check_with_cache(&urls, &settings, &mut cache, links.cache_ttl);
     cache.prune(links.cache_ttl, SystemTime::now());
     if let Err(e) = cache.save(&cache_path) {
-        summary.notes.push(format!(
-            "cannot write the link cache {}: {e}",
-            cache_path.display()
-        ));
+        summary.notes.push(format!("the link cache: {e}"));
     }
 
     for o in &outcomes {

@@ -176,36 +176,10 @@ fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     }
 }
 
-/// Parses `500ms`, `20s`, `5m`, `24h`, `2d`, `1h30m` (units may repeat in
-/// decreasing order; no spaces).
+/// Parses a duration as humantime does: `500ms`, `20s`, `5m`, `24h`,
+/// `2d`, `1h30m` or `1h 30m` (whole numbers, each with its unit).
 pub fn parse_duration(text: &str) -> Option<Duration> {
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = Duration::ZERO;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-        if digits == 0 {
-            return None;
-        }
-        let n: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let unit = match &rest[..unit_len] {
-            "ms" => Duration::from_millis(n),
-            "s" => Duration::from_secs(n),
-            "m" => Duration::from_secs(n.checked_mul(60)?),
-            "h" => Duration::from_secs(n.checked_mul(3600)?),
-            "d" => Duration::from_secs(n.checked_mul(86_400)?),
-            _ => return None,
-        };
-        total = total.checked_add(unit)?;
-        rest = &rest[unit_len..];
-    }
-    Some(total)
+    humantime::parse_duration(text.trim()).ok()
 }
 
 /// Everything that shapes how URLs are requested. [`Settings::default`]

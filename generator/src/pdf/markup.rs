@@ -11,19 +11,25 @@
 //! - structure is written with function calls (`#list(..)`, `#table(..)`,
 //!   `#heading(..)`), never with indentation-sensitive markup.
 //!
-//! Headings get the ids the site gives them (mdBook's rule, via
-//! [`crate::render::markdown::id_from_content`]), as labels
+//! Headings get the ids the site gives them ([`crate::markdown::headings`]),
+//! as labels
 //! `ch:{chapter}#{id}` ([`anchor_label`]), so `file.md#anchor` links land on
 //! the same heading as on the site.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use pulldown_cmark::{
-    Alignment, BlockQuoteKind, CodeBlockKind, Event, Parser, Tag, TagEnd, TextMergeStream,
-};
+use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, Tag, TagEnd};
 
-use crate::render::markdown::{id_from_content, unique_id};
+use crate::markdown::directives::paragraph_directive;
+
+/// The site's heading ids ([`crate::markdown::headings`]), in order.
+fn heading_ids(events: &[Event<'_>]) -> Vec<String> {
+    crate::markdown::headings(events)
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
 
 /// Appends `s` as typst markup that prints exactly `s` (line breaks become
 /// spaces, as in a markdown paragraph).
@@ -197,23 +203,8 @@ pub struct Options<'a> {
     pub smart_punctuation: bool,
 }
 
-fn parser_options(smart: bool) -> pulldown_cmark::Options {
-    use pulldown_cmark::Options as O;
-    let mut o = O::ENABLE_TABLES
-        | O::ENABLE_FOOTNOTES
-        | O::ENABLE_STRIKETHROUGH
-        | O::ENABLE_TASKLISTS
-        | O::ENABLE_HEADING_ATTRIBUTES
-        | O::ENABLE_GFM
-        | O::ENABLE_DEFINITION_LIST;
-    if smart {
-        o |= O::ENABLE_SMART_PUNCTUATION;
-    }
-    o
-}
-
 fn events(md: &str, smart: bool) -> Vec<Event<'_>> {
-    TextMergeStream::new(Parser::new_ext(md, parser_options(smart))).collect()
+    crate::markdown::events(md, smart)
 }
 
 /// The ids of a chapter's headings, in order, as the site renders them, and
@@ -228,53 +219,6 @@ pub fn anchors(md: &str, smart: bool) -> (Vec<String>, bool) {
         }))
     );
     (heading_ids(&events), opens_with_h1)
-}
-
-/// As `render::markdown`: an explicit `{#id}` wins, else mdBook's id from
-/// the heading's text and code; de-duplicated per chapter.
-fn heading_ids(events: &[Event<'_>]) -> Vec<String> {
-    let mut used = HashSet::new();
-    let mut out = Vec::new();
-    let mut current: Option<(Option<String>, String)> = None;
-    for e in events {
-        match e {
-            Event::Start(Tag::Heading { id, .. }) => {
-                current = Some((id.as_ref().map(|s| s.to_string()), String::new()))
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text)) = current.as_mut() {
-                    text.push_str(t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((explicit, text)) = current.take() {
-                    let base = explicit.unwrap_or_else(|| id_from_content(&text));
-                    let base = if base.is_empty() {
-                        "section".to_string()
-                    } else {
-                        base
-                    };
-                    out.push(unique_id(&base, &mut used));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// `{{#name args}}` on its own: (name, args).
-pub fn parse_directive(text: &str) -> Option<(&str, &str)> {
-    let inner = text.trim().strip_prefix("{{#")?.strip_suffix("}}")?;
-    if inner.contains("}}") {
-        return None;
-    }
-    let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    valid.then(|| (name, args.trim()))
 }
 
 /// Converts one chapter (or markdown field) to typst markup.
@@ -468,7 +412,7 @@ impl<'a> Writer<'a> {
                 if let (Some(Event::Text(t)), Some(Event::End(TagEnd::Paragraph))) =
                     (events.get(at + 1), events.get(at + 2))
                 {
-                    if let Some((name, args)) = parse_directive(t) {
+                    if let Some((name, args)) = paragraph_directive(t) {
                         match self.env.directive(name, args) {
                             Some(markup) => {
                                 self.out.push_str(&markup);
@@ -509,7 +453,7 @@ impl<'a> Writer<'a> {
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
-                        crate::render::highlight::language_of(info).to_ascii_lowercase()
+                        crate::markdown::languages::language_of(info).to_ascii_lowercase()
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
@@ -807,31 +751,23 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// The language name typst highlights for a fence's language, if any.
+/// The language name typst highlights for a fence's language, if any (see
+/// [`crate::markdown::languages`] for the aliases).
 pub fn typst_lang(lang: &str) -> Option<&'static str> {
-    Some(match lang {
-        "yaml" | "yml" => "yaml",
-        "json" | "jsonc" | "json5" => "json",
-        "sh" | "shell" | "bash" | "zsh" | "console" | "shell-session" | "terminal" => "bash",
-        "toml" => "toml",
-        "py" | "python" | "python3" => "python",
-        "js" | "javascript" | "mjs" => "js",
-        "ts" | "typescript" => "ts",
-        "rs" | "rust" => "rust",
-        "go" | "golang" => "go",
-        "html" => "html",
-        "xml" => "xml",
-        "css" => "css",
-        "sql" => "sql",
-        "java" => "java",
-        "c" => "c",
-        "cpp" | "c++" => "cpp",
+    Some(match crate::markdown::languages::canonical(lang)? {
+        "bash" => "bash",
         "dockerfile" => "dockerfile",
-        "diff" | "patch" => "diff",
-        "ini" => "ini",
-        "hcl" | "terraform" | "tf" => "hcl",
-        "md" | "markdown" => "md",
-        _ => return None,
+        "yaml" => "yaml",
+        "json" => "json",
+        "toml" => "toml",
+        "python" => "python",
+        "javascript" => "js",
+        "typescript" => "ts",
+        "rust" => "rust",
+        "go" => "go",
+        "markdown" => "md",
+        "promql" | "makefile" | "ruby" => return None,
+        other => other,
     })
 }
 

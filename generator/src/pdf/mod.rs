@@ -44,7 +44,7 @@ use typst_layout::PagedDocument;
 
 use crate::book::LoadedBook;
 use crate::diagnostics::display_path;
-use crate::render::markdown::scheme_of;
+use crate::markdown::links::{self, scheme_of, Link};
 use crate::{BuildError, Catalog};
 use markup::{anchor_label, string, text, LinkTarget};
 
@@ -134,7 +134,8 @@ pub struct Timings {
 /// Loads the book under `root` and typesets it with `catalog`, which must
 /// come from a [`crate::check`] without errors.
 pub fn render(root: &Path, catalog: &Catalog, opts: &Options) -> Result<Pdf, BuildError> {
-    let book = crate::book::load(root)?;
+    let mut book = crate::book::load(root)?;
+    crate::add_repository_pages(&mut book);
     let source = document(&book, catalog, opts);
     compile(source, &book.src_dir, opts.date)
 }
@@ -221,10 +222,6 @@ pub fn replaceable(path: &Path) -> bool {
 /// chaosbook wrote is refused unless `force`: `pdf --out` never deletes
 /// what it did not write.
 pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), BuildError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     if path.is_dir() {
         return Err(BuildError::Env(format!(
             "refusing to write the PDF to {}: it is a folder; name a file",
@@ -237,12 +234,7 @@ pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), BuildError> {
             path.display()
         )));
     }
-    let env = |e: std::io::Error| BuildError::Env(format!("cannot write {}: {e}", path.display()));
-    std::fs::create_dir_all(&dir).map_err(env)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(env)?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(env)?;
-    tmp.persist(path).map_err(|e| env(e.error))?;
-    Ok(())
+    crate::atomic::write_file(path, bytes)
 }
 
 /// What the chapters' links can reach.
@@ -263,26 +255,6 @@ struct BookEnv<'a> {
     /// Where `catalog:index` goes: the chapter with the `{{#catalog}}`
     /// marker, or the catalog's own part.
     catalog_index: String,
-}
-
-/// `dir` + relative `path`, with `.` and `..` resolved; `None` when it
-/// climbs out of the root.
-fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn dir_of(chapter: &str) -> &str {
@@ -326,61 +298,27 @@ impl BookEnv<'_> {
 impl markup::Env for BookEnv<'_> {
     fn link(&self, from: &str, dest: &str) -> Option<LinkTarget> {
         let d = dest.trim();
-        if d.is_empty() {
-            return None;
-        }
-        if let Some(frag) = d.strip_prefix('#') {
-            let info = self.chapters.get(from)?;
-            return info
-                .anchors
-                .contains(frag)
-                .then(|| LinkTarget::Label(anchor_label(from, frag)));
-        }
-        if let Some(rest) = d.strip_prefix("//") {
-            return Some(LinkTarget::Url(format!("https://{rest}")));
-        }
-        match scheme_of(d) {
-            Some(s)
-                if ["http", "https", "mailto", "tel"]
-                    .iter()
-                    .any(|k| s.eq_ignore_ascii_case(k)) =>
-            {
-                Some(LinkTarget::Url(d.to_string()))
+        match links::resolve(d, from) {
+            Link::Fragment(frag) => {
+                let info = self.chapters.get(from)?;
+                info.anchors
+                    .contains(frag)
+                    .then(|| LinkTarget::Label(anchor_label(from, frag)))
             }
-            Some(_) => self.catalog_label(d).map(LinkTarget::Label),
-            None => {
-                let split = d.find(['#', '?']).unwrap_or(d.len());
-                let (path, rest) = d.split_at(split);
-                let frag = rest
-                    .strip_prefix('#')
-                    .or_else(|| rest.split_once('#').map(|(_, f)| f));
-                let target = normalize(dir_of(from), path)?;
-                let target = if target.is_empty() {
-                    from.to_string()
-                } else {
-                    target
-                };
-                let readme_as_index = |t: &str| -> Option<String> {
-                    let (dir, file) = t.rsplit_once('/').map_or(("", t), |(d, f)| (d, f));
-                    file.eq_ignore_ascii_case("readme.md").then(|| {
-                        if dir.is_empty() {
-                            "index.md".to_string()
-                        } else {
-                            format!("{dir}/index.md")
-                        }
-                    })
-                };
-                let (key, info) = match self.chapters.get_key_value(target.as_str()) {
-                    Some(found) => found,
-                    None => self
-                        .chapters
-                        .get_key_value(readme_as_index(&target)?.as_str())?,
-                };
-                Some(LinkTarget::Label(match frag {
+            Link::SchemeRelative => Some(LinkTarget::Url(format!("https://{}", &d[2..]))),
+            Link::External => Some(LinkTarget::Url(d.to_string())),
+            Link::Catalog { .. } => self.catalog_label(d).map(LinkTarget::Label),
+            Link::Page { path, fragment } => {
+                let (key, info) = self
+                    .chapters
+                    .get_key_value(path.as_str())
+                    .or_else(|| self.chapters.get_key_value(links::page_key(&path).as_str()))?;
+                Some(LinkTarget::Label(match fragment {
                     Some(f) if info.anchors.contains(f) => anchor_label(key, f),
                     _ => info.label.clone(),
                 }))
             }
+            Link::Blocked { .. } | Link::File { .. } | Link::Outside => None,
         }
     }
 
@@ -389,7 +327,7 @@ impl markup::Env for BookEnv<'_> {
             return None;
         }
         let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        let rel = normalize(dir_of(from), path)?;
+        let rel = links::normalize(dir_of(from), path)?;
         let ext = rel.rsplit_once('.')?.1.to_ascii_lowercase();
         if !["png", "jpg", "jpeg", "gif", "svg", "webp"].contains(&ext.as_str()) {
             return None;

@@ -187,38 +187,17 @@ static EXTRA: LazyLock<SyntaxSet> = LazyLock::new(|| {
     builder.build()
 });
 
-/// The language token of a fenced block's info string: `yaml`, `rust,ignore`
-/// -> `rust`, `sh title="x"` -> `sh`.
-pub fn language_of(info: &str) -> &str {
-    info.split(|c: char| c == ',' || c == '{' || c.is_whitespace())
-        .next()
-        .unwrap_or("")
-        .trim()
-}
-
+/// The syntax a language is highlighted with (see
+/// [`crate::markdown::languages`] for the aliases).
 fn canonical(lang: &str) -> Option<&'static str> {
-    Some(match lang.to_ascii_lowercase().as_str() {
-        "sh" | "shell" | "bash" | "zsh" | "console" | "shell-session" | "shellsession"
-        | "terminal" | "dockerfile" => "bash",
-        "yml" | "yaml" => "yaml",
-        "json" | "jsonc" | "json5" | "jsonl" | "ndjson" => "json",
-        "toml" => "toml",
-        "promql" | "prometheus" | "prom" | "metricsql" => "promql",
-        "py" | "python" | "python3" => "py",
-        "js" | "javascript" | "mjs" | "ts" | "typescript" => "js",
-        "rs" | "rust" => "rs",
-        "go" | "golang" => "go",
-        "html" => "html",
-        "xml" => "xml",
-        "css" => "css",
-        "sql" => "sql",
-        "java" => "java",
-        "c" => "c",
-        "cpp" | "c++" => "cpp",
-        "diff" | "patch" => "diff",
-        "makefile" | "make" => "makefile",
-        "ruby" | "rb" => "rb",
-        _ => return None,
+    Some(match crate::markdown::languages::canonical(lang)? {
+        "dockerfile" => "bash",
+        "python" => "py",
+        "javascript" | "typescript" => "js",
+        "rust" => "rs",
+        "ruby" => "rb",
+        "ini" | "hcl" | "markdown" => return None,
+        other => other,
     })
 }
 
@@ -683,13 +662,6 @@ mod tests {
         assert!(!is_known("klingon"));
         assert_eq!(highlight("<b>&</b>", "klingon"), "&lt;b&gt;&amp;&lt;/b&gt;");
         assert_eq!(highlight("x", ""), "x");
-    }
-
-    #[test]
-    fn info_strings_reduce_to_the_language() {
-        assert_eq!(language_of("rust,ignore"), "rust");
-        assert_eq!(language_of("yaml title=\"a\""), "yaml");
-        assert_eq!(language_of("toml{.x}"), "toml");
     }
 
     #[test]

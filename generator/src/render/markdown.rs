@@ -1,8 +1,8 @@
 //! Markdown to HTML for one chapter: pulldown-cmark events, transformed on
 //! the way through.
 //!
-//! - headings get mdBook-compatible ids (de-duplicated per page) and a
-//!   self-link;
+//! - headings get their ids from [`crate::markdown::headings`] (the rule
+//!   `check` and the PDF use too) and a self-link;
 //! - fenced code is highlighted with syntect ([`super::highlight`]);
 //! - links to `.md` files point to the `.html` pages; links with a scheme
 //!   other than http(s)/mailto/tel go through [`Hooks::link`], and when no
@@ -18,11 +18,13 @@
 //! The work is proportional to the chapter alone.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::{highlight, sanitize};
+use crate::markdown::directives::paragraph_directive;
+use crate::markdown::links::{rewrite_md_link, scheme_of, EXTERNAL_SCHEMES, XREF_SCHEMES};
 
 /// What a chapter is rendered as, for hooks that need relative URLs.
 #[derive(Debug, Clone, Copy)]
@@ -79,9 +81,6 @@ pub struct NoHooks;
 
 impl Hooks for NoHooks {}
 
-/// Schemes reserved for links into the catalog (see [`Hooks::link`]).
-pub const XREF_SCHEMES: &[&str] = &["scenario", "practice", "tool", "catalog"];
-
 #[derive(Debug, Clone, Copy)]
 pub struct MarkdownOptions {
     pub smart_punctuation: bool,
@@ -121,12 +120,8 @@ pub fn render(
     } else {
         Cow::Borrowed(markdown)
     };
-    let mut options = parser_options();
-    if opts.smart_punctuation {
-        options |= Options::ENABLE_SMART_PUNCTUATION;
-    }
-    let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(&input, options)).collect();
-    let ids = heading_ids(&events);
+    let events = crate::markdown::events(&input, opts.smart_punctuation);
+    let ids = crate::markdown::headings(&events);
 
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
     let mut trusted: Vec<String> = Vec::new();
@@ -162,7 +157,8 @@ pub fn render(
         }
         match event {
             Event::Start(Tag::Heading { level, classes, .. }) => {
-                let (id, text, has_link) = id_at.next().unwrap_or_default();
+                let crate::markdown::Heading { id, text, has_link } =
+                    id_at.next().unwrap_or_default();
                 let level = *level as usize;
                 if level <= 3 {
                     sections.push(Section {
@@ -201,7 +197,7 @@ pub fn render(
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                        highlight::language_of(info).to_string()
+                        crate::markdown::languages::language_of(info).to_string()
                     }
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
@@ -211,7 +207,7 @@ pub fn render(
                 if let (Some(Event::Text(t)), Some(Event::End(TagEnd::Paragraph))) =
                     (events.get(i), events.get(i + 1))
                 {
-                    if let Some((name, args)) = parse_directive(t) {
+                    if let Some((name, args)) = paragraph_directive(t) {
                         i += 2;
                         match hooks.directive(name, args, page) {
                             Some(html) => {
@@ -379,118 +375,10 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The id, plain text and "contains a link" of every heading, in order.
-fn heading_ids(events: &[Event<'_>]) -> Vec<(String, String, bool)> {
-    let mut used = HashSet::new();
-    let mut out = Vec::new();
-    let mut current: Option<(Option<String>, String, bool)> = None;
-    for e in events {
-        match e {
-            Event::Start(Tag::Heading { id, .. }) => {
-                current = Some((id.as_ref().map(|s| s.to_string()), String::new(), false))
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text, _)) = current.as_mut() {
-                    text.push_str(t);
-                }
-            }
-            Event::Start(Tag::Link { .. }) => {
-                if let Some((_, _, link)) = current.as_mut() {
-                    *link = true;
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((explicit, text, link)) = current.take() {
-                    let base = explicit.unwrap_or_else(|| id_from_content(&text));
-                    let base = if base.is_empty() {
-                        "section".to_string()
-                    } else {
-                        base
-                    };
-                    out.push((unique_id(&base, &mut used), text.trim().to_string(), link));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The markdown extensions chapters are written with; every reader of the
-/// chapters (renderer, check, link checker, PDF) parses with the same set.
-pub fn parser_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-        | Options::ENABLE_DEFINITION_LIST
-}
-
-/// mdBook's heading ids: lower-case, whitespace to `-`, keep only letters,
-/// digits, `-` and `_`.
-pub fn id_from_content(content: &str) -> String {
-    content
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| {
-            if c.is_alphanumeric() || c == '_' || c == '-' {
-                Some(c)
-            } else if c.is_whitespace() {
-                Some('-')
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-/// mdBook's de-duplication: `id`, then `id-1`, `id-2`, ...
-pub fn unique_id(id: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(id.to_string()) {
-        return id.to_string();
-    }
-    (1u32..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .expect("some suffix is free")
-}
-
-/// `{{#name args}}` on its own: (name, args).
-fn parse_directive(text: &str) -> Option<(&str, &str)> {
-    let inner = text.trim().strip_prefix("{{#")?.strip_suffix("}}")?;
-    if inner.contains("}}") {
-        return None;
-    }
-    let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    valid.then(|| (name, args.trim()))
-}
-
 enum Target<'a> {
     Keep(CowStr<'a>),
     /// Rendered as a `<span>` of this class.
     Inert(&'static str),
-}
-
-/// The scheme of a URL, if it has one (`scenario:x` -> `scenario`): a
-/// letter, then letters, digits, `+`, `-` or `.`, before the first `:`.
-pub fn scheme_of(url: &str) -> Option<&str> {
-    let end = url.find(':')?;
-    let scheme = &url[..end];
-    let valid = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
 }
 
 fn classify<'a>(dest: &CowStr<'a>, hooks: &dyn Hooks, page: &PageInfo<'_>) -> Target<'a> {
@@ -499,11 +387,7 @@ fn classify<'a>(dest: &CowStr<'a>, hooks: &dyn Hooks, page: &PageInfo<'_>) -> Ta
         return Target::Keep(dest.clone());
     }
     match scheme_of(d) {
-        Some(s)
-            if ["http", "https", "mailto", "tel"]
-                .iter()
-                .any(|k| s.eq_ignore_ascii_case(k)) =>
-        {
+        Some(s) if EXTERNAL_SCHEMES.iter().any(|k| s.eq_ignore_ascii_case(k)) => {
             Target::Keep(dest.clone())
         }
         Some(s) => match hooks.link(d, page) {
@@ -516,24 +400,6 @@ fn classify<'a>(dest: &CowStr<'a>, hooks: &dyn Hooks, page: &PageInfo<'_>) -> Ta
             None => Target::Keep(dest.clone()),
         },
     }
-}
-
-/// `a/b.md#x` -> `a/b.html#x`; `README.md` -> `index.html` (mdBook's index
-/// preprocessor renders README chapters as index pages).
-fn rewrite_md_link(dest: &str) -> Option<String> {
-    let split = dest.find(['#', '?']).unwrap_or(dest.len());
-    let (path, rest) = dest.split_at(split);
-    let stem = path.strip_suffix(".md")?;
-    let (dir, file) = stem
-        .rsplit_once('/')
-        .map(|(d, f)| (format!("{d}/"), f))
-        .unwrap_or((String::new(), stem));
-    let file = if file.eq_ignore_ascii_case("readme") {
-        "index"
-    } else {
-        file
-    };
-    Some(format!("{dir}{file}.html{rest}"))
 }
 
 enum ImageTarget {

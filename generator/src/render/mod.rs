@@ -389,7 +389,7 @@ fn redirect(url: &str, title: &str) -> String {
 
 /// The id of a chapter's section on the print page: `a/b.html` -> `a-b`.
 fn print_id(url: &str) -> String {
-    markdown::id_from_content(&url.trim_end_matches(".html").replace(['/', '.'], "-"))
+    crate::markdown::id_from_content(&url.trim_end_matches(".html").replace(['/', '.'], "-"))
 }
 
 /// A chapter's HTML as a section of print.html (at the site root): its ids
@@ -460,7 +460,7 @@ impl PrintAttributes<'_> {
                 Some((p, f)) => (p, Some(f)),
                 None => (value, None),
             };
-            let resolved = normalize(self.dir, path);
+            let resolved = crate::markdown::links::normalize(self.dir, path).unwrap_or_default();
             if attr == "href" && resolved.ends_with(".html") {
                 out.push('#');
                 out.push_str(&print_id(&resolved));
@@ -478,21 +478,6 @@ impl PrintAttributes<'_> {
         }
         out.push('"');
     }
-}
-
-/// `dir` + relative `path`, with `.` and `..` resolved.
-fn normalize(dir: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
 }
 
 /// Every file under the book's source folder that is not markdown, sorted,

@@ -1,8 +1,7 @@
-//! Atomic output: the site is written into a fresh folder beside the
-//! destination, then swapped in with one rename (Linux: `renameat2` with
-//! `RENAME_EXCHANGE`, so readers never see a missing or half-written
-//! site). On any failure before the swap, the previous site is untouched and
-//! the temporary folder is removed.
+//! Writing the site: into a fresh folder beside the destination, swapped
+//! in with one rename ([`crate::atomic::replace_dir`]; on Linux `renameat2`
+//! with `RENAME_EXCHANGE`, so readers never see a missing or half-written
+//! site), never over the project's sources.
 //!
 //! A build never deletes what it did not write: every site carries a marker
 //! file ([`MARKER`]), and an existing destination is replaced only when it is
@@ -33,12 +32,9 @@ pub fn write_site(
     protected: &[&Path],
     force: bool,
 ) -> Result<(), BuildError> {
-    let env = |what: &str, path: &Path, e: std::io::Error| {
-        BuildError::Env(format!("{what} {}: {e}", path.display()))
-    };
-    let dest = absolute(dest).map_err(|e| env("cannot resolve", dest, e))?;
+    let dest = absolute(dest).map_err(|e| BuildError::io("cannot resolve", dest, e))?;
     for p in protected {
-        let p = absolute(p).map_err(|e| env("cannot resolve", p, e))?;
+        let p = absolute(p).map_err(|e| BuildError::io("cannot resolve", p, e))?;
         if p.starts_with(&dest) {
             return Err(BuildError::Env(format!(
                 "refusing to write the site to {}: it would replace {}, which holds sources",
@@ -59,50 +55,34 @@ pub fn write_site(
             dest.display()
         )));
     }
-    let parent = dest.parent().ok_or_else(|| {
-        BuildError::Env(format!(
+    if dest.parent().is_none() {
+        return Err(BuildError::Env(format!(
             "the destination {} has no parent folder",
             dest.display()
-        ))
-    })?;
-    std::fs::create_dir_all(parent).map_err(|e| env("cannot create", parent, e))?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(parent)
-        .map_err(|e| env("cannot create a folder in", parent, e))?;
-
-    // Folders first (sorted, so parents come before children), then files in
-    // parallel.
-    let mut dirs: Vec<PathBuf> = site
-        .files
-        .keys()
-        .filter_map(|k| Path::new(k).parent().map(Path::to_path_buf))
-        .filter(|d| !d.as_os_str().is_empty())
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        let p = tmp.path().join(d);
-        std::fs::create_dir_all(&p).map_err(|e| env("cannot create", &p, e))?;
+        )));
     }
-    site.files.par_iter().try_for_each(|(rel, bytes)| {
-        let p = tmp.path().join(rel);
-        std::fs::write(&p, bytes).map_err(|e| env("cannot write", &p, e))
-    })?;
-    let marker = tmp.path().join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(|e| env("cannot write", &marker, e))?;
-    set_readable(tmp.path()).map_err(|e| env("cannot set permissions of", tmp.path(), e))?;
-
-    let staged = tmp.keep();
-    if let Err(e) = swap_in(&staged, &dest) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(env("cannot move the new site to", &dest, e));
-    }
-    Ok(())
+    crate::atomic::replace_dir(&dest, |tmp| {
+        // Folders first (sorted, so parents come before children), then
+        // files in parallel; the marker last.
+        let mut dirs: Vec<PathBuf> = site
+            .files
+            .keys()
+            .filter_map(|k| Path::new(k).parent().map(Path::to_path_buf))
+            .filter(|d| !d.as_os_str().is_empty())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in &dirs {
+            let p = tmp.join(d);
+            std::fs::create_dir_all(&p).map_err(|e| BuildError::io("cannot create", &p, e))?;
+        }
+        site.files.par_iter().try_for_each(|(rel, bytes)| {
+            let p = tmp.join(rel);
+            std::fs::write(&p, bytes).map_err(|e| BuildError::io("cannot write", &p, e))
+        })?;
+        let marker = tmp.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(|e| BuildError::io("cannot write", &marker, e))
+    })
 }
 
 /// Whether `dest` may be replaced without `--force`: it does not exist, is
@@ -114,18 +94,6 @@ pub fn replaceable(dest: &Path) -> bool {
     };
     entries.next().is_none()
         || std::fs::symlink_metadata(dest.join(MARKER)).is_ok_and(|m| m.file_type().is_file())
-}
-
-/// A temporary folder is created private (0700); a site is meant to be read.
-fn set_readable(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 fn absolute(p: &Path) -> std::io::Result<PathBuf> {
@@ -147,35 +115,6 @@ fn absolute(p: &Path) -> std::io::Result<PathBuf> {
         out.push(name);
     }
     Ok(out)
-}
-
-/// Puts `staged` at `dest`; the previous `dest`, if any, is removed after.
-fn swap_in(staged: &Path, dest: &Path) -> std::io::Result<()> {
-    if !dest.exists() {
-        return std::fs::rename(staged, dest);
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{renameat_with, RenameFlags, CWD};
-        if renameat_with(CWD, staged, CWD, dest, RenameFlags::EXCHANGE).is_ok() {
-            // `staged` now holds the previous site.
-            let _ = std::fs::remove_dir_all(staged);
-            return Ok(());
-        }
-    }
-    // Elsewhere (or on file systems without exchange): two renames, undone
-    // if the second fails.
-    let old = staged.with_file_name(format!(
-        "{}.old",
-        staged.file_name().unwrap_or_default().to_string_lossy()
-    ));
-    std::fs::rename(dest, &old)?;
-    if let Err(e) = std::fs::rename(staged, dest) {
-        let _ = std::fs::rename(&old, dest);
-        return Err(e);
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -348,7 +348,7 @@ fn print_error(e: &BuildError) {
             };
             let _ = report.write_human(&mut StandardStream::stderr(color));
         }
-        BuildError::Env(msg) => eprintln!("error: {msg}"),
+        other => eprintln!("error: {other}"),
     }
 }
 
