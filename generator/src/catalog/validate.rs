@@ -435,16 +435,18 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                 } else if let Some(written) = &imp.manifest_file {
                     let scenario_abs = root.join(&entry.file);
                     match load::resolve_manifest_path(config, &scenario_abs, written) {
-                        Ok((rel, abs)) => match load::read_text(&abs, &rel, config.settings.max_file_size) {
-                            Ok(text) => {
-                                sources.insert(rel.clone(), text.clone());
-                                (text.clone(), rel, Cow::Owned(text), Some(Placement::File))
+                        Ok((rel, abs)) => {
+                            match load::read_text(&abs, &rel, config.settings.max_file_size) {
+                                Ok(text) => {
+                                    sources.insert(rel.clone(), text.clone());
+                                    (text.clone(), rel, Cow::Owned(text), Some(Placement::File))
+                                }
+                                Err(d) => {
+                                    diags.push(*d);
+                                    continue;
+                                }
                             }
-                            Err(d) => {
-                                diags.push(*d);
-                                continue;
-                            }
-                        },
+                        }
                         Err((msg, help)) => {
                             diags.push(
                                 Diagnostic::error(
