@@ -213,11 +213,7 @@ fn output_is_replaced_atomically_and_foreign_folders_are_kept() {
     let leftovers: Vec<_> = fs::read_dir(p.dir.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with('.')
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
         .collect();
     assert!(leftovers.is_empty());
 }

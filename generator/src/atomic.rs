@@ -123,6 +123,9 @@ mod tests {
         write_file(&file, b"1").unwrap();
         write_file(&file, b"2").unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"2");
-        assert_eq!(std::fs::read_dir(dir.path().join("sub")).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("sub")).unwrap().count(),
+            1
+        );
     }
 }

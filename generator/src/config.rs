@@ -232,12 +232,17 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_the_one_help() {
-        let c = mdbook_core::config::Config::from_str("[output.chaosbook]\ndefault-theem = \"dark\"\n")
-            .unwrap();
+        let c =
+            mdbook_core::config::Config::from_str("[output.chaosbook]\ndefault-theem = \"dark\"\n")
+                .unwrap();
         let e = Settings::from_mdbook(&c).unwrap_err();
         assert!(e.contains("default-theem"), "{e}");
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("book.toml"), "[output.chaosbook]\ndefault-theem = 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("book.toml"),
+            "[output.chaosbook]\ndefault-theem = 1\n",
+        )
+        .unwrap();
         let report = Config::load(dir.path()).unwrap_err();
         assert_eq!(report.diagnostics[0].help.as_deref(), Some(HELP));
     }

@@ -191,8 +191,7 @@ pub fn write(
         let io = |p: &Path, e: std::io::Error| ExportError::io("cannot write", p, e);
         for (item, text) in &files {
             let path = staging.join(&item.file);
-            std::fs::create_dir_all(path.parent().unwrap_or(staging))
-                .map_err(|e| io(&path, e))?;
+            std::fs::create_dir_all(path.parent().unwrap_or(staging)).map_err(|e| io(&path, e))?;
             std::fs::write(&path, text).map_err(|e| io(&path, e))?;
         }
         items = files.iter().map(|(i, _)| i.clone()).collect();

@@ -294,7 +294,9 @@ fn project_root(root: &std::path::Path) -> Result<()> {
 /// when it has errors, they are shown exactly as `check` shows them and
 /// the command ends with [`findings_exit_code`]; warnings are shown and
 /// let through.
-fn valid_catalog(root: &std::path::Path) -> Result<std::result::Result<chaosbook::Catalog, ExitCode>> {
+fn valid_catalog(
+    root: &std::path::Path,
+) -> Result<std::result::Result<chaosbook::Catalog, ExitCode>> {
     project_root(root)?;
     let (catalog, report) = chaosbook::check(root);
     if report.has_errors() {
