@@ -93,7 +93,7 @@ let t = Date.now();
 build(dir, site);
 console.log(`built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 const index = fs.readFileSync(path.join(site, "searchindex.js"));
-console.log(`searchindex.js: ${index.length} bytes, gzip ${zlib.gzipSync(index, { level: 9 }).length}, brotli ${zlib.brotliCompressSync(index).length}`);
+console.log(`searchindex.js: ${index.length} bytes, gzip ${zlib.gzipSync(index, { level: 6 }).length}, brotli (quality 5) ${zlib.brotliCompressSync(index, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } }).length}`);
 
 await launch();
 const { context, page: tab } = await open();
