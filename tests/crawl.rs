@@ -104,6 +104,8 @@ fn dead_links(dir: &Path, site_url: &str) -> (Vec<String>, usize) {
             (p.as_str(), set)
         })
         .collect();
+    // toc.js writes its links into a JavaScript string (quotes escaped).
+    let toc_href = Regex::new(r#"href=\\?"([^"\\]*)\\?""#).unwrap();
     let mut dead = Vec::new();
     let mut checked = 0;
     for (page, html) in &pages {
@@ -117,8 +119,7 @@ fn dead_links(dir: &Path, site_url: &str) -> (Vec<String>, usize) {
             .captures_iter(html)
             .map(|c| unescape(&c[2]))
             .chain(if page == "toc.js" {
-                Regex::new(r#"href=\\?"([^"\\]*)\\?""#)
-                    .unwrap()
+                toc_href
                     .captures_iter(html)
                     .map(|c| unescape(&c[1]))
                     .collect::<Vec<_>>()

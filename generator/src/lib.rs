@@ -158,10 +158,9 @@ pub fn add_repository_pages(book: &mut book::LoadedBook) {
     };
     for page in markdown::links::repository_pages(&book.root, &catalog) {
         // Read under the one rule: `check` reports a page it refuses.
-        let Ok(content) = project.read_to_string(
-            &book.root.join(&page.file),
-            book.settings.max_file_size,
-        ) else {
+        let Ok(content) =
+            project.read_to_string(&book.root.join(&page.file), book.settings.max_file_size)
+        else {
             continue;
         };
         let key = markdown::links::page_key(&page.book_path);

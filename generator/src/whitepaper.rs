@@ -166,7 +166,12 @@ fn expand_includes(
         // `whitepaper/../CONTRIBUTING.md` is shown as `CONTRIBUTING.md`.
         let rel = crate::catalog::load::relative(&config.root, &file);
         let rel = links::normalize("", &display_path(&rel)).map_or(rel, PathBuf::from);
-        let read = crate::catalog::load::read_text(&config.root, &file, &rel, config.settings.max_file_size);
+        let read = crate::catalog::load::read_text(
+            &config.root,
+            &file,
+            &rel,
+            config.settings.max_file_size,
+        );
         let (Ok(whole), true) = (read, depth < MAX_INCLUDE_DEPTH) else {
             out.push_str(&text[include.range.clone()]);
             continue;
@@ -220,7 +225,12 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
     // (chapter, its text with includes expanded, the included texts)
     let mut chapters = Vec::new();
     for (rel, abs, in_book) in files.into_iter().chain(repository) {
-        match crate::catalog::load::read_text(&config.root, &abs, &rel, config.settings.max_file_size) {
+        match crate::catalog::load::read_text(
+            &config.root,
+            &abs,
+            &rel,
+            config.settings.max_file_size,
+        ) {
             Ok(text) => {
                 let mut parts = Vec::new();
                 let expanded = expand_includes(config, &text, &abs, &in_book, &rel, 0, &mut parts);

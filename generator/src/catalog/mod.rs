@@ -263,7 +263,12 @@ fn push_entry<T: DeserializeOwned>(
 }
 
 fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas) -> Parsed {
-    let text = match load::read_text(&config.root, &found.abs, &found.rel, config.settings.max_file_size) {
+    let text = match load::read_text(
+        &config.root,
+        &found.abs,
+        &found.rel,
+        config.settings.max_file_size,
+    ) {
         Ok(t) => t,
         Err(d) => {
             return Parsed {

@@ -474,7 +474,12 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                     let scenario_abs = root.join(&entry.file);
                     match load::resolve_manifest_path(config, &scenario_abs, written) {
                         Ok((rel, abs)) => {
-                            match load::read_text(&config.root, &abs, &rel, config.settings.max_file_size) {
+                            match load::read_text(
+                                &config.root,
+                                &abs,
+                                &rel,
+                                config.settings.max_file_size,
+                            ) {
                                 Ok(text) => {
                                     sources.insert(rel.clone(), text.clone());
                                     (text.clone(), rel, Cow::Owned(text), Some(Placement::File))

@@ -218,9 +218,12 @@ pub fn collect(config: &Config, catalog: &Catalog) -> Found {
 /// `check` reads them).
 fn chapters(config: &Config, found: &mut Found) {
     for (rel, abs, _) in crate::whitepaper::chapter_files(config) {
-        let Ok(text) =
-            crate::catalog::load::read_text(&config.root, &abs, &rel, config.settings.max_file_size)
-        else {
+        let Ok(text) = crate::catalog::load::read_text(
+            &config.root,
+            &abs,
+            &rel,
+            config.settings.max_file_size,
+        ) else {
             found.unreadable += 1;
             continue;
         };

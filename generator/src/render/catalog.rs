@@ -31,10 +31,10 @@ use crate::book::{splice, LoadedBook, Placement};
 use crate::catalog::Catalog;
 use crate::render::highlight::{escape, highlight_into};
 use crate::render::markdown::{Hooks, PageInfo};
+use crate::render::search;
 use crate::render::theme::Theme;
 use crate::view::{self, CatalogView};
 use crate::BuildError;
-use crate::render::search;
 
 /// The directive that marks where the catalog goes in SUMMARY.md: the
 /// chapter whose text holds it gets the catalog's pages as sub-chapters and
