@@ -301,7 +301,7 @@ fn use_manifest_file(p: &Project, path: &str) {
     let start = text.find("    format: chaos-mesh").unwrap();
     let end = text.find("  - tool: other-tool").unwrap();
     let replacement = format!(
-        "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified_with: \"2.1.0\"\n    manifest_file: {path}\n"
+        "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified: {{version: \"2.1.0\", by: schema, date: 2026-01-15}}\n    manifest_file: {path}\n"
     );
     p.write(
         SCENARIO,

@@ -50,7 +50,7 @@ impl Project {
         let text = fs::read_to_string(&path).unwrap();
         let start = text.find("    format: chaos-mesh").unwrap();
         let end = text.find("  - tool: other-tool").unwrap();
-        let replacement = "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified_with: \"2.1.0\"\n    manifest_file: demo-latency/demo.sh\n";
+        let replacement = "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified: {version: \"2.1.0\", by: schema, date: 2026-01-15}\n    manifest_file: demo-latency/demo.sh\n";
         fs::write(
             &path,
             format!("{}{}{}", &text[..start], replacement, &text[end..]),
@@ -74,7 +74,7 @@ fn exports_files_index_and_readme() {
     assert!(manifest.contains("duration: \"2m\""), "{manifest}");
     let index: Value =
         serde_json::from_str(&fs::read_to_string(p.out().join("index.json")).unwrap()).unwrap();
-    assert_eq!(index["schema_version"], 1);
+    assert_eq!(index["schema_version"], 2);
     let item = &index["items"][0];
     assert_eq!(item["scenario"], "demo-latency");
     assert_eq!(item["tool"], "demo-tool");

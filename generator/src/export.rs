@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::catalog::manifest::{json_document, script_document};
 use crate::catalog::model::{
-    BlastRadius, ParamType, Parameter, Reference, Scenario, Signal, Target,
+    BlastRadius, ParamType, Parameter, Reference, Scenario, Signal, Target, Verified,
 };
 use crate::catalog::schema::{Format, Syntax};
 use crate::catalog::template::{self, ParamValue, ParamValues};
@@ -29,7 +29,9 @@ use crate::diagnostics::did_you_mean;
 
 /// The version of `index.json` (and of `catalog.json`): bumped on any
 /// incompatible change of their shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: an implementation's `verified_with` string became the `verified`
+/// record (version, by, date, url).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What to export.
 #[derive(Debug, Default, Clone)]
@@ -76,7 +78,7 @@ pub struct Exported {
     /// The command that runs it (from the format's `x-chaosbook.run`).
     pub run: String,
     pub docs: Option<String>,
-    pub verified_with: Option<String>,
+    pub verified: Option<Verified>,
     pub parameters: BTreeMap<String, Value>,
 }
 
@@ -154,7 +156,7 @@ pub fn render(
                     run: format.run.replace("{file}", &file),
                     file,
                     docs: imp.docs.clone(),
-                    verified_with: imp.verified_with.clone(),
+                    verified: imp.verified.clone(),
                     parameters: values
                         .iter()
                         .map(|(k, v)| (k.clone(), v.value.clone()))

@@ -198,7 +198,7 @@ observability:
 practices: [{practice}]
 implementations:
   # One entry per tool of catalog/tools/: an implementation (support: native
-  # or extension, with format, manifest, docs and verified_with) or an
+  # or extension, with format, manifest, docs and verified) or an
   # honest `support: unsupported` with a reason.
 {impls}"#,
         title = title_of(id)

@@ -129,13 +129,68 @@ pub struct Implementation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_with: Option<String>,
+    pub verified: Option<Verified>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
+}
+
+/// How a manifest was checked against the tool, weakest evidence last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifiedBy {
+    /// Run against a real target with that version of the tool.
+    Execution,
+    /// Accepted by the tool's own validating program (`chaos validate`,
+    /// an admission webhook, a server-side dry run).
+    Validator,
+    /// Valid against the schema the tool publishes for that version (a
+    /// CRD's OpenAPI schema with unknown fields rejected, an ARM schema).
+    Schema,
+    /// Compared with the tool's documentation only (`url` names the page).
+    Docs,
+}
+
+impl VerifiedBy {
+    /// How the evidence reads in prose (site and PDF alike).
+    pub fn label(self) -> &'static str {
+        match self {
+            VerifiedBy::Execution => "run",
+            VerifiedBy::Validator => "accepted by its validator",
+            VerifiedBy::Schema => "valid against its schema",
+            VerifiedBy::Docs => "checked against its documentation",
+        }
+    }
+}
+
+/// What was verified, how and when: the evidence behind an implementation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verified {
+    /// The tool version checked against; absent for a managed service,
+    /// which has no version a user could pin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub by: VerifiedBy,
+    /// `YYYY-MM-DD`, the day of the check.
+    pub date: String,
+    /// The page or artifact checked against (required for `by: docs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Verified {
+    /// One line for the site and the PDF: "2.8.3, valid against its schema
+    /// (2026-12-03)" or "checked against its documentation (2026-11-25)".
+    pub fn summary(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{v}, {} ({})", self.by.label(), self.date),
+            None => format!("{} ({})", self.by.label(), self.date),
+        }
+    }
 }
 
 impl Implementation {

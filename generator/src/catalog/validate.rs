@@ -168,17 +168,13 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                     report.push(d);
                 }
             }
-            if let (Some(v), Some(cur)) = (
-                imp.verified_with.as_deref(),
-                Some(tool.item.current_version.as_str()),
-            ) {
-                if let (Some(a), Some(b)) = (major(v), major(cur)) {
-                    if b > a {
-                        report.push(
-                            Diagnostic::warning("outdated-verification", &entry.file, at(format!("{base}/verified_with")), format!("verified with {} {v}, but its current version is {cur}", tool.item.name))
-                                .with_help("re-check the manifest against the current version and update `verified_with`"),
-                        );
-                    }
+            if let Some(v) = imp.verified.as_ref().and_then(|v| v.version.as_deref()) {
+                let cur = tool.item.current_version.as_str();
+                if minor_release_behind(v, cur) {
+                    report.push(
+                        Diagnostic::warning("outdated-verification", &entry.file, at(format!("{base}/verified/version")), format!("verified with {} {v}, but its current version is {cur}", tool.item.name))
+                            .with_help("re-check the manifest against the current version and update `verified` (version, by, date)"),
+                    );
                 }
             }
         }
@@ -196,13 +192,22 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
     }
 }
 
-fn major(version: &str) -> Option<u64> {
-    version
-        .trim_start_matches('v')
-        .split(['.', '-', '+'])
-        .next()?
-        .parse()
-        .ok()
+/// Major and minor number of a version such as `v2.8.1` or `3.31.0-rc1`.
+fn major_minor(version: &str) -> Option<(u64, u64)> {
+    let mut parts = version.trim_start_matches('v').split(['-', '+']).next()?.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = match parts.next() {
+        Some(m) => m.parse().ok()?,
+        None => 0,
+    };
+    Some((major, minor))
+}
+
+/// Whether `verified` is a minor release or more behind `current` (a patch
+/// release rarely changes what a manifest may contain; a minor one can).
+/// A `current` that is no version (`managed-service`) is never ahead.
+fn minor_release_behind(verified: &str, current: &str) -> bool {
+    matches!((major_minor(verified), major_minor(current)), (Some(v), Some(c)) if c > v)
 }
 
 pub(crate) fn unknown(
@@ -545,4 +550,35 @@ pub fn first_tab_shares(catalog: &Catalog) -> Vec<(String, usize, f64)> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minor_release_behind_is_outdated() {
+        assert!(minor_release_behind("2.7.3", "2.8.1"));
+        assert!(minor_release_behind("1.19.0", "1.21.4"));
+        assert!(minor_release_behind("2.8.1", "3.0.0"));
+        assert!(minor_release_behind("v3.6.1", "3.31.0"));
+        assert!(minor_release_behind("2", "2.1.0"));
+    }
+
+    #[test]
+    fn a_patch_release_behind_or_ahead_is_not() {
+        assert!(!minor_release_behind("1.1.6", "1.1.7"));
+        assert!(!minor_release_behind("2.8.1", "2.8.3"));
+        assert!(!minor_release_behind("2.8.3", "2.8.3"));
+        assert!(!minor_release_behind("3.32.0", "3.31.0"));
+        assert!(!minor_release_behind("2.8.0-rc1", "2.8.0"));
+    }
+
+    #[test]
+    fn what_is_not_a_version_is_never_behind() {
+        assert!(!minor_release_behind("1.0.0", "managed-service"));
+        assert!(!minor_release_behind("latest", "2.0.0"));
+        assert_eq!(major_minor("v10.20.30+build.1"), Some((10, 20)));
+        assert_eq!(major_minor("x.1"), None);
+    }
 }

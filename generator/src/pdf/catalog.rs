@@ -564,8 +564,8 @@ impl Writer<'_> {
         } else if let Some(f) = &imp.format {
             facts.push(format!("format: {}", text(f)));
         }
-        if let Some(v) = &imp.verified_with {
-            facts.push(format!("verified with {}", text(v)));
+        if let Some(v) = &imp.verified {
+            facts.push(format!("verified: {}", text(&v.summary())));
         }
         if let Some(d) = &imp.docs {
             facts.push(Self::link_url(d, "documentation"));

@@ -572,8 +572,8 @@ impl CatalogHooks<'_> {
         if let Some(f) = format {
             let _ = write!(h, " · format: {}", escape(&f.label));
         }
-        if let Some(v) = &imp.verified_with {
-            let _ = write!(h, " · verified with {}", escape(v));
+        if let Some(v) = &imp.verified {
+            let _ = write!(h, " · verified: {}", escape(&v.summary()));
         }
         if let Some(d) = &imp.docs {
             let _ = write!(
