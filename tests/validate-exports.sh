@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Exports every runnable manifest of the real catalog and checks the ones
-# that have an offline validator of their own with that validator: each
-# Chaos Toolkit experiment must pass `chaos validate` (which also checks
-# that every extension function exists and takes the given arguments).
+# Exports every runnable manifest of the real catalog and checks it with the
+# offline validators that exist for it:
+# - each Chaos Toolkit experiment must pass `chaos validate` (which also
+#   checks that every extension function exists and takes the given arguments);
+# - every Chaos Mesh, LitmusChaos and Chaosblade resource must fit the
+#   upstream CRDs vendored in tests/crds/ (unknown fields rejected), and every
+#   core Kubernetes object must pass kubernetes-validate in strict mode
+#   (tests/validate_resources.py).
 # The validators are installed in a virtualenv under target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,4 +40,7 @@ if [ $((passed + failed)) -eq 0 ]; then
   exit 1
 fi
 echo "chaos validate: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+
+resources=0
+"$venv/bin/python" tests/validate_resources.py "$out" tests/crds || resources=1
+[ "$failed" -eq 0 ] && [ "$resources" -eq 0 ]
