@@ -12,9 +12,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=target/validators-venv
+# The newest Python that runs: Chaos Toolkit's current release needs 3.12.
+python=python3
+for candidate in python3.13 python3.12; do
+  if "$candidate" -c 'import venv' >/dev/null 2>&1; then
+    python=$candidate
+    break
+  fi
+done
 if [ ! -x "$venv/bin/chaos" ] || ! cmp -s tests/validators-requirements.txt "$venv/requirements.txt"; then
   rm -rf "$venv"
-  python3 -m venv "$venv"
+  "$python" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/validators-requirements.txt
   cp tests/validators-requirements.txt "$venv/requirements.txt"
 fi
@@ -39,7 +47,7 @@ if [ $((passed + failed)) -eq 0 ]; then
   echo "no Chaos Toolkit experiment was exported"
   exit 1
 fi
-echo "chaos validate: $passed passed, $failed failed"
+echo "chaos validate ($("$venv/bin/pip" show chaostoolkit | sed -n 's/^Version: /chaostoolkit /p')): $passed passed, $failed failed"
 
 resources=0
 "$venv/bin/python" tests/validate_resources.py "$out" tests/crds || resources=1
