@@ -299,3 +299,30 @@ fn real_catalog_kubernetes_manifests_are_well_formed_objects() {
     }
     assert!(objects > 0, "no Kubernetes manifest was exported");
 }
+
+#[test]
+fn prerequisites_are_exported_once_per_tool_with_the_set_values() {
+    let p = Project::minimal();
+    let tool = p.dir.path().join("catalog/tools/demo-tool.yaml");
+    let prerequisites = "prerequisites:\n  summary: Apply this once, before any experiment of the demo tool.\n  format: chaos-mesh\n  parameters:\n    - {name: namespace, type: string, default: demo, description: target namespace}\n  manifest: |\n    apiVersion: chaos-mesh.org/v1alpha1\n    kind: NetworkChaos\n    metadata:\n      name: shared\n      namespace: {{ namespace }}\n    spec:\n      action: delay\n      mode: all\n      selector:\n        namespaces: [{{ namespace }}]\n      delay:\n        latency: 10ms\n";
+    fs::write(&tool, fs::read_to_string(&tool).unwrap() + prerequisites).unwrap();
+    let out = p.export(&["--set", "namespace=prod"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = fs::read_to_string(p.out().join("demo-tool/_prerequisites.yaml")).unwrap();
+    assert!(text.contains("  name: shared\n  namespace: prod\n"), "{text}");
+    let index: Value =
+        serde_json::from_str(&fs::read_to_string(p.out().join("index.json")).unwrap()).unwrap();
+    let listed = &index["prerequisites"][0];
+    assert_eq!(listed["tool"], "demo-tool");
+    assert_eq!(listed["file"], "demo-tool/_prerequisites.yaml");
+    assert_eq!(listed["parameters"]["namespace"], "prod");
+    assert_eq!(index["prerequisites"].as_array().unwrap().len(), 1);
+    let readme = fs::read_to_string(p.out().join("README.md")).unwrap();
+    assert!(
+        readme.contains("| Demo Tool | `demo-tool/_prerequisites.yaml` | `kubectl apply -f demo-tool/_prerequisites.yaml` |"),
+        "{readme}"
+    );
+
+    let out = p.export(&["--set", "namespace=prod\n  extra: injected"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -38,6 +38,34 @@ pub struct Tool {
     pub current_version: String,
     pub targets: Vec<Target>,
     pub formats: Vec<String>,
+    /// What must be in place once before any of the tool's manifests run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prerequisites: Option<Prerequisites>,
+    /// Why the tool cannot do a whole family of faults, written once and
+    /// referred to by `reason_ref` from unsupported implementations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsupported_reasons: Vec<SharedReason>,
+}
+
+/// Set-up shared by all of a tool's manifests (service accounts, RBAC,
+/// agents): applied once, so each implementation holds only its experiment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisites {
+    /// Markdown: what to install or apply once, and why.
+    pub summary: String,
+    pub format: String,
+    pub manifest: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+}
+
+/// The reason a tool cannot do a family of faults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedReason {
+    pub id: String,
+    pub reason: String,
 }
 
 /// How a tool's `governance` value reads in prose (site and PDF alike).
@@ -132,8 +160,13 @@ pub struct Implementation {
     pub verified: Option<Verified>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Why the tool cannot do it; for a `reason_ref`, the tool's shared
+    /// reason (filled in by validation, so every view reads this field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The id of one of the tool's `unsupported_reasons`, instead of `reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_ref: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
 }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::catalog::manifest::{self, Placement};
-use crate::catalog::model::{ParamType, Parameter, Scenario};
+use crate::catalog::model::{ParamType, Parameter, Scenario, Tool};
 use crate::catalog::template::{self, parse_duration_ms};
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{load, Catalog, Entry, Manifest};
@@ -49,6 +49,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                 ));
             }
         }
+        check_tool_extras(tool, report);
     }
 
     for practice in &catalog.practices {
@@ -66,6 +67,8 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
         }
     }
 
+    // (scenario id, implementation index, text) of each `reason_ref`.
+    let mut resolved: Vec<(String, usize, String)> = Vec::new();
     for entry in &catalog.scenarios {
         let s = &entry.item;
         let at = |p: String| entry.doc().locate(&p);
@@ -125,6 +128,37 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                         .with_related(&entry.file, at(format!("/implementations/{first}/tool")), "first one here")
                         .with_help("keep one implementation per tool; put variants in its notes or a separate scenario"),
                 );
+            }
+            if let Some(id) = &imp.reason_ref {
+                match tool.item.unsupported_reasons.iter().find(|r| &r.id == id) {
+                    Some(shared) => resolved.push((s.id.clone(), i, shared.reason.clone())),
+                    None => {
+                        let known: Vec<&str> = tool
+                            .item
+                            .unsupported_reasons
+                            .iter()
+                            .map(|r| r.id.as_str())
+                            .collect();
+                        report.push(
+                            unknown(
+                                &entry.file,
+                                at(format!("{base}/reason_ref")),
+                                "shared reason",
+                                id,
+                                &known,
+                                &format!(
+                                    "add it to `unsupported_reasons` in {}, or write a `reason` here",
+                                    tool.file.display()
+                                ),
+                            )
+                            .with_related(
+                                &tool.file,
+                                tool.doc().locate_key("/unsupported_reasons"),
+                                "the tool's shared reasons",
+                            ),
+                        );
+                    }
+                }
             }
             if imp
                 .reason
@@ -187,6 +221,48 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
             report.push(
                 Diagnostic::warning("missing-tool", &entry.file, entry.doc().locate_key("/implementations"), format!("no entry for: {}", missing.join(", ")))
                     .with_help("give every tool of the landscape an implementation, or an honest `support: unsupported` entry with a `reason`"),
+            );
+        }
+    }
+    for (scenario, i, text) in resolved {
+        if let Some(entry) = catalog.scenarios.iter_mut().find(|e| e.item.id == scenario) {
+            entry.item.implementations[i].reason = Some(text);
+        }
+    }
+}
+
+/// A tool's prerequisites use a format it declares, and its shared reasons
+/// have distinct ids.
+fn check_tool_extras(tool: &Entry<Tool>, report: &mut Report) {
+    if let Some(pre) = &tool.item.prerequisites {
+        if !tool.item.formats.contains(&pre.format) {
+            report.push(
+                Diagnostic::error(
+                    "format-not-declared",
+                    &tool.file,
+                    tool.doc().locate("/prerequisites/format"),
+                    format!("tool `{}` does not declare the format `{}`", tool.item.id, pre.format),
+                )
+                .with_help(format!("use one of: {}", tool.item.formats.join(", "))),
+            );
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in tool.item.unsupported_reasons.iter().enumerate() {
+        if let Some(first) = seen.insert(r.id.as_str(), i) {
+            report.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    &tool.file,
+                    tool.doc().locate(&format!("/unsupported_reasons/{i}/id")),
+                    format!("the shared reason `{}` is already defined", r.id),
+                )
+                .with_related(
+                    &tool.file,
+                    tool.doc().locate(&format!("/unsupported_reasons/{first}/id")),
+                    "first defined here",
+                )
+                .with_help("give each fault family one reason, under one id"),
             );
         }
     }
@@ -520,6 +596,83 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
         all.extend(found);
     }
     catalog.manifests = all;
+    catalog.prerequisites = prerequisites(catalog, report);
+}
+
+/// Renders each tool's prerequisites with their parameters' defaults and
+/// validates them against their format, like an implementation's manifest.
+fn prerequisites(catalog: &Catalog, report: &mut Report) -> BTreeMap<String, Manifest> {
+    let mut out = BTreeMap::new();
+    for tool in &catalog.tools {
+        let Some(pre) = &tool.item.prerequisites else {
+            continue;
+        };
+        let Some(format) = catalog.formats.get(&pre.format) else {
+            continue; // reported by cross_references
+        };
+        let mut valid = true;
+        for (i, p) in pre.parameters.iter().enumerate() {
+            if let Err(msg) = check_value(p, &p.default) {
+                valid = false;
+                report.push(
+                    Diagnostic::error(
+                        "invalid-default",
+                        &tool.file,
+                        tool.doc()
+                            .locate(&format!("/prerequisites/parameters/{i}/default")),
+                        msg,
+                    )
+                    .with_help("make the default fit the parameter's type and bounds"),
+                );
+            }
+        }
+        if !valid {
+            continue;
+        }
+        let source = tool.source();
+        let placement = || {
+            let node = tool.doc().node("/prerequisites/manifest").copied();
+            node.map_or(
+                Placement::Scalar(tool.doc().locate("/prerequisites")),
+                |n| Placement::of_scalar(source, &n),
+            )
+        };
+        let values = template::defaults(&pre.parameters);
+        match template::render(&pre.manifest, &values) {
+            Ok(rendered) => {
+                if !manifest::quick_valid(format, &rendered) {
+                    report.diagnostics.extend(manifest::check(
+                        format,
+                        &rendered,
+                        &tool.file,
+                        source,
+                        placement(),
+                    ));
+                }
+                out.insert(
+                    tool.item.id.clone(),
+                    Manifest {
+                        tool: tool.item.id.clone(),
+                        format: pre.format.clone(),
+                        template: pre.manifest.clone(),
+                        file: tool.file.clone(),
+                        rendered,
+                    },
+                );
+            }
+            Err(errors) => {
+                let index = LineIndex::new(source);
+                let tindex = LineIndex::new(&pre.manifest);
+                for e in errors {
+                    let span = placement().map(tindex.span(e.start, e.end), &index);
+                    report.push(
+                        Diagnostic::error(e.code, &tool.file, span, e.message).with_help(e.help),
+                    );
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Each tool's share of first tabs across the catalog, in percent, by tool id.

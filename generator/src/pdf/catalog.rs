@@ -287,6 +287,21 @@ impl Writer<'_> {
             format!("{n} native, {e} through an extension, {u} not supported"),
         ));
         facts_table(out, &facts);
+        if let (Some(pre), Some(m)) = (&t.prerequisites, self.catalog.prerequisites.get(&t.id)) {
+            out.push_str("#cb-subhead[Prerequisites]\n\n");
+            out.push_str(&self.md(&format!("tool:{}:prerequisites", t.id), &pre.summary, level));
+            out.push_str("\n\n");
+            let lang = self
+                .catalog
+                .formats
+                .get(&pre.format)
+                .map_or("yaml", |f| f.syntax.language());
+            let _ = write!(
+                out,
+                "{}\n\n",
+                markup::raw_block(m.rendered.trim_end_matches('\n'), Some(lang))
+            );
+        }
         let unsupported: Vec<(&Scenario, &Implementation)> = self
             .catalog
             .scenarios

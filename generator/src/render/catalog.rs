@@ -412,6 +412,26 @@ fn tool_page(catalog: &Catalog, t: &Tool) -> String {
         })
         .collect();
     let _ = writeln!(md, "| Formats | {} |\n", md_text(&formats.join(", ")));
+    if let (Some(pre), Some(m)) = (&t.prerequisites, catalog.prerequisites.get(&t.id)) {
+        let lang = catalog
+            .formats
+            .get(&pre.format)
+            .map_or("text", |f| f.syntax.language());
+        // A fence longer than any run of backticks in the manifest.
+        let longest = m
+            .rendered
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let _ = write!(
+            md,
+            "## Prerequisites\n\n{}\n\n{fence}{lang}\n{}\n{fence}\n\n",
+            pre.summary.trim_end(),
+            m.rendered.trim_end()
+        );
+    }
     let mut supported = Vec::new();
     let mut unsupported = Vec::new();
     for e in &catalog.scenarios {
@@ -580,6 +600,13 @@ impl CatalogHooks<'_> {
                 h,
                 " · <a href=\"{}\" rel=\"noopener\">documentation</a>",
                 escape(d)
+            );
+        }
+        if self.catalog.prerequisites.contains_key(&imp.tool) {
+            let _ = write!(
+                h,
+                " · apply the tool's <a href=\"{}#prerequisites\">prerequisites</a> first",
+                escape(&tool_link)
             );
         }
         h.push_str("</p>");
