@@ -695,7 +695,11 @@ fn links_changed_since_looks_only_at_the_changed_files() {
 #[test]
 fn a_verification_a_minor_release_behind_warns_at_its_version() {
     let p = Project::minimal();
-    p.edit(TOOL, "current_version: \"2.1.0\"", "current_version: \"2.2.0\"");
+    p.edit(
+        TOOL,
+        "current_version: \"2.1.0\"",
+        "current_version: \"2.2.0\"",
+    );
     let out = p.check();
     assert_eq!(out.code, 0, "{:#?}", out.diags);
     let d = out.find("outdated-verification");
@@ -710,10 +714,16 @@ fn a_verification_a_minor_release_behind_warns_at_its_version() {
 #[test]
 fn a_verification_a_patch_release_behind_is_current_enough() {
     let p = Project::minimal();
-    p.edit(TOOL, "current_version: \"2.1.0\"", "current_version: \"2.1.7\"");
+    p.edit(
+        TOOL,
+        "current_version: \"2.1.0\"",
+        "current_version: \"2.1.7\"",
+    );
     let out = p.check();
     assert!(
-        !out.diags.iter().any(|d| d["code"] == "outdated-verification"),
+        !out.diags
+            .iter()
+            .any(|d| d["code"] == "outdated-verification"),
         "{:#?}",
         out.diags
     );
@@ -753,7 +763,11 @@ fn a_shared_reason_is_referenced_by_id() {
     let out = p.check();
     assert_eq!(out.code, 0, "{:#?}", out.diags);
 
-    p.edit(SCENARIO, "    reason_ref: no-pods", "    reason_ref: no-pod");
+    p.edit(
+        SCENARIO,
+        "    reason_ref: no-pods",
+        "    reason_ref: no-pod",
+    );
     let out = p.check();
     assert_eq!(out.code, 1);
     let d = out.find("unknown-reference");

@@ -309,7 +309,10 @@ fn prerequisites_are_exported_once_per_tool_with_the_set_values() {
     let out = p.export(&["--set", "namespace=prod"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = fs::read_to_string(p.out().join("demo-tool/_prerequisites.yaml")).unwrap();
-    assert!(text.contains("  name: shared\n  namespace: prod\n"), "{text}");
+    assert!(
+        text.contains("  name: shared\n  namespace: prod\n"),
+        "{text}"
+    );
     let index: Value =
         serde_json::from_str(&fs::read_to_string(p.out().join("index.json")).unwrap()).unwrap();
     let listed = &index["prerequisites"][0];

@@ -227,18 +227,34 @@ pub fn render_prerequisites(
                         tool.item.name
                     ))
                 })?;
-                values.insert(p.name.clone(), ParamValue { kind: p.kind, value });
+                values.insert(
+                    p.name.clone(),
+                    ParamValue {
+                        kind: p.kind,
+                        value,
+                    },
+                );
             }
         }
         let what = format!("the prerequisites of {}", tool.item.name);
         let text = template::render(&manifest.template, &values).map_err(|e| {
             ExportError::Invalid(format!(
                 "{what}: {}",
-                e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")
+                e.iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ))
         })?;
         if values != template::defaults(&pre.parameters) {
-            check_override_safety(&what, &pre.parameters, format, &manifest.rendered, &text, &overrides)?;
+            check_override_safety(
+                &what,
+                &pre.parameters,
+                format,
+                &manifest.rendered,
+                &text,
+                &overrides,
+            )?;
         }
         if !crate::catalog::manifest::quick_valid(format, &text) {
             return Err(ExportError::Invalid(format!(
@@ -254,7 +270,10 @@ pub fn render_prerequisites(
                 format: format.name.clone(),
                 run: format.run.replace("{file}", &file),
                 file,
-                parameters: values.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+                parameters: values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.value.clone()))
+                    .collect(),
             },
             text,
         ));
@@ -758,7 +777,11 @@ pub fn catalog_json(catalog: &Catalog) -> String {
     serde_json::to_string(&doc).expect("catalog serialises") + "\n"
 }
 
-fn readme(catalog: &Catalog, items: &[Exported], prerequisites: &[ExportedPrerequisites]) -> String {
+fn readme(
+    catalog: &Catalog,
+    items: &[Exported],
+    prerequisites: &[ExportedPrerequisites],
+) -> String {
     let mut s = String::from(
         "# Exported chaos experiments\n\nWritten by `chaosbook export`: one file per scenario and tool, rendered with the \
          parameters listed in `index.json`. Review each file before running it: check the namespace, selectors and \

@@ -241,7 +241,10 @@ fn check_tool_extras(tool: &Entry<Tool>, report: &mut Report) {
                     "format-not-declared",
                     &tool.file,
                     tool.doc().locate("/prerequisites/format"),
-                    format!("tool `{}` does not declare the format `{}`", tool.item.id, pre.format),
+                    format!(
+                        "tool `{}` does not declare the format `{}`",
+                        tool.item.id, pre.format
+                    ),
                 )
                 .with_help(format!("use one of: {}", tool.item.formats.join(", "))),
             );
@@ -259,7 +262,8 @@ fn check_tool_extras(tool: &Entry<Tool>, report: &mut Report) {
                 )
                 .with_related(
                     &tool.file,
-                    tool.doc().locate(&format!("/unsupported_reasons/{first}/id")),
+                    tool.doc()
+                        .locate(&format!("/unsupported_reasons/{first}/id")),
                     "first defined here",
                 )
                 .with_help("give each fault family one reason, under one id"),
@@ -270,7 +274,11 @@ fn check_tool_extras(tool: &Entry<Tool>, report: &mut Report) {
 
 /// Major and minor number of a version such as `v2.8.1` or `3.31.0-rc1`.
 fn major_minor(version: &str) -> Option<(u64, u64)> {
-    let mut parts = version.trim_start_matches('v').split(['-', '+']).next()?.split('.');
+    let mut parts = version
+        .trim_start_matches('v')
+        .split(['-', '+'])
+        .next()?
+        .split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = match parts.next() {
         Some(m) => m.parse().ok()?,
