@@ -130,7 +130,8 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
     if !abs.is_file() {
         return;
     }
-    let text = match crate::catalog::load::read_text(&config.root, &abs, &rel, config.max_file_size) {
+    let text = match crate::catalog::load::read_text(&config.root, &abs, &rel, config.max_file_size)
+    {
         Ok(t) => t,
         Err(d) => return report.push(*d),
     };
@@ -145,9 +146,12 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
         }
     };
     for (chapter_rel, chapter_abs, _) in crate::whitepaper::chapter_files(config) {
-        let Ok(text) =
-            crate::catalog::load::read_text(&config.root, &chapter_abs, &chapter_rel, config.max_file_size)
-        else {
+        let Ok(text) = crate::catalog::load::read_text(
+            &config.root,
+            &chapter_abs,
+            &chapter_rel,
+            config.max_file_size,
+        ) else {
             continue; // the chapter checks report unreadable files
         };
         let found = check_markdown(&vocabulary, &chapter_rel, &text);

@@ -31,10 +31,10 @@ use crate::book::{splice, LoadedBook, Placement};
 use crate::catalog::Catalog;
 use crate::render::highlight::{escape, highlight_into};
 use crate::render::markdown::{Hooks, PageInfo};
+use crate::render::search;
 use crate::render::theme::Theme;
 use crate::view::{self, CatalogView};
 use crate::BuildError;
-use crate::render::search;
 
 /// The directive that marks where the catalog goes in SUMMARY.md: the
 /// chapter whose text holds it gets the catalog's pages as sub-chapters and
@@ -605,7 +605,12 @@ mod tests {
             .iter_mut()
             .find(|i| i.is_supported())
             .unwrap();
-        imp.verified_with = Some("0.0.1-edited".into());
+        imp.verified = Some(crate::catalog::model::Verified {
+            version: Some("0.0.1-edited".into()),
+            by: crate::catalog::model::VerifiedBy::Docs,
+            date: "2026-01-01".into(),
+            url: None,
+        });
         assert_ne!(before, fingerprint(&catalog));
     }
 }
