@@ -23,7 +23,7 @@ fn hostile_project() -> tempfile::TempDir {
         )
         .replace("method: >-\n  Delay", "method: >-\n  <script>alert('method')</script> [x](javascript:alert('method')) Delay")
         .replace("reason: The other tool has no network fault for pods.", "reason: \"<svg onload=alert('reason')></svg> The other tool has no network fault for pods.\"")
-        .replace("    verified_with: \"2.1.0\"\n", "    verified_with: \"2.1.0\"\n    notes: \"<b onmouseover=alert('notes')>hover</b> **bold** note\"\n");
+        .replace("    verified: {version: \"2.1.0\", by: schema, date: 2026-01-15}\n", "    verified: {version: \"2.1.0\", by: schema, date: 2026-01-15}\n    notes: \"<b onmouseover=alert('notes')>hover</b> **bold** note\"\n");
     fs::write(&scenario, text).unwrap();
     fs::write(
         dir.path().join("whitepaper/SUMMARY.md"),
@@ -167,7 +167,7 @@ fn the_site_publishes_catalog_json_and_every_schema() {
     build(project.path(), &site);
     let catalog: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(site.join("catalog.json")).unwrap()).unwrap();
-    assert_eq!(catalog["schema_version"], 1);
+    assert_eq!(catalog["schema_version"], 2);
     assert_eq!(catalog["tools"].as_array().unwrap().len(), 2);
     let scenario = &catalog["scenarios"][0];
     assert_eq!(scenario["id"], "demo-latency");

@@ -301,7 +301,7 @@ fn use_manifest_file(p: &Project, path: &str) {
     let start = text.find("    format: chaos-mesh").unwrap();
     let end = text.find("  - tool: other-tool").unwrap();
     let replacement = format!(
-        "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified_with: \"2.1.0\"\n    manifest_file: {path}\n"
+        "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified: {{version: \"2.1.0\", by: schema, date: 2026-01-15}}\n    manifest_file: {path}\n"
     );
     p.write(
         SCENARIO,
@@ -858,4 +858,112 @@ fn an_unknown_support_level_lists_the_five() {
         d["help"],
         "did you mean `approximation`? allowed: \"native\", \"extension\", \"approximation\", \"via\", \"unsupported\""
     );
+}
+
+#[test]
+fn a_verification_a_minor_release_behind_warns_at_its_version() {
+    let p = Project::minimal();
+    p.edit(
+        TOOL,
+        "current_version: \"2.1.0\"",
+        "current_version: \"2.2.0\"",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+    let d = out.find("outdated-verification");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(at(d), (SCENARIO.into(), 42, 25));
+    assert_eq!(
+        d["message"],
+        "verified with Demo Tool 2.1.0, but its current version is 2.2.0"
+    );
+}
+
+#[test]
+fn a_verification_a_patch_release_behind_is_current_enough() {
+    let p = Project::minimal();
+    p.edit(
+        TOOL,
+        "current_version: \"2.1.0\"",
+        "current_version: \"2.1.7\"",
+    );
+    let out = p.check();
+    assert!(
+        !out.diags
+            .iter()
+            .any(|d| d["code"] == "outdated-verification"),
+        "{:#?}",
+        out.diags
+    );
+}
+
+#[test]
+fn verification_by_docs_needs_the_page() {
+    let p = Project::minimal();
+    p.edit(
+        SCENARIO,
+        "verified: {version: \"2.1.0\", by: schema, date: 2026-01-15}",
+        "verified: {by: docs, date: 2026-01-15}",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out
+        .errors()
+        .into_iter()
+        .find(|d| d["file"] == SCENARIO)
+        .unwrap_or_else(|| panic!("no error in the scenario: {:#?}", out.diags));
+    assert_eq!(d["line"], 42, "{d:#?}");
+}
+
+#[test]
+fn a_shared_reason_is_referenced_by_id() {
+    let p = Project::minimal();
+    p.write(
+        "catalog/tools/other-tool.yaml",
+        p.read("catalog/tools/other-tool.yaml")
+            + "unsupported_reasons:\n  - id: no-pods\n    reason: The other tool has no fault for pods at all.\n",
+    );
+    p.edit(
+        SCENARIO,
+        "    reason: The other tool has no network fault for pods.",
+        "    reason_ref: no-pods",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+
+    p.edit(
+        SCENARIO,
+        "    reason_ref: no-pods",
+        "    reason_ref: no-pod",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("unknown-reference");
+    assert_eq!(at(d), (SCENARIO.into(), 62, 17));
+    assert_eq!(d["message"], "unknown shared reason `no-pod`");
+    assert_eq!(d["help"], "did you mean `no-pods`?");
+}
+
+#[test]
+fn prerequisites_are_validated_like_a_manifest() {
+    let p = Project::minimal();
+    let prerequisites = "prerequisites:\n  summary: Apply this once, before any experiment of the demo tool.\n  format: chaos-mesh\n  parameters:\n    - {name: namespace, type: string, default: demo, description: target namespace}\n  manifest: |\n    apiVersion: chaos-mesh.org/v1alpha1\n    kind: NetworkChaos\n    metadata:\n      name: x\n      namespace: {{ namespace }}\n    spec:\n      action: delay\n      mode: all\n      selector:\n        namespaces: [{{ namespace }}]\n      delay:\n        latency: 10ms\n";
+    p.write(TOOL, p.read(TOOL) + prerequisites);
+    let out = p.check();
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+
+    p.edit(TOOL, "      action: delay", "      action: dely");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let d = out.find("manifest-invalid");
+    assert_eq!(at(d), (TOOL.into(), 23, 15));
+
+    p.edit(TOOL, "      action: dely", "      action: delay");
+    p.edit(TOOL, "  format: chaos-mesh", "  format: litmus");
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    assert!(out.find("format-not-declared")["help"]
+        .as_str()
+        .unwrap()
+        .contains("chaos-mesh, shell"));
 }

@@ -50,7 +50,7 @@ impl Project {
         let text = fs::read_to_string(&path).unwrap();
         let start = text.find("    format: chaos-mesh").unwrap();
         let end = text.find("  - tool: other-tool").unwrap();
-        let replacement = "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified_with: \"2.1.0\"\n    manifest_file: demo-latency/demo.sh\n";
+        let replacement = "    format: shell\n    docs: https://demo.example.org/docs/latency\n    verified: {version: \"2.1.0\", by: schema, date: 2026-01-15}\n    manifest_file: demo-latency/demo.sh\n";
         fs::write(
             &path,
             format!("{}{}{}", &text[..start], replacement, &text[end..]),
@@ -74,7 +74,7 @@ fn exports_files_index_and_readme() {
     assert!(manifest.contains("duration: \"2m\""), "{manifest}");
     let index: Value =
         serde_json::from_str(&fs::read_to_string(p.out().join("index.json")).unwrap()).unwrap();
-    assert_eq!(index["schema_version"], 1);
+    assert_eq!(index["schema_version"], 2);
     let item = &index["items"][0];
     assert_eq!(item["scenario"], "demo-latency");
     assert_eq!(item["tool"], "demo-tool");
@@ -304,7 +304,7 @@ impl Project {
         let root = self.dir.path();
         let first = root.join(SCENARIO);
         let text = fs::read_to_string(&first).unwrap();
-        let other = "  - tool: other-tool\n    support: native\n    format: shell\n    docs: https://other.example.org/docs/x\n    verified_with: managed-service\n    manifest: |\n      #!/usr/bin/env bash\n      set -euo pipefail\n      kubectl get pods -n {{ namespace }}\n";
+        let other = "  - tool: other-tool\n    support: native\n    format: shell\n    docs: https://other.example.org/docs/x\n    verified: {by: docs, date: 2026-01-15, url: https://other.example.org/docs/x}\n    manifest: |\n      #!/usr/bin/env bash\n      set -euo pipefail\n      kubectl get pods -n {{ namespace }}\n";
         let cut = text.find("  - tool: other-tool").unwrap();
         let first_text = format!("{}{other}", &text[..cut]);
         fs::write(&first, &first_text).unwrap();
@@ -430,4 +430,34 @@ fn integer_values_are_never_truncated() {
             "{value:?}: a refused export writes nothing"
         );
     }
+}
+
+#[test]
+fn prerequisites_are_exported_once_per_tool_with_the_set_values() {
+    let p = Project::minimal();
+    let tool = p.dir.path().join("catalog/tools/demo-tool.yaml");
+    let prerequisites = "prerequisites:\n  summary: Apply this once, before any experiment of the demo tool.\n  format: chaos-mesh\n  parameters:\n    - {name: namespace, type: string, default: demo, description: target namespace}\n  manifest: |\n    apiVersion: chaos-mesh.org/v1alpha1\n    kind: NetworkChaos\n    metadata:\n      name: shared\n      namespace: {{ namespace }}\n    spec:\n      action: delay\n      mode: all\n      selector:\n        namespaces: [{{ namespace }}]\n      delay:\n        latency: 10ms\n";
+    fs::write(&tool, fs::read_to_string(&tool).unwrap() + prerequisites).unwrap();
+    let out = p.export(&["--set", "namespace=prod"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = fs::read_to_string(p.out().join("demo-tool/_prerequisites.yaml")).unwrap();
+    assert!(
+        text.contains("  name: shared\n  namespace: prod\n"),
+        "{text}"
+    );
+    let index: Value =
+        serde_json::from_str(&fs::read_to_string(p.out().join("index.json")).unwrap()).unwrap();
+    let listed = &index["prerequisites"][0];
+    assert_eq!(listed["tool"], "demo-tool");
+    assert_eq!(listed["file"], "demo-tool/_prerequisites.yaml");
+    assert_eq!(listed["parameters"]["namespace"], "prod");
+    assert_eq!(index["prerequisites"].as_array().unwrap().len(), 1);
+    let readme = fs::read_to_string(p.out().join("README.md")).unwrap();
+    assert!(
+        readme.contains("| Demo Tool | `demo-tool/_prerequisites.yaml` | `kubectl apply -f demo-tool/_prerequisites.yaml` |"),
+        "{readme}"
+    );
+
+    let out = p.export(&["--set", "namespace=prod\n  extra: injected"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }

@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
-# Exports every runnable manifest of the real catalog and checks the ones
-# that have an offline validator of their own with that validator: each
-# Chaos Toolkit experiment must pass `chaos validate` (which also checks
-# that every extension function exists and takes the given arguments).
+# Exports every runnable manifest of the real catalog and checks it with the
+# offline validators that exist for it:
+# - each Chaos Toolkit experiment must pass `chaos validate` (which also
+#   checks that every extension function exists and takes the given arguments);
+# - every Chaos Mesh, LitmusChaos and Chaosblade resource must fit the
+#   upstream CRDs vendored in tests/crds/ (unknown fields rejected), and every
+#   core Kubernetes object must pass kubernetes-validate in strict mode
+#   (tests/validate_resources.py).
 # The validators are installed in a virtualenv under target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=target/validators-venv
+# The newest Python that runs: Chaos Toolkit's current release needs 3.12.
+python=python3
+for candidate in python3.13 python3.12; do
+  if "$candidate" -c 'import venv' >/dev/null 2>&1; then
+    python=$candidate
+    break
+  fi
+done
 if [ ! -x "$venv/bin/chaos" ] || ! cmp -s tests/validators-requirements.txt "$venv/requirements.txt"; then
   rm -rf "$venv"
-  python3 -m venv "$venv"
+  "$python" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/validators-requirements.txt
   cp tests/validators-requirements.txt "$venv/requirements.txt"
 fi
@@ -35,5 +47,8 @@ if [ $((passed + failed)) -eq 0 ]; then
   echo "no Chaos Toolkit experiment was exported"
   exit 1
 fi
-echo "chaos validate: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "chaos validate ($("$venv/bin/pip" show chaostoolkit | sed -n 's/^Version: /chaostoolkit /p')): $passed passed, $failed failed"
+
+resources=0
+"$venv/bin/python" tests/validate_resources.py "$out" tests/crds || resources=1
+[ "$failed" -eq 0 ] && [ "$resources" -eq 0 ]

@@ -221,8 +221,8 @@ pub fn resolve(catalog: &Catalog, scenario: &Scenario, args: &[Arg]) -> Result<E
         })?;
         if !changed.is_empty() {
             crate::export::check_override_safety(
-                scenario,
-                &imp.tool,
+                &format!("the {} manifest of `{}`", imp.tool, scenario.id),
+                &scenario.parameters,
                 format,
                 &manifest.rendered,
                 &text,

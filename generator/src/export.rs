@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::catalog::manifest::{json_document, script_document};
 use crate::catalog::model::{
-    BlastRadius, ParamType, Parameter, Reference, Scenario, Signal, Target,
+    BlastRadius, ParamType, Parameter, Reference, Scenario, Signal, Target, Verified,
 };
 use crate::catalog::schema::{Format, Syntax};
 use crate::catalog::template::{self, ParamValue, ParamValues};
@@ -29,7 +29,9 @@ use crate::diagnostics::did_you_mean;
 
 /// The version of `index.json` (and of `catalog.json`): bumped on any
 /// incompatible change of their shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: an implementation's `verified_with` string became the `verified`
+/// record (version, by, date, url).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What to export.
 #[derive(Debug, Default, Clone)]
@@ -68,15 +70,33 @@ pub struct Exported {
     /// The command that runs it (from the format's `x-chaosbook.run`).
     pub run: String,
     pub docs: Option<String>,
-    pub verified_with: Option<String>,
+    pub verified: Option<Verified>,
     pub parameters: BTreeMap<String, Value>,
 }
+
+/// A tool's prerequisites file, as listed in `index.json`: applied once
+/// before any of the tool's experiments.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ExportedPrerequisites {
+    pub tool: String,
+    pub tool_name: String,
+    pub format: String,
+    /// Relative to the output folder, `/`-separated.
+    pub file: String,
+    pub run: String,
+    pub parameters: BTreeMap<String, Value>,
+}
+
+/// The file name of a tool's prerequisites in the export (beside the
+/// tool's experiments, named so no scenario id can take it).
+pub const PREREQUISITES_STEM: &str = "_prerequisites";
 
 #[derive(Serialize)]
 struct Index<'a> {
     schema_version: u32,
     generator: String,
     items: &'a [Exported],
+    prerequisites: &'a [ExportedPrerequisites],
 }
 
 /// Renders the selection into files (path relative to the output folder ->
@@ -117,8 +137,8 @@ pub fn render(
             })?;
             if values != defaults {
                 check_override_safety(
-                    scenario,
-                    &imp.tool,
+                    &format!("the {} manifest of `{}`", imp.tool, scenario.id),
+                    &scenario.parameters,
                     format,
                     &manifest.rendered,
                     &text,
@@ -149,7 +169,7 @@ pub fn render(
                     run: format.run.replace("{file}", &file),
                     file,
                     docs: imp.docs.clone(),
-                    verified_with: imp.verified_with.clone(),
+                    verified: imp.verified.clone(),
                     parameters: values
                         .iter()
                         .map(|(k, v)| (k.clone(), v.value.clone()))
@@ -160,6 +180,100 @@ pub fn render(
         }
     }
     out.sort_by(|a, b| a.0.file.cmp(&b.0.file));
+    Ok(out)
+}
+
+/// Renders the prerequisites of every tool that has a file in `items`, with
+/// their parameters' defaults overridden by `--set` (type-checked, and
+/// refused if they would change the structure). Writes nothing.
+pub fn render_prerequisites(
+    catalog: &Catalog,
+    selection: &Selection,
+    items: &[Exported],
+) -> Result<Vec<(ExportedPrerequisites, String)>, ExportError> {
+    let mut out = Vec::new();
+    let mut tools: Vec<&str> = items.iter().map(|i| i.tool.as_str()).collect();
+    tools.sort();
+    tools.dedup();
+    let mut overrides = BTreeMap::new();
+    for pair in &selection.set {
+        if let Some((k, v)) = pair.split_once('=') {
+            overrides.insert(k.trim().to_string(), v.to_string());
+        }
+    }
+    for id in tools {
+        let (Some(tool), Some(manifest)) = (catalog.tool(id), catalog.prerequisites.get(id)) else {
+            continue;
+        };
+        let Some(pre) = &tool.item.prerequisites else {
+            continue;
+        };
+        let Some(format) = catalog.formats.get(&pre.format) else {
+            continue;
+        };
+        let mut values = template::defaults(&pre.parameters);
+        for p in &pre.parameters {
+            if let Some(raw) = overrides.get(&p.name) {
+                let value = typed_value(p, raw).map_err(|why| {
+                    ExportError::Usage(format!(
+                        "--set {}={raw}: {why} ({}; the prerequisites of {} use it)",
+                        p.name,
+                        describe(p),
+                        tool.item.name
+                    ))
+                })?;
+                values.insert(
+                    p.name.clone(),
+                    ParamValue {
+                        kind: p.kind,
+                        value,
+                    },
+                );
+            }
+        }
+        let what = format!("the prerequisites of {}", tool.item.name);
+        let text = template::render(&manifest.template, &values).map_err(|e| {
+            ExportError::Invalid(format!(
+                "{what}: {}",
+                e.iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })?;
+        if values != template::defaults(&pre.parameters) {
+            check_override_safety(
+                &what,
+                &pre.parameters,
+                format,
+                &manifest.rendered,
+                &text,
+                &used_by(&manifest.template, &overrides),
+                "the values given with --set",
+            )?;
+        }
+        if !crate::catalog::manifest::quick_valid(format, &text) {
+            return Err(ExportError::Invalid(format!(
+                "{what} do not validate against the `{}` format with these parameters; nothing was written",
+                format.name
+            )));
+        }
+        let file = format!("{id}/{PREREQUISITES_STEM}.{}", format.extension);
+        out.push((
+            ExportedPrerequisites {
+                tool: id.to_string(),
+                tool_name: tool.item.name.clone(),
+                format: format.name.clone(),
+                run: format.run.replace("{file}", &file),
+                file,
+                parameters: values
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.value.clone()))
+                    .collect(),
+            },
+            text,
+        ));
+    }
     Ok(out)
 }
 
@@ -175,6 +289,8 @@ pub fn write(
     if files.is_empty() {
         return Err(ExportError::Usage("the selection matches no runnable implementation; check --tool, --scenario and --category".into()));
     }
+    let items: Vec<Exported> = files.iter().map(|(i, _)| i.clone()).collect();
+    let prerequisites = render_prerequisites(catalog, selection, &items)?;
     if out_dir.exists() {
         let empty = std::fs::read_dir(out_dir)
             .map(|mut d| d.next().is_none())
@@ -186,19 +302,24 @@ pub fn write(
             )));
         }
     }
-    let mut items = Vec::new();
     crate::atomic::replace_dir(out_dir, |staging| {
         let io = |p: &Path, e: std::io::Error| ExportError::io("cannot write", p, e);
-        for (item, text) in &files {
-            let path = staging.join(&item.file);
+        let all = files
+            .iter()
+            .map(|(i, t)| (&i.file, t))
+            .chain(prerequisites.iter().map(|(p, t)| (&p.file, t)));
+        for (file, text) in all {
+            let path = staging.join(file);
             std::fs::create_dir_all(path.parent().unwrap_or(staging)).map_err(|e| io(&path, e))?;
             std::fs::write(&path, text).map_err(|e| io(&path, e))?;
         }
-        items = files.iter().map(|(i, _)| i.clone()).collect();
+        let prerequisites: Vec<ExportedPrerequisites> =
+            prerequisites.iter().map(|(p, _)| p.clone()).collect();
         let index = Index {
             schema_version: SCHEMA_VERSION,
             generator: format!("chaosbook {}", env!("CARGO_PKG_VERSION")),
             items: &items,
+            prerequisites: &prerequisites,
         };
         let index_path = staging.join("index.json");
         std::fs::write(
@@ -207,7 +328,8 @@ pub fn write(
         )
         .map_err(|e| io(&index_path, e))?;
         let readme_path = staging.join("README.md");
-        std::fs::write(&readme_path, readme(catalog, &items)).map_err(|e| io(&readme_path, e))
+        std::fs::write(&readme_path, readme(catalog, &items, &prerequisites))
+            .map_err(|e| io(&readme_path, e))
     })?;
     Ok(items)
 }
@@ -396,11 +518,12 @@ pub(crate) fn used_by(
         .collect()
 }
 
-/// A value from outside may change values, never structure. `given` names
-/// where the values come from ("the values given with --set").
+/// A value from outside may change values, never structure. `what` names
+/// the manifest in messages ("the litmus manifest of `x`"), `given` where
+/// the values come from ("the values given with --set").
 pub(crate) fn check_override_safety(
-    scenario: &Scenario,
-    tool: &str,
+    what: &str,
+    parameters: &[Parameter],
     format: &Format,
     default_text: &str,
     text: &str,
@@ -409,8 +532,7 @@ pub(crate) fn check_override_safety(
 ) -> Result<(), ExportError> {
     let refuse = |why: String| {
         ExportError::Usage(format!(
-            "{given} would change the structure of the {tool} manifest of `{}` ({why}); they were rejected and nothing was written",
-            scenario.id
+            "{given} would change the structure of {what} ({why}); they were rejected and nothing was written"
         ))
     };
     let shape = |t: &str| -> Result<Vec<Value>, String> {
@@ -431,7 +553,7 @@ pub(crate) fn check_override_safety(
     }
     let used: Vec<(&String, &String)> = overrides
         .iter()
-        .filter(|(k, _)| scenario.parameters.iter().any(|p| &p.name == *k))
+        .filter(|(k, _)| parameters.iter().any(|p| &p.name == *k))
         .collect();
     for (key, value) in used {
         if format.syntax == Syntax::Script
@@ -440,14 +562,12 @@ pub(crate) fn check_override_safety(
                 .all(|c| c.is_ascii_alphanumeric() || "._:/=@%+,~-".contains(c))
         {
             return Err(ExportError::Usage(format!(
-                "--set {key}={value}: values used in shell scripts may only contain letters, digits and . _ : / = @ % + , ~ - (the {tool} manifest of `{}` is a script)",
-                scenario.id
+                "--set {key}={value}: values used in shell scripts may only contain letters, digits and . _ : / = @ % + , ~ - ({what} is a script)"
             )));
         }
         // The value must arrive intact: a `#` that starts a comment, or a
         // quote that ends a string early, would silently change it.
-        let is_text = scenario
-            .parameters
+        let is_text = parameters
             .iter()
             .any(|p| &p.name == key && matches!(p.kind, ParamType::String | ParamType::Enum));
         if format.syntax != Syntax::Script
@@ -649,7 +769,11 @@ pub fn catalog_json(catalog: &Catalog) -> String {
     serde_json::to_string(&doc).expect("catalog serialises") + "\n"
 }
 
-fn readme(catalog: &Catalog, items: &[Exported]) -> String {
+fn readme(
+    catalog: &Catalog,
+    items: &[Exported],
+    prerequisites: &[ExportedPrerequisites],
+) -> String {
     let mut s = String::from(
         "# Exported chaos experiments\n\nWritten by `chaosbook export`: one file per scenario and tool, rendered with the \
          parameters listed in `index.json`. Review each file before running it: check the namespace, selectors and \
@@ -666,6 +790,21 @@ fn readme(catalog: &Catalog, items: &[Exported]) -> String {
                 f.name,
                 f.run.replace("{file}", "<file>"),
                 f.docs
+            ));
+        }
+    }
+    if !prerequisites.is_empty() {
+        s.push_str(
+            "\n## Prerequisites\n\nApply these once, before any experiment of the tool: they hold the service \
+             accounts, permissions and agents its experiments share (the tool's page in the catalog explains them).\n\n\
+             | tool | file | run |\n|---|---|---|\n",
+        );
+        for p in prerequisites {
+            s.push_str(&format!(
+                "| {} | `{}` | `{}` |\n",
+                p.tool_name,
+                p.file,
+                p.run.replace('|', "\\|")
             ));
         }
     }

@@ -213,7 +213,7 @@ observability:
 practices: [{practice}]
 implementations:
   # One entry per tool of catalog/tools/: an implementation (with format,
-  # manifest, docs and verified_with) or an honest `support: unsupported`
+  # manifest, docs and verified) or an honest `support: unsupported`
   # with a reason. Support levels: native (the tool does it itself),
   # extension (name it in `extension:`), approximation (say in `differs:`
   # what differs from the method), via (`via: TOOL-ID`, the catalog tool whose

@@ -113,7 +113,7 @@ pub fn generate(dir: &Path, scenarios: usize) {
             std::fs::read_to_string(repo().join("tests/fixtures/formats").join(fixture)).unwrap();
         let _ = write!(
             implementations,
-            "  - tool: tool-{i}\n    support: native\n    format: {format}\n    docs: https://t{i}.example.org/docs/x\n    verified_with: \"1.0.0\"\n    manifest: |\n{}\n",
+            "  - tool: tool-{i}\n    support: native\n    format: {format}\n    docs: https://t{i}.example.org/docs/x\n    verified: {{version: \"1.0.0\", by: schema, date: 2026-01-15}}\n    manifest: |\n{}\n",
             indent(&manifest, "      ")
         );
     }

@@ -39,6 +39,34 @@ pub struct Tool {
     pub targets: Vec<Target>,
     pub formats: Vec<String>,
     pub safety: Safety,
+    /// What must be in place once before any of the tool's manifests run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prerequisites: Option<Prerequisites>,
+    /// Why the tool cannot do a whole family of faults, written once and
+    /// referred to by `reason_ref` from unsupported implementations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsupported_reasons: Vec<SharedReason>,
+}
+
+/// Set-up shared by all of a tool's manifests (service accounts, RBAC,
+/// agents): applied once, so each implementation holds only its experiment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisites {
+    /// Markdown: what to install or apply once, and why.
+    pub summary: String,
+    pub format: String,
+    pub manifest: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+}
+
+/// The reason a tool cannot do a family of faults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedReason {
+    pub id: String,
+    pub reason: String,
 }
 
 /// How to stop a tool's experiments and check they left nothing behind:
@@ -177,13 +205,73 @@ pub struct Implementation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verified_with: Option<String>,
+    pub verified: Option<Verified>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Why the tool cannot do it; for a `reason_ref`, the tool's shared
+    /// reason (filled in by validation, so every view reads this field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The id of one of the tool's `unsupported_reasons`, instead of `reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_ref: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
+}
+
+/// How a manifest was checked against the tool, weakest evidence last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifiedBy {
+    /// Run against a real target with that version of the tool.
+    Execution,
+    /// Accepted by the tool's own validating program (`chaos validate`,
+    /// an admission webhook, a server-side dry run).
+    Validator,
+    /// Valid against the schema the tool publishes for that version (a
+    /// CRD's OpenAPI schema with unknown fields rejected, an ARM schema).
+    Schema,
+    /// Compared with the tool's documentation only (`url` names the page).
+    Docs,
+}
+
+impl VerifiedBy {
+    /// How the evidence reads in prose (site and PDF alike).
+    pub fn label(self) -> &'static str {
+        match self {
+            VerifiedBy::Execution => "run",
+            VerifiedBy::Validator => "accepted by its validator",
+            VerifiedBy::Schema => "valid against its schema",
+            VerifiedBy::Docs => "checked against its documentation",
+        }
+    }
+}
+
+/// What was verified, how and when: the evidence behind an implementation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verified {
+    /// The tool version checked against; absent for a managed service,
+    /// which has no version a user could pin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub by: VerifiedBy,
+    /// `YYYY-MM-DD`, the day of the check.
+    pub date: String,
+    /// The page or artifact checked against (required for `by: docs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Verified {
+    /// One line for the site and the PDF: "2.8.3, valid against its schema
+    /// (2026-12-03)" or "checked against its documentation (2026-11-25)".
+    pub fn summary(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{v}, {} ({})", self.by.label(), self.date),
+            None => format!("{} ({})", self.by.label(), self.date),
+        }
+    }
 }
 
 impl Implementation {

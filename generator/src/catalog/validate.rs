@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::catalog::manifest::{self, Placement};
-use crate::catalog::model::{ParamType, Parameter, Scenario};
+use crate::catalog::model::{ParamType, Parameter, Scenario, Tool};
 use crate::catalog::template::{self, parse_duration_ms};
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{load, Catalog, Entry, Manifest};
@@ -49,6 +49,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                 ));
             }
         }
+        check_tool_extras(tool, report);
     }
 
     for practice in &catalog.practices {
@@ -66,6 +67,8 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
         }
     }
 
+    // (scenario id, implementation index, text) of each `reason_ref`.
+    let mut resolved: Vec<(String, usize, String)> = Vec::new();
     for entry in &catalog.scenarios {
         let s = &entry.item;
         let at = |p: String| entry.doc().locate(&p);
@@ -126,6 +129,37 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                         .with_help("keep one implementation per tool; put variants in its notes or a separate scenario"),
                 );
             }
+            if let Some(id) = &imp.reason_ref {
+                match tool.item.unsupported_reasons.iter().find(|r| &r.id == id) {
+                    Some(shared) => resolved.push((s.id.clone(), i, shared.reason.clone())),
+                    None => {
+                        let known: Vec<&str> = tool
+                            .item
+                            .unsupported_reasons
+                            .iter()
+                            .map(|r| r.id.as_str())
+                            .collect();
+                        report.push(
+                            unknown(
+                                &entry.file,
+                                at(format!("{base}/reason_ref")),
+                                "shared reason",
+                                id,
+                                &known,
+                                &format!(
+                                    "add it to `unsupported_reasons` in {}, or write a `reason` here",
+                                    tool.file.display()
+                                ),
+                            )
+                            .with_related(
+                                &tool.file,
+                                tool.doc().locate_key("/unsupported_reasons"),
+                                "the tool's shared reasons",
+                            ),
+                        );
+                    }
+                }
+            }
             if imp
                 .reason
                 .as_deref()
@@ -171,17 +205,13 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
             if let Some(via) = &imp.via {
                 check_via(entry, &base, &imp.tool, via, &tool_ids, report);
             }
-            if let (Some(v), Some(cur)) = (
-                imp.verified_with.as_deref(),
-                Some(tool.item.current_version.as_str()),
-            ) {
-                if let (Some(a), Some(b)) = (major(v), major(cur)) {
-                    if b > a {
-                        report.push(
-                            Diagnostic::warning("outdated-verification", &entry.file, at(format!("{base}/verified_with")), format!("verified with {} {v}, but its current version is {cur}", tool.item.name))
-                                .with_help("re-check the manifest against the current version and update `verified_with`"),
-                        );
-                    }
+            if let Some(v) = imp.verified.as_ref().and_then(|v| v.version.as_deref()) {
+                let cur = tool.item.current_version.as_str();
+                if minor_release_behind(v, cur) {
+                    report.push(
+                        Diagnostic::warning("outdated-verification", &entry.file, at(format!("{base}/verified/version")), format!("verified with {} {v}, but its current version is {cur}", tool.item.name))
+                            .with_help("re-check the manifest against the current version and update `verified` (version, by, date)"),
+                    );
                 }
             }
         }
@@ -195,6 +225,11 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                 Diagnostic::warning("missing-tool", &entry.file, entry.doc().locate_key("/implementations"), format!("no entry for: {}", missing.join(", ")))
                     .with_help("give every tool of the landscape an implementation, or an honest `support: unsupported` entry with a `reason`"),
             );
+        }
+    }
+    for (scenario, i, text) in resolved {
+        if let Some(entry) = catalog.scenarios.iter_mut().find(|e| e.item.id == scenario) {
+            entry.item.implementations[i].reason = Some(text);
         }
     }
 }
@@ -234,13 +269,67 @@ fn check_via(
     }
 }
 
-fn major(version: &str) -> Option<u64> {
-    version
+/// A tool's prerequisites use a format it declares, and its shared reasons
+/// have distinct ids.
+fn check_tool_extras(tool: &Entry<Tool>, report: &mut Report) {
+    if let Some(pre) = &tool.item.prerequisites {
+        if !tool.item.formats.contains(&pre.format) {
+            report.push(
+                Diagnostic::error(
+                    "format-not-declared",
+                    &tool.file,
+                    tool.doc().locate("/prerequisites/format"),
+                    format!(
+                        "tool `{}` does not declare the format `{}`",
+                        tool.item.id, pre.format
+                    ),
+                )
+                .with_help(format!("use one of: {}", tool.item.formats.join(", "))),
+            );
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in tool.item.unsupported_reasons.iter().enumerate() {
+        if let Some(first) = seen.insert(r.id.as_str(), i) {
+            report.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    &tool.file,
+                    tool.doc().locate(&format!("/unsupported_reasons/{i}/id")),
+                    format!("the shared reason `{}` is already defined", r.id),
+                )
+                .with_related(
+                    &tool.file,
+                    tool.doc()
+                        .locate(&format!("/unsupported_reasons/{first}/id")),
+                    "first defined here",
+                )
+                .with_help("give each fault family one reason, under one id"),
+            );
+        }
+    }
+}
+
+/// Major and minor number of a version such as `v2.8.1` or `3.31.0-rc1`.
+fn major_minor(version: &str) -> Option<(u64, u64)> {
+    let mut parts = version
         .trim_start_matches('v')
-        .split(['.', '-', '+'])
+        .split(['-', '+'])
         .next()?
-        .parse()
-        .ok()
+        .split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = match parts.next() {
+        Some(m) => m.parse().ok()?,
+        None => 0,
+    };
+    Some((major, minor))
+}
+
+/// Whether `verified` is a minor release or more behind `current` (a patch
+/// release rarely changes what a manifest may contain; a minor one can).
+/// A `current` that is no version (`managed-service`) is never ahead.
+fn minor_release_behind(verified: &str, current: &str) -> bool {
+    matches!((major_minor(verified), major_minor(current)), (Some(v), Some(c)) if c > v)
 }
 
 pub(crate) fn unknown(
@@ -560,6 +649,83 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
         all.extend(found);
     }
     catalog.manifests = all;
+    catalog.prerequisites = prerequisites(catalog, report);
+}
+
+/// Renders each tool's prerequisites with their parameters' defaults and
+/// validates them against their format, like an implementation's manifest.
+fn prerequisites(catalog: &Catalog, report: &mut Report) -> BTreeMap<String, Manifest> {
+    let mut out = BTreeMap::new();
+    for tool in &catalog.tools {
+        let Some(pre) = &tool.item.prerequisites else {
+            continue;
+        };
+        let Some(format) = catalog.formats.get(&pre.format) else {
+            continue; // reported by cross_references
+        };
+        let mut valid = true;
+        for (i, p) in pre.parameters.iter().enumerate() {
+            if let Err(msg) = check_value(p, &p.default) {
+                valid = false;
+                report.push(
+                    Diagnostic::error(
+                        "invalid-default",
+                        &tool.file,
+                        tool.doc()
+                            .locate(&format!("/prerequisites/parameters/{i}/default")),
+                        msg,
+                    )
+                    .with_help("make the default fit the parameter's type and bounds"),
+                );
+            }
+        }
+        if !valid {
+            continue;
+        }
+        let source = tool.source();
+        let placement = || {
+            let node = tool.doc().node("/prerequisites/manifest").copied();
+            node.map_or(
+                Placement::Scalar(tool.doc().locate("/prerequisites")),
+                |n| Placement::of_scalar(source, &n),
+            )
+        };
+        let values = template::defaults(&pre.parameters);
+        match template::render(&pre.manifest, &values) {
+            Ok(rendered) => {
+                if !manifest::quick_valid(format, &rendered) {
+                    report.diagnostics.extend(manifest::check(
+                        format,
+                        &rendered,
+                        &tool.file,
+                        source,
+                        placement(),
+                    ));
+                }
+                out.insert(
+                    tool.item.id.clone(),
+                    Manifest {
+                        tool: tool.item.id.clone(),
+                        format: pre.format.clone(),
+                        template: pre.manifest.clone(),
+                        file: tool.file.clone(),
+                        rendered,
+                    },
+                );
+            }
+            Err(errors) => {
+                let index = LineIndex::new(source);
+                let tindex = LineIndex::new(&pre.manifest);
+                for e in errors {
+                    let span = placement().map(tindex.span(e.start, e.end), &index);
+                    report.push(
+                        Diagnostic::error(e.code, &tool.file, span, e.message).with_help(e.help),
+                    );
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Each tool's share of first tabs across the catalog, in percent, by tool id.
@@ -599,6 +765,7 @@ mod tests {
     use std::fs;
     use std::path::Path;
 
+    use super::{major_minor, minor_release_behind};
     use crate::diagnostics::{Diagnostic, Severity};
     use crate::testing::fixture_project;
 
@@ -652,25 +819,25 @@ mod tests {
     }
 
     #[test]
-    fn outdated_verification_warns_on_an_older_major_version_only() {
+    fn outdated_verification_warns_on_an_older_minor_version_only() {
         let p = fixture_project();
         let root = p.path();
         edit(
             root,
             TOOL,
             "current_version: \"2.1.0\"",
-            "current_version: \"2.9.3\"",
+            "current_version: \"2.1.9\"",
         );
         assert_eq!(found(root, "outdated-verification"), vec![]);
         edit(
             root,
             TOOL,
-            "current_version: \"2.9.3\"",
+            "current_version: \"2.1.9\"",
             "current_version: \"v3.0\"",
         );
         assert_eq!(
             found(root, "outdated-verification"),
-            vec![(Severity::Warning, SCENARIO.to_string(), 42, 20)]
+            vec![(Severity::Warning, SCENARIO.to_string(), 42, 25)]
         );
         assert_eq!(
             message(root, "outdated-verification"),
@@ -684,7 +851,7 @@ mod tests {
             "current_version: \"1.0.0\"",
         );
         assert_eq!(found(root, "outdated-verification"), vec![]);
-        // Versions without a major number are not compared.
+        // Versions without a number are not compared.
         edit(
             root,
             TOOL,
@@ -860,5 +1027,31 @@ mod tests {
                 ("other-tool".to_string(), 0, 0.0)
             ]
         );
+    }
+
+    #[test]
+    fn a_minor_release_behind_is_outdated() {
+        assert!(minor_release_behind("2.7.3", "2.8.1"));
+        assert!(minor_release_behind("1.19.0", "1.21.4"));
+        assert!(minor_release_behind("2.8.1", "3.0.0"));
+        assert!(minor_release_behind("v3.6.1", "3.31.0"));
+        assert!(minor_release_behind("2", "2.1.0"));
+    }
+
+    #[test]
+    fn a_patch_release_behind_or_ahead_is_not() {
+        assert!(!minor_release_behind("1.1.6", "1.1.7"));
+        assert!(!minor_release_behind("2.8.1", "2.8.3"));
+        assert!(!minor_release_behind("2.8.3", "2.8.3"));
+        assert!(!minor_release_behind("3.32.0", "3.31.0"));
+        assert!(!minor_release_behind("2.8.0-rc1", "2.8.0"));
+    }
+
+    #[test]
+    fn what_is_not_a_version_is_never_behind() {
+        assert!(!minor_release_behind("1.0.0", "managed-service"));
+        assert!(!minor_release_behind("latest", "2.0.0"));
+        assert_eq!(major_minor("v10.20.30+build.1"), Some((10, 20)));
+        assert_eq!(major_minor("x.1"), None);
     }
 }

@@ -209,6 +209,16 @@ impl Writer<'_> {
         facts.push(("Formats", text(&t.formats.join(", "))));
         facts.push(("Coverage", text(&coverage(t))));
         facts_table(out, &facts);
+        if let Some(pre) = &t.prerequisites {
+            out.push_str("#cb-subhead[Prerequisites]\n\n");
+            out.push_str(&self.md(&format!("tool:{}:prerequisites", t.id), pre.summary, level));
+            out.push_str("\n\n");
+            let _ = write!(
+                out,
+                "{}\n\n",
+                markup::raw_block(pre.manifest.trim_end_matches('\n'), Some(pre.language))
+            );
+        }
         if !t.unsupported.is_empty() {
             out.push_str("#cb-subhead[Scenarios it does not support]\n\n#list(tight: true, ");
             for e in &t.unsupported {
@@ -463,8 +473,8 @@ impl Writer<'_> {
         if let Some(f) = &imp.format {
             facts.push(format!("format: {}", text(f.label)));
         }
-        if let Some(v) = imp.verified_with {
-            facts.push(format!("verified with {}", text(v)));
+        if let Some(v) = &imp.verified {
+            facts.push(format!("verified: {}", text(v)));
         }
         if let Some(d) = imp.docs {
             facts.push(Self::link_url(d, "documentation"));

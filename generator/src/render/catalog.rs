@@ -605,7 +605,12 @@ mod tests {
             .iter_mut()
             .find(|i| i.is_supported())
             .unwrap();
-        imp.verified_with = Some("0.0.1-edited".into());
+        imp.verified = Some(crate::catalog::model::Verified {
+            version: Some("0.0.1-edited".into()),
+            by: crate::catalog::model::VerifiedBy::Docs,
+            date: "2026-01-01".into(),
+            url: None,
+        });
         assert_ne!(before, fingerprint(&catalog));
     }
 }

@@ -85,7 +85,11 @@ pub struct ImplementationView<'a> {
     /// Markdown: what differs from the scenario's method.
     pub differs: Option<&'a str>,
     pub format: Option<FormatView<'a>>,
-    pub verified_with: Option<&'a str>,
+    /// The evidence behind the manifest, as one line ("2.8.3, valid
+    /// against its schema (2026-12-03)").
+    pub verified: Option<String>,
+    /// Whether the tool's prerequisites must be applied first.
+    pub prerequisites: bool,
     pub docs: Option<&'a str>,
     /// Markdown.
     pub notes: Option<&'a str>,
@@ -174,6 +178,22 @@ pub struct ToolView<'a> {
     pub coverage: Vec<LevelCount>,
     /// How to stop its experiments and verify cleanup (markdown facts).
     pub safety: &'a Safety,
+    /// What must be in place once before any of the tool's manifests run.
+    pub prerequisites: Option<PrerequisitesView<'a>>,
+}
+
+/// A tool's prerequisites as its page shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrerequisitesView<'a> {
+    /// Markdown.
+    pub summary: &'a str,
+    /// The manifest rendered with its defaults.
+    pub manifest: &'a str,
+    /// The code-block language it is highlighted as.
+    pub language: &'static str,
+    /// Backticks enough to fence the manifest in markdown: one more than
+    /// its longest run of backticks, at least three.
+    pub fence: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -445,7 +465,8 @@ fn implementation<'a>(
             docs: &f.docs,
             language: f.syntax.language(),
         }),
-        verified_with: imp.verified_with.as_deref(),
+        verified: imp.verified.as_ref().map(|v| v.summary()),
+        prerequisites: catalog.prerequisites.contains_key(&imp.tool),
         docs: imp.docs.as_deref(),
         notes: imp.notes.as_deref(),
         reason: imp.reason.as_deref(),
@@ -518,7 +539,27 @@ fn tool<'a>(catalog: &'a Catalog, t: &'a Tool) -> ToolView<'a> {
             .map(|(level, count)| LevelCount { level, count })
             .collect(),
         safety: &t.safety,
+        prerequisites: prerequisites(catalog, t),
     }
+}
+
+fn prerequisites<'a>(catalog: &'a Catalog, t: &'a Tool) -> Option<PrerequisitesView<'a>> {
+    let (pre, m) = (t.prerequisites.as_ref()?, catalog.prerequisites.get(&t.id)?);
+    let longest = m
+        .rendered
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    Some(PrerequisitesView {
+        summary: &pre.summary,
+        manifest: &m.rendered,
+        language: catalog
+            .formats
+            .get(&pre.format)
+            .map_or("text", |f| f.syntax.language()),
+        fence: "`".repeat(longest.max(2) + 1),
+    })
 }
 
 fn practice<'a>(catalog: &'a Catalog, p: &'a Practice) -> PracticeView<'a> {
