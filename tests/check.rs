@@ -956,7 +956,7 @@ fn prerequisites_are_validated_like_a_manifest() {
     let out = p.check();
     assert_eq!(out.code, 1);
     let d = out.find("manifest-invalid");
-    assert_eq!(at(d), (TOOL.into(), 23, 15));
+    assert_eq!(at(d), (TOOL.into(), 36, 15));
 
     p.edit(TOOL, "      action: dely", "      action: delay");
     p.edit(TOOL, "  format: chaos-mesh", "  format: litmus");
