@@ -89,7 +89,10 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         cache: Option<PathBuf>,
         /// Requests in flight at once, all hosts together.
+        // A negative count reaches the range check (and its message naming
+        // the option) instead of being taken for an unknown flag.
         #[arg(long, value_name = "N", default_value_t = chaosbook::links::DEFAULT_MAX_CONCURRENCY,
+              allow_negative_numbers = true,
               value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
         max_concurrency: usize,
         #[arg(long, value_enum, default_value_t)]
