@@ -265,8 +265,14 @@ fn a_failing_build_leaves_the_previous_site_untouched() {
     );
     assert_eq!(snapshot(&dest), before);
 
-    // A broken catalog: refused with exactly what `check` prints.
-    write(root, "src/SUMMARY.md", "- [Intro](intro.md)\n");
+    // A broken catalog: refused with exactly what `check` prints. (The
+    // intro links the guide, so the guide stays listed: a link to a page
+    // SUMMARY.md does not list is dead on the site, and check says so.)
+    write(
+        root,
+        "src/SUMMARY.md",
+        "- [Intro](intro.md)\n- [Guide](guide/index.md)\n  - [Step](guide/step.md)\n",
+    );
     write(
         root,
         "catalog/tools/broken.yaml",
