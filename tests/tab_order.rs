@@ -11,6 +11,14 @@ use std::path::Path;
 mod common;
 use common::repo;
 
+/// The `safety` block every tool file needs (facts for the stopping-safely
+/// table); the same text for every generated tool.
+const SAFETY: &str =
+    "safety:\n  stop: {text: Delete the experiment., docs: https://example.org/stop}\n  \
+automatic_stop: {text: The fault ends with its duration., docs: https://example.org/auto}\n  \
+injector_failure: {text: Not documented., docs: https://example.org/failure}\n  \
+verify_cleanup: {text: Read the target's status., docs: https://example.org/cleanup}\n";
+
 /// The first tab of several real scenarios, worked out by hand from the
 /// promise in CONTRIBUTING.md: tabs sorted by tool id, rotated by the
 /// scenario's rank in the id-sorted catalog (every real scenario has all
@@ -106,7 +114,7 @@ fn generated(root: &Path, tools: usize, ids: &[String]) {
             format!(
                 "id: tool-{t:02}\nname: Tool {t}\nsummary: A generated tool for the tab order tests.\nhomepage: https://t{t}.example.org\n\
                  docs: https://t{t}.example.org/docs\nlicense: Apache-2.0\ngovernance: open-source\ncurrent_version: \"1.0.0\"\n\
-                 targets: [kubernetes]\nformats: [shell]\n"
+                 targets: [kubernetes]\nformats: [shell]\n{SAFETY}"
             ),
         )
         .unwrap();
