@@ -437,7 +437,9 @@ fn code_block(lang: &str, text: &str) -> String {
     } else {
         format!(" class=\"language-{}\"", highlight::escape(lang))
     };
-    let mut html = format!("<pre class=\"hl-code\"><code{class}>");
+    // A long line scrolls sideways: the block takes focus so a keyboard
+    // can scroll it (axe: scrollable-region-focusable).
+    let mut html = format!("<pre class=\"hl-code\" tabindex=\"0\"><code{class}>");
     highlight::highlight_into(&mut html, text, lang);
     html.push_str("</code></pre>\n");
     html
@@ -584,7 +586,7 @@ mod tests {
     #[test]
     fn code_is_highlighted_with_classes() {
         let out = html("```yaml\nkey: value\n```\n\n```unknown\n<x>\n```\n");
-        assert!(out.contains("<pre class=\"hl-code\"><code class=\"language-yaml\"><span class=\"hl-k\">key</span>: value"), "{out}");
+        assert!(out.contains("<pre class=\"hl-code\" tabindex=\"0\"><code class=\"language-yaml\"><span class=\"hl-k\">key</span>: value"), "{out}");
         assert!(
             out.contains("<code class=\"language-unknown\">&lt;x&gt;"),
             "{out}"
