@@ -8,7 +8,6 @@
 //! sleeps before a retry.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -21,11 +20,10 @@ use tokio::time::Instant;
 use super::settings::Settings;
 use super::{Failure, FailureKind, Outcome, Redirect, Status};
 
-/// Per host: its slots, when it may be asked again, whether it refuses HEAD.
+/// Per host: its slots and when it may be asked again.
 struct Host {
     slots: Semaphore,
     not_before: Mutex<Option<Instant>>,
-    no_head: AtomicBool,
 }
 
 struct Ctx {
@@ -46,7 +44,6 @@ impl Ctx {
                 Arc::new(Host {
                     slots: Semaphore::new(self.settings.per_host.max(1)),
                     not_before: Mutex::new(None),
-                    no_head: AtomicBool::new(false),
                 })
             })
             .clone()
@@ -204,22 +201,16 @@ async fn check_one(ctx: &Ctx, raw: String) -> Outcome {
             )
         }
     };
-    let host = ctx.host(&url);
     let mut attempts = 0;
-    let mut method = if host.no_head.load(Ordering::Relaxed) {
-        Method::GET
-    } else {
-        Method::HEAD
-    };
+    // HEAD first, for each URL: every task decides before any answer comes
+    // back, so remembering a host's refusal of HEAD would change nothing
+    // but the order in which tasks happen to run.
+    let mut method = Method::HEAD;
     loop {
         let result = follow(ctx, &url, method.clone(), &mut attempts).await;
         let mut outcome = match result {
             Ok((code, redirect)) => {
                 if method == Method::HEAD && !ctx.settings.accepts(code) && confirm_with_get(code) {
-                    if code == 405 || code == 501 {
-                        // The host refuses HEAD: go straight to GET from now on.
-                        host.no_head.store(true, Ordering::Relaxed);
-                    }
                     method = Method::GET;
                     continue;
                 }
