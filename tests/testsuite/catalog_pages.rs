@@ -1,11 +1,10 @@
 //! The catalog's pages in the built site: generated for every item, linked
 //! from chapters, with tool tabs, and inert whatever the catalog text says.
 
+use crate::common;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
-
-mod common;
 
 /// The fixture project with hostile text in every kind of catalog field,
 /// and a chapter that embeds and links the scenario.

@@ -3,13 +3,12 @@
 //! with the values that differ from the defaults) and the one-vocabulary
 //! lint (`catalog/vocabulary.yaml`).
 
+use crate::common;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-mod common;
 
 const CHAPTER: &str = "whitepaper/intro.md";
 

@@ -3,14 +3,14 @@
 //! binary. Every bad input must give exit 1 and a diagnostic at the right
 //! file, line and column, without hiding the other files' diagnostics.
 
+use crate::common;
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::repo;
+use crate::common::repo;
 
 struct Project {
     dir: tempfile::TempDir,

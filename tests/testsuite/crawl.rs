@@ -4,8 +4,7 @@
 //! every HTML page (and of toc.js, whose links the sidebar inserts) must
 //! name a file of the output, and each `#fragment` an id of its page.
 
-mod common;
-
+use crate::common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::Path;

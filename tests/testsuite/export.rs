@@ -2,14 +2,14 @@
 //! README; `--set` type checks; values that try to change a manifest's
 //! structure; atomic output.
 
+use crate::common;
 use std::fs;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-mod common;
-use common::repo;
+use crate::common::repo;
 
 struct Project {
     dir: tempfile::TempDir,

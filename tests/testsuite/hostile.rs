@@ -7,6 +7,7 @@
 //! each output, so a failure names the field); a property test then tries
 //! random fields with random hostile text, one field at a time.
 
+use crate::common;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
@@ -14,8 +15,6 @@ use std::process::{Command, Output};
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-
-mod common;
 
 const TOOL: &str = "catalog/tools/demo-tool.yaml";
 const SCENARIO: &str = "catalog/scenarios/network/demo-latency.yaml";

@@ -3,6 +3,7 @@
 //! global limits hold, the cache spares the second run, and the command
 //! reports every place of a broken URL.
 
+use crate::common;
 use std::collections::HashMap;
 use std::fs;
 use std::net::TcpListener;
@@ -18,8 +19,6 @@ use chaosbook::links::{
 };
 use serde_json::Value;
 use tiny_http::{Header, Response, Server};
-
-mod common;
 
 /// What the servers saw: hits per path and method, requests in flight.
 #[derive(Default)]

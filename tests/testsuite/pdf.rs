@@ -6,6 +6,7 @@
 //! Pages of the real PDF are also rendered to `target/pdf-pages/` with
 //! `pdftoppm` for a person to look at.
 
+use crate::common;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,8 +15,7 @@ use std::sync::OnceLock;
 
 use lopdf::{Document, Object};
 
-mod common;
-use common::repo;
+use crate::common::repo;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_chaosbook")

@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-mod common;
-use common::repo;
+use crate::common::repo;
 
 /// The `safety` block every tool file needs (facts for the stopping-safely
 /// table); the same text for every generated tool.

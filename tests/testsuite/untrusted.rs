@@ -8,8 +8,7 @@
 //! nowhere in stdout, stderr or the output folder. A second group checks
 //! that `build --dest` and `pdf --out` never replace what they did not write.
 
-mod common;
-
+use crate::common;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
