@@ -28,7 +28,11 @@ if [ ! -x "$venv/bin/chaos" ] || ! cmp -s tests/validators-requirements.txt "$ve
 fi
 
 out=target/exported
-cargo run --locked --quiet -- export --out "$out"
+if [ -n "${CHAOSBOOK_BIN:-}" ]; then
+  "$CHAOSBOOK_BIN" export --out "$out"
+else
+  cargo run --locked --quiet -- export --out "$out"
+fi
 
 passed=0
 failed=0
