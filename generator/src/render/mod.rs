@@ -411,15 +411,20 @@ fn print_body(body: &str, page_url: &str) -> String {
             continue;
         }
         // Most `="` are a `class`: one byte tells.
-        let name = match eq.checked_sub(1).map(|i| bytes[i]) {
-            Some(b'd') => "id",
-            Some(b'f') => "href",
-            Some(b'c') => "src",
+        let candidates: &[&str] = match eq.checked_sub(1).map(|i| bytes[i]) {
+            Some(b'd') => &["id"],
+            Some(b'f') => &["href"],
+            Some(b'c') => &["src"],
+            Some(b's') => &["aria-controls"],
+            Some(b'y') => &["aria-labelledby", "aria-describedby"],
+            Some(b'r') => &["for"],
             _ => continue,
         };
-        if !bytes[..eq].ends_with(name.as_bytes()) || !bytes[..eq - name.len()].ends_with(b" ") {
+        let Some(name) = candidates.iter().copied().find(|name| {
+            bytes[..eq].ends_with(name.as_bytes()) && bytes[..eq - name.len()].ends_with(b" ")
+        }) else {
             continue;
-        }
+        };
         let value = eq + 2;
         let Some(len) = memchr::memchr(b'"', &bytes[value..]) else {
             break;
@@ -448,6 +453,17 @@ impl PrintAttributes<'_> {
             out.push_str(&self.prefix);
             out.push('-');
             out.push_str(value);
+        } else if attr != "href" && attr != "src" {
+            // An id reference, or a space-separated list of them: each
+            // names an id of the same chapter, which got the prefix.
+            for (i, id) in value.split_ascii_whitespace().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(&self.prefix);
+                out.push('-');
+                out.push_str(id);
+            }
         } else if let Some(fragment) = value.strip_prefix('#') {
             out.push('#');
             out.push_str(&self.prefix);
@@ -572,10 +588,10 @@ mod tests {
 
     #[test]
     fn print_body_prefixes_ids_and_resolves_links() {
-        let body = r##"<h1 id="intro"><a class="header" href="#intro">I</a></h1><a href="../other.html#x">o</a><a href="same.html">s</a><img src="img/a.png" alt=""><a href="https://e.org/">e</a><a href="file.pdf">f</a><span data-id="d" class="hl-k" title="id=&quot;x&quot;">k</span>"##;
+        let body = r##"<h1 id="intro"><a class="header" href="#intro">I</a></h1><a href="../other.html#x">o</a><a href="same.html">s</a><img src="img/a.png" alt=""><a href="https://e.org/">e</a><a href="file.pdf">f</a><span data-id="d" class="hl-k" title="id=&quot;x&quot;">k</span><button role="tab" aria-controls="p" id="t"></button><div role="tabpanel" aria-labelledby="t h" id="p"><label for="c">c</label></div>"##;
         let out = print_body(body, "guide/page.html");
         assert!(
-            out.ends_with(r#"<span data-id="d" class="hl-k" title="id=&quot;x&quot;">k</span>"#),
+            out.contains(r#"<span data-id="d" class="hl-k" title="id=&quot;x&quot;">k</span>"#),
             "other attributes stay: {out}"
         );
         assert!(
@@ -589,5 +605,9 @@ mod tests {
         assert!(out.contains(r#"src="guide/img/a.png""#), "{out}");
         assert!(out.contains(r#"href="https://e.org/""#), "{out}");
         assert!(out.contains(r#"href="guide/file.pdf""#), "{out}");
+        assert!(
+            out.ends_with(r#"<button role="tab" aria-controls="guide-page-p" id="guide-page-t"></button><div role="tabpanel" aria-labelledby="guide-page-t guide-page-h" id="guide-page-p"><label for="guide-page-c">c</label></div>"#),
+            "id references follow the ids: {out}"
+        );
     }
 }
