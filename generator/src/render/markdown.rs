@@ -136,6 +136,10 @@ pub fn render(
     let mut code: Option<(String, String)> = None; // (language, text)
     let mut links: Vec<bool> = Vec::new(); // true: closed by </span>
     let mut images: Vec<ImageTarget> = Vec::new();
+    // A task-list checkbox is named by its item's text: the text up to the
+    // end of its paragraph or item (or a nested list) sits in a <label>
+    // with the box, so assistive technology reads the task, not "checkbox".
+    let mut task_label = false;
     let mut id_at = ids.into_iter();
 
     let mut i = 0;
@@ -155,7 +159,36 @@ pub fn render(
             }
             continue;
         }
+        if task_label
+            && matches!(
+                event,
+                Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(_)
+            )
+            && !matches!(
+                event,
+                Event::Start(
+                    Tag::Emphasis
+                        | Tag::Strong
+                        | Tag::Strikethrough
+                        | Tag::Superscript
+                        | Tag::Subscript
+                        | Tag::Link { .. }
+                        | Tag::Image { .. }
+                )
+            )
+        {
+            out.push(Event::InlineHtml(CowStr::Borrowed("</label>")));
+            task_label = false;
+        }
         match event {
+            Event::TaskListMarker(done) => {
+                out.push(Event::InlineHtml(CowStr::Borrowed(if *done {
+                    "<label class=\"task\"><input type=\"checkbox\" disabled checked> "
+                } else {
+                    "<label class=\"task\"><input type=\"checkbox\" disabled> "
+                })));
+                task_label = true;
+            }
             Event::Start(Tag::Heading { level, classes, .. }) => {
                 let crate::markdown::Heading { id, text, has_link } =
                     id_at.next().unwrap_or_default();
@@ -291,6 +324,16 @@ pub fn render(
                 }
                 _ => out.push(Event::End(TagEnd::Image)),
             },
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n",
+                )));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::Html(_) | Event::InlineHtml(_) => {
                 raw_html = true;
                 out.push(event.clone());
@@ -462,6 +505,29 @@ mod tests {
     }
 
     #[test]
+    fn a_task_is_the_label_of_its_checkbox() {
+        let tight = html("- [ ] Write the *hypothesis*\n  - [x] nested\n- [x] Done\n");
+        assert_eq!(
+            tight,
+            "<ul>\n<li><label class=\"task\"><input type=\"checkbox\" disabled> Write the <em>hypothesis</em></label>\n<ul>\n\
+             <li><label class=\"task\"><input type=\"checkbox\" disabled checked> nested</label></li>\n</ul>\n</li>\n\
+             <li><label class=\"task\"><input type=\"checkbox\" disabled checked> Done</label></li>\n</ul>\n"
+        );
+        let loose = html("- [ ] One\n\n  More text.\n\n- [ ] Two\n");
+        assert!(
+            loose.contains("<p><label class=\"task\"><input type=\"checkbox\" disabled> One</label></p>\n<p>More text.</p>"),
+            "{loose}"
+        );
+        // Raw HTML elsewhere on the page sends it through the sanitiser,
+        // which must keep the label and the box.
+        let raw = html("<kbd>x</kbd>\n\n- [x] Kept\n");
+        assert!(
+            raw.contains("<label class=\"task\"><input type=\"checkbox\" disabled=\"\" checked=\"\"> Kept</label>"),
+            "{raw}"
+        );
+    }
+
+    #[test]
     fn heading_ids_match_mdbook_and_are_unique() {
         let out = html(
             "# Hello, World!\n## Hello World\n## Hello World\n## `code` & Ünïcode_x-y\n# {{#x}}\n",
@@ -581,6 +647,16 @@ mod tests {
         let out = html("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
         assert!(!out.contains("style="), "{out}");
         assert!(out.contains("class=\"text-right\""), "{out}");
+        assert!(
+            out.starts_with("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n<table>")
+                && out.ends_with("</table>\n</div>\n"),
+            "a keyboard can scroll a wide table: {out}"
+        );
+        // The sanitiser (raw HTML on the page) keeps what makes tables and
+        // code blocks reachable by keyboard.
+        let raw = html("<kbd>k</kbd>\n\n| a |\n|---|\n| 1 |\n\n```\nx\n```\n");
+        assert!(raw.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">"), "{raw}");
+        assert!(raw.contains("<pre class=\"hl-code\" tabindex=\"0\">"), "{raw}");
     }
 
     #[test]

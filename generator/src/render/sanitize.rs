@@ -8,10 +8,14 @@ use std::sync::LazyLock;
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["input"])
+    b.add_tags(["input", "label"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("img", ["width", "height", "loading"])
         .add_tag_attributes("th", ["scope"])
+        // What chaosbook writes around code blocks and tables so that a
+        // keyboard can scroll them; harmless from an author too.
+        .add_tag_attributes("pre", ["tabindex"])
+        .add_tag_attributes("div", ["tabindex", "role"])
         .add_generic_attributes([
             "id",
             "class",
