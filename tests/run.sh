@@ -2,7 +2,7 @@
 # Runs every test of the project, installing what the tests need first.
 # Usage: tests/run.sh (from anywhere). Needs a Rust toolchain with rustfmt and
 # clippy; as root on a fresh Debian machine it installs the system packages
-# (poppler-utils, Chromium, Node.js), and it creates its own Python virtualenv
+# (poppler-utils, Chromium, Node.js, a Java runtime), and it creates its own Python virtualenv
 # and npm folders under target/ and tests/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,7 @@ command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(p
 [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
 command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
+command -v java >/dev/null || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { spawnSync } from "node:child_process";
 import { build, launch, open, repo, serveFolder, shutDown, work } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
@@ -53,6 +54,12 @@ test("axe-core finds no violation on any kind of page", async () => {
     .find((d) => d.isDirectory());
   const scenarioFile = fs.readdirSync(path.join(site.dir, "catalog/scenarios", scenarioDir.name)).sort()[0];
   kinds.scenario = `catalog/scenarios/${scenarioDir.name}/${scenarioFile}`;
+  // Every chapter too: the chapters are where authors' markdown varies
+  // (task lists, tables, raw HTML).
+  const toc = fs.readFileSync(path.join(site.dir, "toc.js"), "utf8");
+  for (const m of toc.matchAll(/href=\\"([^"\\]+)\\"/g)) {
+    if (!Object.values(kinds).includes(m[1])) kinds[`chapter ${m[1]}`] = m[1];
+  }
   const { context, page, log } = await open();
   const found = {};
   for (const [kind, rel] of Object.entries(kinds)) {
@@ -67,4 +74,20 @@ test("axe-core finds no violation on any kind of page", async () => {
   const failures = Object.entries(found).filter(([, v]) => v.length > 0);
   assert.deepEqual(failures, [], JSON.stringify(found, null, 2));
   assert.deepEqual(log.failed.filter((f) => !f.includes("no/such/page.html")), [], "no request failed (the favicon included)");
+});
+
+test("the Nu HTML checker finds no error on any page", () => {
+  // vnu.jar from npm (the checker behind validator.w3.org/nu), run on
+  // every page of the built site at once.
+  const jar = require.resolve("vnu-jar/build/dist/vnu.jar");
+  const run = spawnSync("java", ["-jar", jar, "--errors-only", "--skip-non-html", "--format", "json", site.dir], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.ok(run.status !== null, `java did not run: ${run.error}`);
+  const messages = JSON.parse(run.stderr || "{\"messages\": []}").messages;
+  const errors = messages.map((m) => `${path.relative(site.dir, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
+  const pages = fs.readdirSync(site.dir, { recursive: true }).filter((f) => f.endsWith(".html"));
+  assert.ok(pages.length > 50, `the whole site was checked (${pages.length} pages)`);
+  assert.deepEqual(errors, [], errors.slice(0, 20).join("\n"));
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser tests: installs Debian's Chromium and the pinned
-# playwright-core if they are missing, builds chaosbook, then runs
+# Runs the browser tests: installs Debian's Chromium, a Java runtime (for the
+# Nu HTML checker) and the pinned npm packages if they are missing, builds chaosbook, then runs
 # `node --test`. Usage (from anywhere): bash tests/browser/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,8 +16,14 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
-if [ ! -d "$here/node_modules/playwright-core" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund)
+if ! command -v java >/dev/null; then
+  echo "installing a Java runtime (Debian package) for the Nu HTML checker" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+fi
+# npm ci again whenever the lock file changed since the last install.
+if ! cmp -s "$here/package-lock.json" "$here/node_modules/.installed-lock.json"; then
+  (cd "$here" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock.json)
 fi
 if [ -z "${CHAOSBOOK_BIN:-}" ]; then
   (cd "$repo" && cargo build --quiet --bin chaosbook)
