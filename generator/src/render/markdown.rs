@@ -140,6 +140,10 @@ pub fn render(
     // end of its paragraph or item (or a nested list) sits in a <label>
     // with the box, so assistive technology reads the task, not "checkbox".
     let mut task_label = false;
+    // Each table scrolls in a focusable region whose name must be unique on
+    // the page (axe landmark-unique): "Table N: its column headers".
+    let mut tables = 0;
+    let mut table_head: Option<(usize, String)> = None; // (index in `out`, header text)
     let mut id_at = ids.into_iter();
 
     let mut i = 0;
@@ -179,6 +183,13 @@ pub fn render(
         {
             out.push(Event::InlineHtml(CowStr::Borrowed("</label>")));
             task_label = false;
+        }
+        if let Some((_, head)) = table_head.as_mut() {
+            match event {
+                Event::Text(t) | Event::Code(t) => head.push_str(t),
+                Event::End(TagEnd::TableCell) => head.push_str(", "),
+                _ => {}
+            }
         }
         match event {
             Event::TaskListMarker(done) => {
@@ -325,9 +336,25 @@ pub fn render(
                 _ => out.push(Event::End(TagEnd::Image)),
             },
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::Borrowed(
-                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n",
-                )));
+                tables += 1;
+                table_head = Some((out.len(), String::new()));
+                // The opening tag is written once the header row is read.
+                out.push(Event::Html(CowStr::Borrowed("")));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some((at, head)) = table_head.take() {
+                    let head = collapse_whitespace(head.trim_end_matches([',', ' ']));
+                    let name = if head.is_empty() {
+                        format!("Table {tables}")
+                    } else {
+                        format!("Table {tables}: {head}")
+                    };
+                    out[at] = Event::Html(CowStr::from(format!(
+                        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                        highlight::escape(&name)
+                    )));
+                }
                 out.push(event.clone());
             }
             Event::End(TagEnd::Table) => {
@@ -648,15 +675,22 @@ mod tests {
         assert!(!out.contains("style="), "{out}");
         assert!(out.contains("class=\"text-right\""), "{out}");
         assert!(
-            out.starts_with("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n<table>")
+            out.starts_with("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table 1: a, b\">\n<table>")
                 && out.ends_with("</table>\n</div>\n"),
             "a keyboard can scroll a wide table: {out}"
         );
         // The sanitiser (raw HTML on the page) keeps what makes tables and
         // code blocks reachable by keyboard.
-        let raw = html("<kbd>k</kbd>\n\n| a |\n|---|\n| 1 |\n\n```\nx\n```\n");
-        assert!(raw.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">"), "{raw}");
-        assert!(raw.contains("<pre class=\"hl-code\" tabindex=\"0\">"), "{raw}");
+        let raw = html(
+            "<kbd>k</kbd>\n\n| a |\n|---|\n| 1 |\n\n| `x` & \"y\" |\n|---|\n| 2 |\n\n```\nx\n```\n",
+        );
+        assert!(raw.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table 1: a\">"), "{raw}");
+        // Unique names (axe landmark-unique), escaped.
+        assert!(raw.contains("aria-label=\"Table 2: x &amp; “y”\""), "{raw}");
+        assert!(
+            raw.contains("<pre class=\"hl-code\" tabindex=\"0\">"),
+            "{raw}"
+        );
     }
 
     #[test]
