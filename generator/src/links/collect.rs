@@ -38,7 +38,7 @@ fn options() -> Options {
 }
 
 /// The scheme of a link destination, lower-cased, if it has one.
-pub fn scheme(dest: &str) -> Option<String> {
+pub(crate) fn scheme(dest: &str) -> Option<String> {
     crate::markdown::links::scheme_of(dest).map(str::to_ascii_lowercase)
 }
 

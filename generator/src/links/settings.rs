@@ -15,18 +15,18 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 16;
 /// Default of `per-host`: requests in flight at once to one host.
 pub const DEFAULT_PER_HOST: usize = 2;
 /// Default of `timeout`, per request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Default of `max-retries` (after timeouts, 429 and 5xx).
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default of `cache-ttl`: a good result is trusted this long.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 /// Redirects followed from one URL.
 pub const MAX_REDIRECTS: usize = 5;
 /// The longest wait for one retry, whatever `Retry-After` asks.
-pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
 /// The `User-Agent` sent unless book.toml sets one.
-pub fn default_user_agent() -> String {
+pub(crate) fn default_user_agent() -> String {
     format!("chaosbook-link-checker/{}", env!("CARGO_PKG_VERSION"))
 }
 

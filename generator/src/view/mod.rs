@@ -675,7 +675,7 @@ impl<H: Hasher> std::io::Write for HashWriter<H> {
 
 /// Serialising values of different types through one closure.
 mod erased {
-    pub trait Serialize {
+    pub(crate) trait Serialize {
         fn write_json(&self, out: &mut dyn std::io::Write);
     }
 
