@@ -20,13 +20,16 @@ pub struct Use {
     pub url: String,
     /// Relative to the project root.
     pub file: PathBuf,
+    /// Where the URL stands in the file.
     pub span: Span,
 }
 
 /// The URL uses found, and the texts of the files they are in (for snippets).
 #[derive(Debug, Default)]
 pub struct Found {
+    /// Every use of an external URL, in the order found.
     pub uses: Vec<Use>,
+    /// The text of each file with a use (path relative to the root), for source snippets.
     pub texts: Vec<(PathBuf, String)>,
     /// Chapters that could not be read (already reported by `check`).
     pub unreadable: usize,

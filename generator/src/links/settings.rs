@@ -46,6 +46,7 @@ pub struct LinksConfig {
     /// How long a good result in the cache is trusted.
     #[serde(deserialize_with = "duration")]
     pub cache_ttl: Duration,
+    /// The `User-Agent` header sent with every request.
     pub user_agent: UserAgent,
     /// Requests in flight at once to one host.
     pub per_host: PerHost,
@@ -202,6 +203,7 @@ pub struct Settings {
     pub max_redirects: usize,
     /// Status codes that are good besides 2xx.
     pub accept: BTreeSet<u16>,
+    /// The `User-Agent` header sent with every request.
     pub user_agent: String,
     /// Draw a progress bar on standard error (callers set it only for a terminal).
     pub progress: bool,
@@ -214,6 +216,7 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The settings of a run from book.toml's table; `max_concurrency` keeps its default.
     pub fn from_config(c: &LinksConfig) -> Self {
         Self {
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
