@@ -662,8 +662,16 @@ mod tests {
         // The sanitiser (raw HTML on the page) keeps what makes tables and
         // code blocks reachable by keyboard.
         let raw = html("<kbd>k</kbd>\n\n| a |\n|---|\n| 1 |\n\n```\nx\n```\n");
-        assert!(raw.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">"), "{raw}");
-        assert!(raw.contains("<pre class=\"hl-code\" tabindex=\"0\">"), "{raw}");
+        assert!(
+            raw.contains(
+                "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">"
+            ),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("<pre class=\"hl-code\" tabindex=\"0\">"),
+            "{raw}"
+        );
     }
 
     #[test]
