@@ -99,7 +99,8 @@ pub struct Project {
 }
 
 impl Project {
-    /// The project at `root`; fails only when the root cannot be made absolute or canonical.
+    /// The project at `root`; fails only when the root cannot be made absolute
+    /// or canonical.
     pub fn new(root: &Path) -> std::io::Result<Project> {
         let abs = std::path::absolute(root)?;
         Ok(Project {

@@ -18,7 +18,8 @@ use serde::Serialize;
 
 use crate::catalog::yaml::Span;
 
-/// How serious a finding is: errors make `check` fail (exit code 1), warnings are reported only.
+/// How serious a finding is: errors make `check` fail (exit code 1), warnings
+/// are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -282,7 +283,8 @@ impl Report {
         String::from_utf8_lossy(&buf.into_inner()).into_owned()
     }
 
-    /// The findings as a pretty-printed JSON array (severity, code, message, file, line, column, help).
+    /// The findings as a pretty-printed JSON array (severity, code, message,
+    /// file, line, column, help).
     pub fn json(&self) -> String {
         #[derive(Serialize)]
         struct Out<'a> {

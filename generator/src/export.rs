@@ -81,7 +81,8 @@ pub struct Exported {
     pub docs: Option<String>,
     /// The evidence behind the manifest (version, how, when).
     pub verified: Option<Verified>,
-    /// Every parameter and the value the file was rendered with (defaults and `--set` overrides).
+    /// Every parameter and the value the file was rendered with (defaults and
+    /// `--set` overrides).
     pub parameters: BTreeMap<String, Value>,
 }
 

@@ -359,7 +359,8 @@ pub struct SafeLinks {
     pub project: Project,
     /// Largest file read, in bytes (`max-file-size`).
     pub max_size: u64,
-    /// Diagnostics of refused or unreadable includes, collected for the caller (the preprocessor runs behind mdBook's `&self` interface).
+    /// Diagnostics of refused or unreadable includes, collected for the caller
+    /// (the preprocessor runs behind mdBook's `&self` interface).
     pub found: Arc<Mutex<Vec<Diagnostic>>>,
 }
 

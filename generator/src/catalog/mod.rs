@@ -42,7 +42,8 @@ pub struct Entry<T> {
 }
 
 impl<T> Entry<T> {
-    /// An entry for an item read from `file` (relative to the project root), keeping its text.
+    /// An entry for an item read from `file` (relative to the project root),
+    /// keeping its text.
     pub fn new(item: T, file: PathBuf, source: Arc<str>) -> Self {
         Self {
             item,

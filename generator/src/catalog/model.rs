@@ -30,7 +30,8 @@ pub enum Target {
     Http,
 }
 
-/// A chaos-engineering tool of the landscape (`catalog/tools/<id>.yaml`), every one presented with the same template.
+/// A chaos-engineering tool of the landscape (`catalog/tools/<id>.yaml`), every
+/// one presented with the same template.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tool {
@@ -41,7 +42,8 @@ pub struct Tool {
     /// Other names the tool goes by in prose (for the neutrality lint).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    /// Two to four neutral sentences (markdown): what the tool is and how it injects faults.
+    /// Two to four neutral sentences (markdown): what the tool is and how it
+    /// injects faults.
     pub summary: String,
     /// The project's home page (absolute http(s) URL).
     pub homepage: String,
@@ -58,7 +60,8 @@ pub struct Tool {
     pub current_version: String,
     /// What the tool's faults act on.
     pub targets: Vec<Target>,
-    /// Ids of the manifest formats the tool runs, each with a schema in `catalog/schema/formats/`.
+    /// Ids of the manifest formats the tool runs, each with a schema in
+    /// `catalog/schema/formats/`.
     pub formats: Vec<String>,
     /// How to stop the tool's experiments and check they left nothing behind.
     pub safety: Safety,
@@ -91,7 +94,8 @@ pub struct Prerequisites {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SharedReason {
-    /// Kebab-case name of the fault family, unique within the tool; `reason_ref` points at it.
+    /// Kebab-case name of the fault family, unique within the tool;
+    /// `reason_ref` points at it.
     pub id: String,
     /// Why the tool cannot do faults of this family (markdown).
     pub reason: String,
@@ -132,7 +136,8 @@ pub struct BlastRadius {
     pub scope: String,
 }
 
-/// A steady-state signal: a measured indicator and the bound it must stay within during the experiment.
+/// A steady-state signal: a measured indicator and the bound it must stay
+/// within during the experiment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Signal {
@@ -145,7 +150,8 @@ pub struct Signal {
     pub query: Option<String>,
 }
 
-/// The type of a scenario parameter: decides how a value is checked and how the template filters render it.
+/// The type of a scenario parameter: decides how a value is checked and how the
+/// template filters render it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamType {
@@ -157,13 +163,15 @@ pub enum ParamType {
     Number,
     /// `true` or `false`.
     Boolean,
-    /// A duration written like `30s`, `5m`, `1h30m` or `500ms`, rendered per format by filters (seconds, ms, ISO 8601).
+    /// A duration written like `30s`, `5m`, `1h30m` or `500ms`, rendered per
+    /// format by filters (seconds, ms, ISO 8601).
     Duration,
     /// One of the strings listed in `values`.
     Enum,
 }
 
-/// A value a manifest takes from its scenario (or from a tool's prerequisites), settable with `export --set`.
+/// A value a manifest takes from its scenario (or from a tool's prerequisites),
+/// settable with `export --set`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
@@ -242,7 +250,8 @@ impl Support {
     }
 }
 
-/// How one tool does a scenario: a runnable manifest, or an honest entry saying why it cannot.
+/// How one tool does a scenario: a runnable manifest, or an honest entry saying
+/// why it cannot.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Implementation {
@@ -263,10 +272,12 @@ pub struct Implementation {
     /// (`support: approximation`, optional on `via`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differs: Option<String>,
-    /// The complete runnable manifest in the format's own syntax, with `{{ param }}` placeholders for the scenario's parameters.
+    /// The complete runnable manifest in the format's own syntax, with
+    /// `{{ param }}` placeholders for the scenario's parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
-    /// Path of a file that holds the manifest instead of `manifest`: relative to the scenario file, inside `catalog/`.
+    /// Path of a file that holds the manifest instead of `manifest`: relative
+    /// to the scenario file, inside `catalog/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_file: Option<String>,
     /// The tool's documentation of this fault (absolute URL).
@@ -353,11 +364,13 @@ impl Implementation {
     }
 }
 
-/// A fault scenario (`catalog/scenarios/<category>/<id>.yaml`): the tool-neutral experiment design and one implementation per tool.
+/// A fault scenario (`catalog/scenarios/<category>/<id>.yaml`): the
+/// tool-neutral experiment design and one implementation per tool.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// Kebab-case identifier, unique among scenarios; also the file's name and the page's.
+    /// Kebab-case identifier, unique among scenarios; also the file's name and
+    /// the page's.
     pub id: String,
     /// Short title, sentence case.
     pub title: String,
@@ -383,7 +396,8 @@ pub struct Scenario {
     pub abort_conditions: Vec<String>,
     /// How to restore the steady state (markdown).
     pub rollback: String,
-    /// What to watch, and how to mark the experiment in telemetry (markdown, one item each).
+    /// What to watch, and how to mark the experiment in telemetry (markdown,
+    /// one item each).
     pub observability: Vec<String>,
     /// Security notes: the permissions the injection needs and what it could expose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -400,7 +414,8 @@ pub struct Scenario {
     pub implementations: Vec<Implementation>,
 }
 
-/// A best practice (`catalog/practices/<id>.yaml`), linked to the scenarios that exercise it.
+/// A best practice (`catalog/practices/<id>.yaml`), linked to the scenarios
+/// that exercise it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Practice {

@@ -334,7 +334,8 @@ impl Syntax {
 /// A manifest format: its schema plus what chaosbook needs to know to
 /// parse, name and run its files (the schema's `x-chaosbook` object).
 pub struct Format {
-    /// Format id: the schema's file name without `.schema.json`; implementations name it in `format`.
+    /// Format id: the schema's file name without `.schema.json`;
+    /// implementations name it in `format`.
     pub name: String,
     /// The schema file, relative to the project root.
     pub file: PathBuf,

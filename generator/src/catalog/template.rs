@@ -17,7 +17,8 @@ use serde_json::Value;
 use crate::catalog::model::{ParamType, Parameter};
 use crate::diagnostics::did_you_mean;
 
-/// The filters a placeholder can name after `|`: duration as seconds, as milliseconds, as ISO 8601.
+/// The filters a placeholder can name after `|`: duration as seconds, as
+/// milliseconds, as ISO 8601.
 pub const FILTERS: [&str; 3] = ["seconds", "ms", "iso8601"];
 
 /// A parameter's type and value, ready to render.

@@ -113,7 +113,8 @@ pub enum YamlErrorKind {
     DuplicateKey,
     /// More than [`MAX_NODES`] nodes after alias expansion (an alias bomb).
     AliasLimit,
-    /// Valid YAML that the catalog does not accept: custom tags, merge keys, complex or alias keys,
+    /// Valid YAML that the catalog does not accept: custom tags, merge keys,
+    /// complex or alias keys,
     /// nesting deeper than [`MAX_DEPTH`].
     Unsupported,
 }

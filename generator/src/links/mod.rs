@@ -242,7 +242,8 @@ pub struct Options {
     pub offline: bool,
     /// Default: `target/chaosbook-links.json` under the root.
     pub cache: Option<PathBuf>,
-    /// Requests in flight at once, all hosts (`--max-concurrency`); default [`DEFAULT_MAX_CONCURRENCY`].
+    /// Requests in flight at once, all hosts (`--max-concurrency`); default
+    /// [`DEFAULT_MAX_CONCURRENCY`].
     pub max_concurrency: Option<usize>,
     /// Draw a progress bar on standard error.
     pub progress: bool,

@@ -216,7 +216,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The settings of a run from book.toml's table; `max_concurrency` keeps its default.
+    /// The settings of a run from book.toml's table, with the default
+    /// concurrency and no progress bar (the command line sets both).
     pub fn from_config(c: &LinksConfig) -> Self {
         Self {
             max_concurrency: DEFAULT_MAX_CONCURRENCY,

@@ -61,7 +61,8 @@ pub const TEMPLATES: &[&str] = &[
     "catalog/safety.html",
 ];
 
-/// A scenario's generated chapter, in the book's source tree (`catalog/scenarios/<category>/<id>.md`).
+/// A scenario's generated chapter, in the book's source tree
+/// (`catalog/scenarios/<category>/<id>.md`).
 pub fn scenario_path(s: &crate::catalog::model::Scenario) -> String {
     format!("catalog/scenarios/{}/{}.md", s.category, s.id)
 }

@@ -84,7 +84,8 @@ impl Hooks for NoHooks {}
 /// How chapter markdown is parsed, beyond the options every page shares.
 #[derive(Debug, Clone, Copy)]
 pub struct MarkdownOptions {
-    /// Turn `--`, `...` and straight quotes into typographic ones (`[output.chaosbook] smart-punctuation`).
+    /// Turn `--`, `...` and straight quotes into typographic ones
+    /// (`[output.chaosbook] smart-punctuation`).
     pub smart_punctuation: bool,
 }
 

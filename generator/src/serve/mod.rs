@@ -44,7 +44,8 @@ pub struct Changes {
     pub config: bool,
     /// A theme file changed: reload the theme and render every page.
     pub theme: bool,
-    /// A chapter (or a file under `extra-watch-dirs`) changed: render the pages it touches.
+    /// A chapter (or a file under `extra-watch-dirs`) changed: render the pages
+    /// it touches.
     pub book: bool,
 }
 

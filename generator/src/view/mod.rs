@@ -126,7 +126,8 @@ pub struct ImplementationView<'a> {
     pub run: Option<String>,
 }
 
-/// A scenario page's data: the experiment design with every label resolved, and the implementations in tab order.
+/// A scenario page's data: the experiment design with every label resolved, and
+/// the implementations in tab order.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioView<'a> {
     /// Scenario id; also the page's file name.
@@ -230,7 +231,8 @@ pub struct ToolView<'a> {
     pub current_version: &'a str,
     /// What its faults act on, labelled.
     pub targets: Vec<Label>,
-    /// The labels of the formats it runs ("Chaos Mesh"); the id where a format is unknown.
+    /// The labels of the formats it runs ("Chaos Mesh"); the id where a format
+    /// is unknown.
     pub formats: Vec<&'a str>,
     /// Scenarios it runs (any supported level), in catalog order.
     pub implemented: Vec<ToolEntry<'a>>,
@@ -306,7 +308,8 @@ pub struct Facet<'a> {
     pub name: &'static str,
     /// The facet's heading ("Blast radius").
     pub label: &'static str,
-    /// The values that occur in the catalog: categories in reading order, tools by name, the rest by label.
+    /// The values that occur in the catalog: categories in reading order, tools
+    /// by name, the rest by label.
     pub values: Vec<FacetValue<'a>>,
 }
 
@@ -329,7 +332,8 @@ pub struct CatalogView<'a> {
     pub implemented: usize,
 }
 
-/// A scenario's page, relative to the site root (`catalog/scenarios/network/latency.html`).
+/// A scenario's page, relative to the site root
+/// (`catalog/scenarios/network/latency.html`).
 pub fn scenario_url(s: &Scenario) -> String {
     format!("catalog/scenarios/{}/{}.html", s.category, s.id)
 }
