@@ -27,6 +27,7 @@ use serde::{Deserialize, Deserializer};
 use crate::catalog::yaml::LineIndex;
 use crate::diagnostics::{Diagnostic, Report};
 
+/// Default of `max-file-size`, in bytes: larger catalog files are refused unread.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 /// What `[output.chaosbook]` takes, for every error in it.
@@ -36,13 +37,17 @@ pub const HELP: &str = "[output.chaosbook] takes `catalog` (a folder), `max-file
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum ThemeMode {
+    /// Light colours.
     Light,
+    /// Dark colours.
     Dark,
+    /// Whatever the reader's system prefers (`prefers-color-scheme`).
     #[default]
     Auto,
 }
 
 impl ThemeMode {
+    /// The value as written in book.toml (and as the page's `data-theme`).
     pub fn as_str(self) -> &'static str {
         match self {
             ThemeMode::Light => "light",
@@ -62,6 +67,7 @@ pub struct Settings {
     pub max_file_size: u64,
     /// Theme folder, relative to the project root.
     pub theme: PathBuf,
+    /// The colour theme a page starts with (`default-theme`).
     pub default_theme: ThemeMode,
     /// Absolute path (or URL) of the site root, ending in `/`.
     #[serde(deserialize_with = "site_url")]
@@ -122,6 +128,7 @@ pub struct Config {
     pub root: PathBuf,
     /// The book's markdown source folder (`[book] src`), relative to the root.
     pub book_src: PathBuf,
+    /// `[output.chaosbook]` (defaults where absent).
     pub settings: Settings,
 }
 
@@ -146,6 +153,7 @@ struct BookToml {
 }
 
 impl Config {
+    /// The configuration of a project without book.toml: every setting at its default.
     pub fn defaults(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
@@ -202,6 +210,7 @@ impl Config {
         }
     }
 
+    /// The catalog folder, under the root.
     pub fn catalog_dir(&self) -> PathBuf {
         self.root.join(&self.settings.catalog)
     }

@@ -99,6 +99,8 @@ pub struct Project {
 }
 
 impl Project {
+    /// The project at `root`; fails only when the root cannot be made absolute
+    /// or canonical.
     pub fn new(root: &Path) -> std::io::Result<Project> {
         let abs = std::path::absolute(root)?;
         Ok(Project {
@@ -238,7 +240,9 @@ impl Project {
 /// A path that passed the rule.
 #[derive(Debug, Clone)]
 pub struct Resolved {
+    /// The canonical path: every symbolic link followed.
     pub real: PathBuf,
+    /// Whether it is a folder (only a walk accepts one).
     pub folder: bool,
 }
 

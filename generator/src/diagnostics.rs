@@ -18,37 +18,51 @@ use serde::Serialize;
 
 use crate::catalog::yaml::Span;
 
+/// How serious a finding is: errors make `check` fail (exit code 1), warnings
+/// are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The input is wrong and must be fixed.
     Error,
+    /// Allowed, but probably not what the writer meant.
     Warning,
 }
 
 /// A second place a diagnostic refers to ("first defined here").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
+    /// Relative to the project root, like [`Diagnostic::file`].
     pub file: PathBuf,
+    /// Where in that file.
     pub span: Span,
+    /// What the place has to do with the finding ("first defined here").
     pub message: String,
 }
 
+/// One finding of `check`: what is wrong, where, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the finding fails the run.
     pub severity: Severity,
     /// Stable, kebab-case; tests and CONTRIBUTING.md rely on it.
     pub code: &'static str,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// Path relative to the project root, `/`-separated when displayed.
     pub file: PathBuf,
+    /// The node the finding is about, in the file's text.
     pub span: Span,
     /// A short text under the caret.
     pub label: Option<String>,
+    /// How to fix it, shown as `help:`.
     pub help: Option<String>,
+    /// Other places the finding refers to, shown as secondary labels.
     pub related: Vec<Related>,
 }
 
 impl Diagnostic {
+    /// An error with the given stable code, at `span` in `file`.
     pub fn error(
         code: &'static str,
         file: impl Into<PathBuf>,
@@ -67,6 +81,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with the given stable code, at `span` in `file`.
     pub fn warning(
         code: &'static str,
         file: impl Into<PathBuf>,
@@ -79,16 +94,19 @@ impl Diagnostic {
         }
     }
 
+    /// Adds how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Adds the short text shown under the caret.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
+    /// Adds a second place the finding refers to.
     pub fn with_related(
         mut self,
         file: impl Into<PathBuf>,
@@ -103,6 +121,7 @@ impl Diagnostic {
         self
     }
 
+    /// The file as shown to users: `/`-separated on every platform.
     pub fn file_display(&self) -> String {
         display_path(&self.file)
     }
@@ -123,14 +142,17 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Adds (or replaces) the text of a file.
     pub fn insert(&mut self, file: impl Into<PathBuf>, text: impl Into<Arc<str>>) {
         self.texts.insert(file.into(), text.into());
     }
 
+    /// The text of a file, if it was added.
     pub fn get(&self, file: &Path) -> Option<&str> {
         self.texts.get(file).map(|t| &**t)
     }
 
+    /// Adds the other's files.
     pub fn extend(&mut self, other: Sources) {
         self.texts.extend(other.texts);
     }
@@ -139,35 +161,44 @@ impl Sources {
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
+    /// rustc-style snippets for people.
     #[default]
     Human,
+    /// A JSON array for tools: one object per finding, with file, line and column.
     Json,
+    /// GitHub Actions workflow commands, shown as annotations on a pull request.
     Github,
 }
 
 /// All diagnostics of one run, with the sources they point into.
 #[derive(Debug, Default, Clone)]
 pub struct Report {
+    /// The findings, in the order they were pushed until [`Report::sort`].
     pub diagnostics: Vec<Diagnostic>,
+    /// The texts the findings point into.
     pub sources: Sources,
 }
 
 impl Report {
+    /// Adds one finding.
     pub fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
 
+    /// Adds another report's findings and sources.
     pub fn extend(&mut self, other: Report) {
         self.diagnostics.extend(other.diagnostics);
         self.sources.extend(other.sources);
     }
 
+    /// Whether any finding is an error (the run fails).
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error)
     }
 
+    /// How many findings have this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -245,12 +276,15 @@ impl Report {
         Ok(())
     }
 
+    /// [`Report::write_human`] into a string, without colours.
     pub fn human_string(&self) -> String {
         let mut buf = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
         let _ = self.write_human(&mut buf);
         String::from_utf8_lossy(&buf.into_inner()).into_owned()
     }
 
+    /// The findings as a pretty-printed JSON array (severity, code, message,
+    /// file, line, column, help).
     pub fn json(&self) -> String {
         #[derive(Serialize)]
         struct Out<'a> {

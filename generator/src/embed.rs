@@ -21,37 +21,50 @@ use crate::view::ScenarioView;
 /// One `key=value` argument, with byte offsets inside the argument text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arg {
+    /// Parameter name as written.
     pub key: String,
+    /// The value as written, before it is checked against the parameter's type.
     pub value: String,
     /// Where `key=value` starts and ends in the directive's arguments.
     pub start: usize,
+    /// Byte offset just past `value`.
     pub end: usize,
 }
 
 /// What an embed asks for: the scenario id and its parameter values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbedArgs {
+    /// The scenario id (first argument).
     pub id: String,
     /// Offset of the id in the arguments.
     pub id_at: usize,
+    /// The `key=value` arguments, in the order written.
     pub args: Vec<Arg>,
 }
 
 /// A problem with an embed, located inside the directive's arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbedError {
+    /// Stable diagnostic code, as `check` reports it.
     pub code: &'static str,
+    /// Byte offset in the directive's arguments where the problem starts.
     pub start: usize,
+    /// Byte offset just past the problem.
     pub end: usize,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub help: String,
 }
 
 /// A parameter whose embedded value differs from its default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Changed {
+    /// Parameter name.
     pub name: String,
+    /// The embedded value, as the manifests were rendered with it.
     pub value: String,
+    /// The scenario's default, shown beside the new value.
     pub default: String,
 }
 
@@ -59,7 +72,9 @@ pub struct Changed {
 /// text) and the parameters it changed, in the scenario's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Embed {
+    /// Tool id -> the manifest rendered with the embed's values.
     pub manifests: BTreeMap<String, String>,
+    /// Parameters whose value differs from the default, in the scenario's order.
     pub changed: Vec<Changed>,
 }
 

@@ -33,7 +33,9 @@ pub enum Error {
     Io {
         /// What was being done: "cannot write", "cannot create"...
         action: &'static str,
+        /// The file or folder it was about.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },

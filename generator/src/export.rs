@@ -36,8 +36,11 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// What to export.
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
+    /// Tool ids to export; empty exports every tool.
     pub tools: Vec<String>,
+    /// Scenario ids to export; empty exports every scenario.
     pub scenarios: Vec<String>,
+    /// Categories to export; empty exports every category.
     pub categories: Vec<String>,
     /// `KEY=VALUE` overrides, as given.
     pub set: Vec<String>,
@@ -51,10 +54,15 @@ pub type ExportError = crate::Error;
 /// One exported file, as listed in `index.json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Exported {
+    /// Scenario id.
     pub scenario: String,
+    /// The scenario's title.
     pub title: String,
+    /// Tool id.
     pub tool: String,
+    /// The tool's name as its project writes it.
     pub tool_name: String,
+    /// Format id of the manifest.
     pub format: String,
     /// The support level, as written in the catalog (`native`, `extension`,
     /// `approximation`, `via`).
@@ -69,8 +77,12 @@ pub struct Exported {
     pub file: String,
     /// The command that runs it (from the format's `x-chaosbook.run`).
     pub run: String,
+    /// The tool's documentation of this fault.
     pub docs: Option<String>,
+    /// The evidence behind the manifest (version, how, when).
     pub verified: Option<Verified>,
+    /// Every parameter and the value the file was rendered with (defaults and
+    /// `--set` overrides).
     pub parameters: BTreeMap<String, Value>,
 }
 
@@ -78,12 +90,17 @@ pub struct Exported {
 /// before any of the tool's experiments.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ExportedPrerequisites {
+    /// Tool id.
     pub tool: String,
+    /// The tool's name as its project writes it.
     pub tool_name: String,
+    /// Format id of the manifest.
     pub format: String,
     /// Relative to the output folder, `/`-separated.
     pub file: String,
+    /// The command that applies it (from the format's `x-chaosbook.run`).
     pub run: String,
+    /// Every parameter and the value the file was rendered with.
     pub parameters: BTreeMap<String, Value>,
 }
 

@@ -121,8 +121,11 @@ pub fn schema_text(root: &Path, name: &str) -> Option<String> {
 /// What `build` made.
 #[derive(Debug, Clone)]
 pub struct Built {
+    /// The folder the site was written to.
     pub dest: PathBuf,
+    /// How many files the site has.
     pub files: usize,
+    /// Chapter pages in the site and how many were rendered.
     pub stats: render::Stats,
 }
 

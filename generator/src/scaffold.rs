@@ -18,18 +18,24 @@ pub fn categories() -> Vec<&'static str> {
         .collect()
 }
 
+/// Why `chaosbook new` wrote nothing (a usage error: exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
+    /// The id is not kebab-case (or longer than 64 characters).
     #[error("`{0}` is not a valid id: use lower-case letters, digits and single dashes (e.g. pod-delete)")]
     BadId(String),
+    /// The category is not one of the catalog's categories.
     #[error("unknown category `{0}`; categories: {list}", list = categories().join(", "))]
     BadCategory(String),
+    /// A file for that id is already there; it is never overwritten.
     #[error("{0} already exists; choose another id or edit that file")]
     Exists(String),
+    /// The new file could not be written: its path and the I/O error.
     #[error("cannot write {0}: {1}")]
     Io(String, std::io::Error),
 }
 
+/// Whether `id` is a valid catalog id: kebab-case, at most 64 characters.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64

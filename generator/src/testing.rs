@@ -1,7 +1,7 @@
 //! Helpers shared by unit tests.
 
 /// The repository root: book.toml, catalog/, whitepaper/, tests/.
-pub fn project_root() -> &'static std::path::Path {
+pub(crate) fn project_root() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the crate sits in the repository")
@@ -9,7 +9,7 @@ pub fn project_root() -> &'static std::path::Path {
 
 /// Every rendered manifest of the project's catalog whose format is
 /// highlighted as one of `languages` ("yaml", "json", "bash"), with it.
-pub fn project_manifests(languages: &[&str]) -> Vec<(String, &'static str)> {
+pub(crate) fn project_manifests(languages: &[&str]) -> Vec<(String, &'static str)> {
     let (catalog, _) = crate::check(project_root());
     catalog
         .manifests
@@ -25,7 +25,7 @@ pub fn project_manifests(languages: &[&str]) -> Vec<(String, &'static str)> {
 
 /// A copy of the fixture project (tests/fixtures/minimal) in a temporary
 /// folder, with the real `chaos-mesh` and `shell` format schemas it uses.
-pub fn fixture_project() -> tempfile::TempDir {
+pub(crate) fn fixture_project() -> tempfile::TempDir {
     fn copy(from: &std::path::Path, to: &std::path::Path) {
         std::fs::create_dir_all(to).unwrap();
         for entry in std::fs::read_dir(from).unwrap() {

@@ -7,14 +7,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_path_buf()
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -29,7 +29,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// A copy of the fixture project, with the real `chaos-mesh` and `shell`
 /// format schemas it uses.
-pub fn fixture_project() -> tempfile::TempDir {
+pub(crate) fn fixture_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
     let formats = dir.path().join("catalog/schema/formats");

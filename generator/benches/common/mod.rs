@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub const FORMATS: [(&str, &str); 6] = [
+pub(crate) const FORMATS: [(&str, &str); 6] = [
     ("chaos-mesh", "chaos-mesh/valid-pod-kill.yaml"),
     ("litmus", "litmus/valid-pod-delete.yaml"),
     ("chaostoolkit", "chaostoolkit/valid-terminate-pods.yaml"),
@@ -21,21 +21,21 @@ pub const FORMATS: [(&str, &str); 6] = [
     ("pumba", "pumba/valid-netem-delay.sh"),
 ];
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_path_buf()
 }
 
-pub fn env_usize(name: &str, default: usize) -> usize {
+pub(crate) fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
 
-pub fn indent(text: &str, by: &str) -> String {
+pub(crate) fn indent(text: &str, by: &str) -> String {
     text.lines()
         .map(|l| {
             if l.is_empty() {
@@ -49,13 +49,13 @@ pub fn indent(text: &str, by: &str) -> String {
 }
 
 /// Min and median.
-pub fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
+pub(crate) fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
     (samples[0], samples[samples.len() / 2])
 }
 
 /// Writes the synthetic project (once per size; reused across runs).
-pub fn generate(dir: &Path, scenarios: usize) {
+pub(crate) fn generate(dir: &Path, scenarios: usize) {
     let marker = dir.join(".complete");
     if marker.exists() {
         return;

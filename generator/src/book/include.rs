@@ -218,6 +218,7 @@ fn take_rustdoc(text: &str, lines: &Lines) -> String {
 
 /// Where an expansion happens, for diagnostics.
 pub struct Site<'a> {
+    /// The project root: every read stays inside it.
     pub project: &'a Project,
     /// Largest file read.
     pub max_size: u64,
@@ -354,8 +355,12 @@ fn expand_at(
 /// mdBook's `links` preprocessor, with every read under the one rule. The
 /// diagnostics it finds are kept in `found` for the caller.
 pub struct SafeLinks {
+    /// The project root: every read stays inside it.
     pub project: Project,
+    /// Largest file read, in bytes (`max-file-size`).
     pub max_size: u64,
+    /// Diagnostics of refused or unreadable includes, collected for the caller
+    /// (the preprocessor runs behind mdBook's `&self` interface).
     pub found: Arc<Mutex<Vec<Diagnostic>>>,
 }
 

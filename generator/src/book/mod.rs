@@ -43,7 +43,9 @@ pub struct LoadedBook {
     pub root: PathBuf,
     /// The markdown source folder (`[book] src`), absolute.
     pub src_dir: PathBuf,
+    /// The book's book.toml, as mdBook reads it.
     pub config: MdConfig,
+    /// `[output.chaosbook]`, read once.
     pub settings: Settings,
     /// After preprocessing.
     pub book: Book,

@@ -22,7 +22,9 @@ use crate::diagnostics::{Diagnostic, Report};
 pub struct Found {
     /// Relative to the project root.
     pub rel: PathBuf,
+    /// The same file, as read from disk.
     pub abs: PathBuf,
+    /// Tool, scenario or practice, from the folder it is in.
     pub kind: Kind,
     /// For scenarios: the category folder it sits in.
     pub folder: Option<String>,
@@ -31,6 +33,7 @@ pub struct Found {
 /// Everything `discover` found.
 #[derive(Debug, Default)]
 pub struct Discovered {
+    /// The catalog files, in the order they were found.
     pub files: Vec<Found>,
     /// (format name, relative path, absolute path)
     pub formats: Vec<(String, PathBuf, PathBuf)>,

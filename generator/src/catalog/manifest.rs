@@ -20,7 +20,12 @@ pub enum Placement {
     File,
     /// A block scalar (`manifest: |`) whose first content line is `line`
     /// (1-based) and whose content is indented by `indent` characters.
-    Block { line: usize, indent: usize },
+    Block {
+        /// 1-based line where the content starts (the line after `|` or `>`).
+        line: usize,
+        /// Spaces before each content line, which are not part of the manifest.
+        indent: usize,
+    },
     /// Some other scalar: everything maps to its start.
     Scalar(Span),
 }

@@ -31,6 +31,7 @@ use yaml::{Document, Span};
 /// A catalog item with the file it came from.
 #[derive(Debug, Clone)]
 pub struct Entry<T> {
+    /// The item as read from the file.
     pub item: T,
     /// Relative to the project root.
     pub file: PathBuf,
@@ -41,6 +42,8 @@ pub struct Entry<T> {
 }
 
 impl<T> Entry<T> {
+    /// An entry for an item read from `file` (relative to the project root),
+    /// keeping its text.
     pub fn new(item: T, file: PathBuf, source: Arc<str>) -> Self {
         Self {
             item,
@@ -61,6 +64,7 @@ impl<T> Entry<T> {
         })
     }
 
+    /// The file's text.
     pub fn source(&self) -> &str {
         &self.source
     }
@@ -69,7 +73,9 @@ impl<T> Entry<T> {
 /// A manifest as written and as rendered with the scenario's defaults.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// Id of the tool that runs it.
     pub tool: String,
+    /// Format id, whose schema validated it.
     pub format: String,
     /// The template text (placeholders intact).
     pub template: String,
@@ -82,10 +88,15 @@ pub struct Manifest {
 /// The validated catalog. Items are sorted by id.
 #[derive(Default)]
 pub struct Catalog {
+    /// The configuration it was loaded with; `None` only for an empty default catalog.
     pub config: Option<Config>,
+    /// Every tool, by id.
     pub tools: Vec<Entry<Tool>>,
+    /// Every scenario, by id.
     pub scenarios: Vec<Entry<Scenario>>,
+    /// Every practice, by id.
     pub practices: Vec<Entry<Practice>>,
+    /// The manifest formats of `catalog/schema/formats/`.
     pub formats: Formats,
     /// (scenario id, tool id) -> manifest, for supported implementations.
     pub manifests: BTreeMap<(String, String), Manifest>,
@@ -94,6 +105,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The tool with this id.
     pub fn tool(&self, id: &str) -> Option<&Entry<Tool>> {
         self.tools
             .binary_search_by(|t| t.item.id.as_str().cmp(id))
@@ -101,6 +113,7 @@ impl Catalog {
             .map(|i| &self.tools[i])
     }
 
+    /// The scenario with this id.
     pub fn scenario(&self, id: &str) -> Option<&Entry<Scenario>> {
         self.scenarios
             .binary_search_by(|t| t.item.id.as_str().cmp(id))
@@ -108,6 +121,7 @@ impl Catalog {
             .map(|i| &self.scenarios[i])
     }
 
+    /// The practice with this id.
     pub fn practice(&self, id: &str) -> Option<&Entry<Practice>> {
         self.practices
             .binary_search_by(|t| t.item.id.as_str().cmp(id))

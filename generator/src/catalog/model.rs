@@ -6,38 +6,64 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+/// What a fault or a tool acts on (`targets` in scenario and tool files).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Target {
+    /// Kubernetes objects: pods, deployments, nodes.
     Kubernetes,
+    /// Containers addressed directly, not through Kubernetes objects.
     Container,
+    /// A machine and its operating system: processes, CPU, memory, disks, network.
     Host,
+    /// Amazon Web Services resources.
     Aws,
+    /// Microsoft Azure resources.
     Azure,
+    /// Google Cloud resources.
     Gcp,
+    /// Applications running in a Java virtual machine.
     Jvm,
+    /// TCP connections between a client and a service.
     Tcp,
+    /// HTTP requests and responses.
     Http,
 }
 
+/// A chaos-engineering tool of the landscape (`catalog/tools/<id>.yaml`), every
+/// one presented with the same template.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tool {
+    /// Kebab-case identifier, unique among tools; implementations name it in `tool`.
     pub id: String,
+    /// The tool's name as its own project writes it.
     pub name: String,
     /// Other names the tool goes by in prose (for the neutrality lint).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Two to four neutral sentences (markdown): what the tool is and how it
+    /// injects faults.
     pub summary: String,
+    /// The project's home page (absolute http(s) URL).
     pub homepage: String,
+    /// The start of the tool's documentation (absolute http(s) URL).
     pub docs: String,
+    /// The source repository, where the tool is open source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// SPDX license identifier, or `proprietary`.
     pub license: String,
+    /// Who governs the project (a foundation, a company, a community).
     pub governance: String,
+    /// The current release, or `managed-service` for a service without versions.
     pub current_version: String,
+    /// What the tool's faults act on.
     pub targets: Vec<Target>,
+    /// Ids of the manifest formats the tool runs, each with a schema in
+    /// `catalog/schema/formats/`.
     pub formats: Vec<String>,
+    /// How to stop the tool's experiments and check they left nothing behind.
     pub safety: Safety,
     /// What must be in place once before any of the tool's manifests run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,8 +81,11 @@ pub struct Tool {
 pub struct Prerequisites {
     /// Markdown: what to install or apply once, and why.
     pub summary: String,
+    /// Id of the manifest's format: one of the formats the tool declares.
     pub format: String,
+    /// The manifest to apply once, with `{{ param }}` placeholders for `parameters`.
     pub manifest: String,
+    /// The manifest's parameters, like a scenario's; `export --set` sets them too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<Parameter>,
 }
@@ -65,7 +94,10 @@ pub struct Prerequisites {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SharedReason {
+    /// Kebab-case name of the fault family, unique within the tool;
+    /// `reason_ref` points at it.
     pub id: String,
+    /// Why the tool cannot do faults of this family (markdown).
     pub reason: String,
 }
 
@@ -74,9 +106,13 @@ pub struct SharedReason {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Safety {
+    /// How an operator stops, pauses or kill-switches a running experiment.
     pub stop: SafetyFact,
+    /// When the tool stops an experiment by itself.
     pub automatic_stop: SafetyFact,
+    /// What happens to injected faults when the injecting process or agent dies.
     pub injector_failure: SafetyFact,
+    /// How to check that the fault is gone after a stop.
     pub verify_cleanup: SafetyFact,
 }
 
@@ -84,59 +120,91 @@ pub struct Safety {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SafetyFact {
+    /// The fact (markdown); where upstream documents nothing, it says so plainly.
     pub text: String,
+    /// The upstream page that documents the fact (absolute URL).
     pub docs: String,
 }
 
+/// How much a scenario can break with its default parameters.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlastRadius {
+    /// `low`, `medium` or `high` (the schema holds the list).
     pub level: String,
+    /// What is affected with the default parameters, in prose.
     pub scope: String,
 }
 
+/// A steady-state signal: a measured indicator and the bound it must stay
+/// within during the experiment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Signal {
+    /// The measured signal (an SLI), in prose.
     pub signal: String,
+    /// The bound the signal must stay within, e.g. "p99 < 300 ms".
     pub threshold: String,
+    /// An example query for the signal, e.g. PromQL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 }
 
+/// The type of a scenario parameter: decides how a value is checked and how the
+/// template filters render it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamType {
+    /// Any text, optionally held to `pattern`.
     String,
+    /// A whole number, optionally within `minimum`..`maximum`.
     Integer,
+    /// A number that may have a fraction, optionally within `minimum`..`maximum`.
     Number,
+    /// `true` or `false`.
     Boolean,
+    /// A duration written like `30s`, `5m`, `1h30m` or `500ms`, rendered per
+    /// format by filters (seconds, ms, ISO 8601).
     Duration,
+    /// One of the strings listed in `values`.
     Enum,
 }
 
+/// A value a manifest takes from its scenario (or from a tool's prerequisites),
+/// settable with `export --set`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
+    /// Snake_case name, used in manifests as `{{ name }}`.
     pub name: String,
+    /// What values the parameter takes (`type` in YAML).
     #[serde(rename = "type")]
     pub kind: ParamType,
+    /// The value manifests are rendered and validated with.
     pub default: serde_json::Value,
+    /// What the parameter controls (markdown).
     pub description: String,
+    /// Lower bound; a duration string for duration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<serde_json::Value>,
+    /// Upper bound; a duration string for duration parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<serde_json::Value>,
+    /// The allowed values of an enum parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+    /// Regular expression a string value must match as a whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
 }
 
+/// A further-reading link of a scenario or practice.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
+    /// What the reader finds at the link.
     pub title: String,
+    /// Absolute http(s) URL.
     pub url: String,
 }
 
@@ -182,13 +250,19 @@ impl Support {
     }
 }
 
+/// How one tool does a scenario: a runnable manifest, or an honest entry saying
+/// why it cannot.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Implementation {
+    /// Id of the tool (a file in `catalog/tools/`).
     pub tool: String,
+    /// How far the tool does the scenario's fault.
     pub support: Support,
+    /// Id of the manifest's format: one of the formats the tool declares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// The extension or plugin that provides the fault (`support: extension`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
     /// The catalog tool whose injector does the work (`support: via`).
@@ -198,14 +272,21 @@ pub struct Implementation {
     /// (`support: approximation`, optional on `via`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differs: Option<String>,
+    /// The complete runnable manifest in the format's own syntax, with
+    /// `{{ param }}` placeholders for the scenario's parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
+    /// Path of a file that holds the manifest instead of `manifest`: relative
+    /// to the scenario file, inside `catalog/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_file: Option<String>,
+    /// The tool's documentation of this fault (absolute URL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
+    /// The evidence that the manifest is one the tool accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<Verified>,
+    /// Prerequisites, caveats, or how this implementation differs (markdown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Why the tool cannot do it; for a `reason_ref`, the tool's shared
@@ -215,6 +296,7 @@ pub struct Implementation {
     /// The id of one of the tool's `unsupported_reasons`, instead of `reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_ref: Option<String>,
+    /// For an unsupported entry: the closest thing the tool offers, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative: Option<String>,
 }
@@ -255,6 +337,7 @@ pub struct Verified {
     /// which has no version a user could pin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// How the manifest was checked, from running it to reading the docs.
     pub by: VerifiedBy,
     /// `YYYY-MM-DD`, the day of the check.
     pub date: String,
@@ -275,47 +358,80 @@ impl Verified {
 }
 
 impl Implementation {
+    /// Whether the tool can do the fault at all (any level but `unsupported`).
     pub fn is_supported(&self) -> bool {
         self.support != Support::Unsupported
     }
 }
 
+/// A fault scenario (`catalog/scenarios/<category>/<id>.yaml`): the
+/// tool-neutral experiment design and one implementation per tool.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// Kebab-case identifier, unique among scenarios; also the file's name and
+    /// the page's.
     pub id: String,
+    /// Short title, sentence case.
     pub title: String,
+    /// One or two sentences: what fails and why it matters.
     pub summary: String,
+    /// Category id; also the folder the file lives in.
     pub category: String,
+    /// What the fault acts on.
     pub targets: Vec<Target>,
+    /// Who the scenario is written for (`developer`, `sre`, ...).
     pub personas: Vec<String>,
+    /// How much the experiment can break with its default parameters.
     pub blast_radius: BlastRadius,
+    /// A quantified, falsifiable statement of the expected behaviour.
     pub hypothesis: String,
+    /// The signals that define "healthy", each with its bound.
     pub steady_state: Vec<Signal>,
+    /// What the fault does and how the experiment runs (markdown).
     pub method: String,
+    /// The values the implementations' manifests take, with their defaults.
     pub parameters: Vec<Parameter>,
+    /// Conditions that stop the experiment at once.
     pub abort_conditions: Vec<String>,
+    /// How to restore the steady state (markdown).
     pub rollback: String,
+    /// What to watch, and how to mark the experiment in telemetry (markdown,
+    /// one item each).
     pub observability: Vec<String>,
+    /// Security notes: the permissions the injection needs and what it could expose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<String>,
+    /// Ids of the practices this scenario exercises.
     pub practices: Vec<String>,
+    /// Ids of related scenarios.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
+    /// Further reading.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// One entry per tool: a manifest, or why the tool cannot do it.
     pub implementations: Vec<Implementation>,
 }
 
+/// A best practice (`catalog/practices/<id>.yaml`), linked to the scenarios
+/// that exercise it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Practice {
+    /// Kebab-case identifier, unique among practices.
     pub id: String,
+    /// Short title.
     pub title: String,
+    /// The area of practice it belongs to (`gameday`, `observability`, ...).
     pub area: String,
+    /// One or two sentences.
     pub summary: String,
+    /// The practice itself (markdown).
     pub body: String,
+    /// Ids of the scenarios that exercise this practice.
     pub scenarios: Vec<String>,
+    /// Further reading.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
 }
@@ -323,8 +439,11 @@ pub struct Practice {
 /// A manifest after rendering with parameters: the text a tool runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct RenderedManifest {
+    /// Id of the tool that runs it.
     pub tool: String,
+    /// Id of the manifest's format.
     pub format: String,
+    /// The manifest with every placeholder replaced.
     pub text: String,
 }
 
@@ -338,14 +457,19 @@ pub struct Origin {
 /// The three kinds of catalog files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    /// A tool file, in `catalog/tools/`.
     Tool,
+    /// A scenario file, in `catalog/scenarios/<category>/`.
     Scenario,
+    /// A practice file, in `catalog/practices/`.
     Practice,
 }
 
 impl Kind {
+    /// Every kind: tools, scenarios, practices.
     pub const ALL: [Kind; 3] = [Kind::Tool, Kind::Scenario, Kind::Practice];
 
+    /// The kind's name in messages and in its schema's file name (`tool.schema.json`).
     pub fn name(self) -> &'static str {
         match self {
             Kind::Tool => "tool",

@@ -17,10 +17,14 @@ use crate::catalog::model::Kind;
 use crate::catalog::yaml::{escape_pointer, Document, Span};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
+/// The tool schema, built in: the Rust model is written against it.
 pub const TOOL_SCHEMA: &str = include_str!("../../../catalog/schema/tool.schema.json");
+/// The scenario schema, built in: the Rust model is written against it.
 pub const SCENARIO_SCHEMA: &str = include_str!("../../../catalog/schema/scenario.schema.json");
+/// The practice schema, built in: the Rust model is written against it.
 pub const PRACTICE_SCHEMA: &str = include_str!("../../../catalog/schema/practice.schema.json");
 
+/// The built-in schema text of a kind.
 pub fn kind_schema_text(kind: Kind) -> &'static str {
     match kind {
         Kind::Tool => TOOL_SCHEMA,
@@ -32,11 +36,13 @@ pub fn kind_schema_text(kind: Kind) -> &'static str {
 /// A compiled schema and its source (kept to look up allowed property
 /// names for "did you mean" hints).
 pub struct Schema {
+    /// The schema as JSON, for property-name hints and for publishing.
     pub raw: Value,
     validator: Validator,
 }
 
 impl Schema {
+    /// Compiles a draft 2020-12 schema; the error is the compiler's message.
     pub fn compile(raw: Value) -> Result<Self, String> {
         let validator = jsonschema::draft202012::options()
             .build(&raw)
@@ -44,6 +50,7 @@ impl Schema {
         Ok(Self { raw, validator })
     }
 
+    /// Whether `instance` passes the schema (without collecting errors).
     pub fn is_valid(&self, instance: &Value) -> bool {
         self.validator.is_valid(instance)
     }
@@ -282,7 +289,9 @@ fn type_help(error: &ValidationError) -> String {
 
 /// A document and the file it came from, for building diagnostics.
 pub struct DocRef<'a> {
+    /// The file, relative to the project root.
     pub file: &'a Path,
+    /// The parsed document, which knows the position of every JSON Pointer.
     pub doc: &'a Document,
     /// Added to every span: where the document starts inside a bigger file
     /// (an inline manifest inside a scenario file).
@@ -290,6 +299,7 @@ pub struct DocRef<'a> {
 }
 
 impl DocRef<'_> {
+    /// An error at `span` of the document (shifted into the enclosing file).
     pub fn error(&self, code: &'static str, span: Span, message: String) -> Diagnostic {
         let span = self.shift.map_or(span, |f| f(span));
         Diagnostic::error(code, self.file.to_path_buf(), span, message)
@@ -302,7 +312,9 @@ impl DocRef<'_> {
 pub enum Syntax {
     /// Kubernetes-style multi-document YAML; each document validated alone.
     YamlStream,
+    /// A single YAML document.
     Yaml,
+    /// A JSON document.
     Json,
     /// A shell script, validated as `{shebang, commands}`.
     Script,
@@ -322,27 +334,39 @@ impl Syntax {
 /// A manifest format: its schema plus what chaosbook needs to know to
 /// parse, name and run its files (the schema's `x-chaosbook` object).
 pub struct Format {
+    /// Format id: the schema's file name without `.schema.json`;
+    /// implementations name it in `format`.
     pub name: String,
+    /// The schema file, relative to the project root.
     pub file: PathBuf,
+    /// How its manifests are parsed before validation.
     pub syntax: Syntax,
+    /// File extension of its manifests, without the dot (`yaml`, `json`, `sh`).
     pub extension: String,
+    /// What readers see for the format ("Chaos Mesh").
     pub label: String,
+    /// The command that runs a manifest, `{file}` standing for its file name.
     pub run: String,
+    /// The format's upstream documentation (absolute URL).
     pub docs: String,
+    /// The compiled schema each manifest is validated against.
     pub schema: Schema,
 }
 
 /// All formats found under `catalog/schema/formats/`, by name.
 #[derive(Default)]
 pub struct Formats {
+    /// Each format by id.
     pub by_name: BTreeMap<String, Format>,
 }
 
 impl Formats {
+    /// The format with this id, if one was found.
     pub fn get(&self, name: &str) -> Option<&Format> {
         self.by_name.get(name)
     }
 
+    /// Every format id, in sorted order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
     }
@@ -384,12 +408,16 @@ pub fn load_format(name: &str, file: &Path, raw: Value) -> Result<Format, String
 
 /// The compiled kind schemas.
 pub struct KindSchemas {
+    /// Validates `catalog/tools/*.yaml`.
     pub tool: Schema,
+    /// Validates `catalog/scenarios/*/*.yaml`.
     pub scenario: Schema,
+    /// Validates `catalog/practices/*.yaml`.
     pub practice: Schema,
 }
 
 impl KindSchemas {
+    /// Compiles the three built-in schemas (they are tested to compile).
     pub fn builtin() -> Self {
         let compile = |text: &str| {
             Schema::compile(serde_json::from_str(text).expect("built-in schema is JSON"))
@@ -402,6 +430,7 @@ impl KindSchemas {
         }
     }
 
+    /// The schema of a kind.
     pub fn get(&self, kind: Kind) -> &Schema {
         match kind {
             Kind::Tool => &self.tool,

@@ -17,15 +17,20 @@ use serde_json::Value;
 use crate::catalog::model::{ParamType, Parameter};
 use crate::diagnostics::did_you_mean;
 
+/// The filters a placeholder can name after `|`: duration as seconds, as
+/// milliseconds, as ISO 8601.
 pub const FILTERS: [&str; 3] = ["seconds", "ms", "iso8601"];
 
 /// A parameter's type and value, ready to render.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamValue {
+    /// The parameter's type, which decides what a filter does.
     pub kind: ParamType,
+    /// The value: the default, or a `--set` / embed override.
     pub value: Value,
 }
 
+/// Parameter name -> value, for rendering a template.
 pub type ParamValues = BTreeMap<String, ParamValue>;
 
 /// The scenario's parameters at their defaults.
@@ -47,19 +52,28 @@ pub fn defaults(parameters: &[Parameter]) -> ParamValues {
 /// A placeholder that could not be rendered; offsets are bytes in the template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateError {
+    /// Byte offset of the placeholder's `{{`.
     pub start: usize,
+    /// Byte offset just past its `}}`.
     pub end: usize,
+    /// Stable diagnostic code.
     pub code: &'static str,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it.
     pub help: String,
 }
 
 /// One placeholder found in a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholder<'a> {
+    /// Byte offset of `{{`.
     pub start: usize,
+    /// Byte offset just past `}}`.
     pub end: usize,
+    /// The parameter name.
     pub name: &'a str,
+    /// The filter after `|`, if any.
     pub filter: Option<&'a str>,
 }
 

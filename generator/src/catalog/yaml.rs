@@ -29,16 +29,22 @@ pub const MAX_DEPTH: usize = 128;
 /// A byte range in the source text, with the 1-based line and column of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
+    /// Byte offset of the first byte in the text.
     pub start: usize,
+    /// Byte offset just past the last byte (exclusive).
     pub end: usize,
+    /// 1-based line of `start`.
     pub line: usize,
+    /// 1-based column of `start`, counted in characters.
     pub column: usize,
 }
 
 /// Where a node stands: its value, and its key when it is a mapping value.
 #[derive(Debug, Clone, Copy)]
 pub struct NodePos {
+    /// The key, when the node is a mapping value.
     pub key: Option<Span>,
+    /// The value itself.
     pub value: Span,
     /// How the scalar was written; `None` for collections and aliases.
     pub style: Option<ScalarStyle>,
@@ -47,6 +53,7 @@ pub struct NodePos {
 /// One parsed YAML document.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The document as JSON, what the schemas validate.
     pub value: Value,
     /// JSON Pointer (RFC 6901) of each node -> its position.
     pub positions: HashMap<String, NodePos>,
@@ -78,6 +85,7 @@ impl Document {
         }
     }
 
+    /// The recorded position of the node at `pointer`, without falling back.
     pub fn node(&self, pointer: &str) -> Option<&NodePos> {
         self.positions.get(pointer)
     }
@@ -86,18 +94,28 @@ impl Document {
 /// Why a YAML text could not be turned into documents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
+    /// What went wrong, for the diagnostic code.
     pub kind: YamlErrorKind,
+    /// What went wrong, in words.
     pub message: String,
+    /// Where it went wrong.
     pub span: Span,
     /// A second place that matters, e.g. the first occurrence of a duplicate key.
     pub related: Option<(Span, String)>,
 }
 
+/// The kinds of YAML the loader refuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YamlErrorKind {
+    /// Not well-formed YAML (or an alias to an unknown anchor).
     Syntax,
+    /// A mapping key written twice.
     DuplicateKey,
+    /// More than [`MAX_NODES`] nodes after alias expansion (an alias bomb).
     AliasLimit,
+    /// Valid YAML that the catalog does not accept: custom tags, merge keys,
+    /// complex or alias keys,
+    /// nesting deeper than [`MAX_DEPTH`].
     Unsupported,
 }
 
@@ -110,6 +128,7 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -144,6 +163,7 @@ impl<'a> LineIndex<'a> {
         (line + 1, col + 1)
     }
 
+    /// The span of a byte range, with the line and column of `start`.
     pub fn span(&self, start: usize, end: usize) -> Span {
         let (line, column) = self.line_col(start);
         Span {
@@ -165,6 +185,7 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The text it indexes.
     pub fn text(&self) -> &'a str {
         self.text
     }

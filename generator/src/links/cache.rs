@@ -17,6 +17,7 @@ use super::{Outcome, Redirect, Status};
 
 const VERSION: u32 = 1;
 
+/// The good results of earlier runs, by URL, as stored in the cache file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Cache {
     version: u32,
@@ -66,6 +67,7 @@ impl Cache {
         }
     }
 
+    /// An empty cache.
     pub fn new() -> Self {
         Cache {
             version: VERSION,
@@ -73,10 +75,12 @@ impl Cache {
         }
     }
 
+    /// How many URLs it holds.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether it holds no URL.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

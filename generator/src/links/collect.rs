@@ -20,13 +20,16 @@ pub struct Use {
     pub url: String,
     /// Relative to the project root.
     pub file: PathBuf,
+    /// Where the URL stands in the file.
     pub span: Span,
 }
 
 /// The URL uses found, and the texts of the files they are in (for snippets).
 #[derive(Debug, Default)]
 pub struct Found {
+    /// Every use of an external URL, in the order found.
     pub uses: Vec<Use>,
+    /// The text of each file with a use (path relative to the root), for source snippets.
     pub texts: Vec<(PathBuf, String)>,
     /// Chapters that could not be read (already reported by `check`).
     pub unreadable: usize,
@@ -38,7 +41,7 @@ fn options() -> Options {
 }
 
 /// The scheme of a link destination, lower-cased, if it has one.
-pub fn scheme(dest: &str) -> Option<String> {
+pub(crate) fn scheme(dest: &str) -> Option<String> {
     crate::markdown::links::scheme_of(dest).map(str::to_ascii_lowercase)
 }
 

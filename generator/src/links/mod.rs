@@ -88,11 +88,14 @@ pub enum Status {
 /// Why a URL gave no HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
+    /// What kind of failure, for the diagnostic's wording.
     pub kind: FailureKind,
+    /// The error as the HTTP client or the checker worded it.
     pub message: String,
 }
 
 impl Failure {
+    /// A failure of this kind with the given message.
     pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
         Self {
             kind,
@@ -101,14 +104,20 @@ impl Failure {
     }
 }
 
+/// Why a request got no HTTP answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
+    /// The host refused the TCP connection.
     ConnectionRefused,
     /// Could not connect: unknown host, unreachable network, TLS handshake.
     Connect,
+    /// A redirect led back to a URL already visited.
     RedirectLoop,
+    /// More redirects than [`MAX_REDIRECTS`].
     TooManyRedirects,
+    /// The URL (or a redirect's `Location`) cannot be parsed or requested.
     InvalidUrl,
+    /// Anything else the client reported (including a runtime that could not start).
     Other,
 }
 
@@ -119,21 +128,27 @@ pub struct Redirect {
     pub to: String,
     /// Whether a hop was permanent (301 or 308): the link should be updated.
     pub permanent: bool,
+    /// Redirects followed before the last URL.
     pub hops: usize,
 }
 
 /// The result of checking one URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The URL as requested (fragment dropped, host lower-cased).
     pub url: String,
+    /// What became of it.
     pub status: Status,
+    /// Where it led, if it was redirected.
     pub redirect: Option<Redirect>,
     /// Requests made (0 when it came from the cache).
     pub attempts: u32,
+    /// Whether the result came from the cache instead of a request.
     pub from_cache: bool,
 }
 
 impl Outcome {
+    /// A result of a fresh request, not yet redirected or retried.
     pub fn new(url: String, status: Status) -> Self {
         Self {
             url,
@@ -144,6 +159,7 @@ impl Outcome {
         }
     }
 
+    /// Whether the final status counts as good.
     pub fn is_ok(&self) -> bool {
         matches!(self.status, Status::Ok(_))
     }
@@ -222,9 +238,12 @@ pub fn check_with_cache(
 /// Options of `chaosbook links`.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Request nothing: count the URLs and exit 0 (`--offline`).
     pub offline: bool,
     /// Default: `target/chaosbook-links.json` under the root.
     pub cache: Option<PathBuf>,
+    /// Requests in flight at once, all hosts (`--max-concurrency`); default
+    /// [`DEFAULT_MAX_CONCURRENCY`].
     pub max_concurrency: Option<usize>,
     /// Draw a progress bar on standard error.
     pub progress: bool,
@@ -240,14 +259,21 @@ pub struct Summary {
     pub urls: usize,
     /// Places that use them.
     pub places: usize,
+    /// URLs that match an `exclude` regex, not checked.
     pub excluded: usize,
     /// Requested now (0 offline).
     pub checked: usize,
+    /// URLs answered from the cache, not requested.
     pub from_cache: usize,
+    /// Distinct URLs with an error status or no HTTP answer.
     pub broken: usize,
+    /// Distinct URLs with no answer within the timeout, after the retries.
     pub timeouts: usize,
+    /// Good URLs that moved permanently (301, 308): warnings.
     pub redirects: usize,
+    /// Whether the run was offline (nothing requested).
     pub offline: bool,
+    /// Wall-clock time of the run.
     pub elapsed: Duration,
     /// Remarks for the user (an unreadable cache, ...).
     pub notes: Vec<String>,

@@ -15,18 +15,18 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 16;
 /// Default of `per-host`: requests in flight at once to one host.
 pub const DEFAULT_PER_HOST: usize = 2;
 /// Default of `timeout`, per request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Default of `max-retries` (after timeouts, 429 and 5xx).
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default of `cache-ttl`: a good result is trusted this long.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 /// Redirects followed from one URL.
 pub const MAX_REDIRECTS: usize = 5;
 /// The longest wait for one retry, whatever `Retry-After` asks.
-pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 
 /// The `User-Agent` sent unless book.toml sets one.
-pub fn default_user_agent() -> String {
+pub(crate) fn default_user_agent() -> String {
     format!("chaosbook-link-checker/{}", env!("CARGO_PKG_VERSION"))
 }
 
@@ -46,6 +46,7 @@ pub struct LinksConfig {
     /// How long a good result in the cache is trusted.
     #[serde(deserialize_with = "duration")]
     pub cache_ttl: Duration,
+    /// The `User-Agent` header sent with every request.
     pub user_agent: UserAgent,
     /// Requests in flight at once to one host.
     pub per_host: PerHost,
@@ -202,6 +203,7 @@ pub struct Settings {
     pub max_redirects: usize,
     /// Status codes that are good besides 2xx.
     pub accept: BTreeSet<u16>,
+    /// The `User-Agent` header sent with every request.
     pub user_agent: String,
     /// Draw a progress bar on standard error (callers set it only for a terminal).
     pub progress: bool,
@@ -214,6 +216,8 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The settings of a run from book.toml's table, with the default
+    /// concurrency and no progress bar (the command line sets both).
     pub fn from_config(c: &LinksConfig) -> Self {
         Self {
             max_concurrency: DEFAULT_MAX_CONCURRENCY,

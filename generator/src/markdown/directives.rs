@@ -35,7 +35,9 @@ pub fn paragraph_directive(text: &str) -> Option<(&str, &str)> {
 /// A directive found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
+    /// The directive's name (`scenario`, `catalog`, ...).
     pub name: String,
+    /// Everything after the name, trimmed.
     pub args: String,
     /// Where the arguments are in the text (where a diagnostic points).
     pub args_at: Range<usize>,
@@ -88,6 +90,7 @@ pub fn directives(markdown: &str, smart_punctuation: bool) -> Vec<Found> {
 /// Which part of a file an include takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part<'a> {
+    /// The whole file.
     All,
     /// Lines `start..end`, counted from 0 (mdBook's `FILE:START:END`, from 1).
     Lines(usize, Option<usize>),
@@ -102,6 +105,7 @@ pub struct Include<'a> {
     pub range: Range<usize>,
     /// The file, relative to the including file.
     pub path: &'a str,
+    /// Which part of the file it takes.
     pub part: Part<'a>,
 }
 

@@ -19,9 +19,17 @@ pub enum Link<'a> {
     /// http, https, mailto or tel.
     External,
     /// Into the catalog: the scheme (lower case) and what follows its `:`.
-    Catalog { scheme: String, rest: &'a str },
+    Catalog {
+        /// One of [`XREF_SCHEMES`], lower-cased (`scenario`).
+        scheme: String,
+        /// What follows the `:` (`pod-kill?tool=x`).
+        rest: &'a str,
+    },
     /// Any other scheme (`javascript:`, `data:`, `file:`...): never followed.
-    Blocked { scheme: &'a str },
+    Blocked {
+        /// The scheme as written.
+        scheme: &'a str,
+    },
     /// `//host/path`: scheme-relative.
     SchemeRelative,
     /// `#fragment` on the same page (possibly empty).
@@ -29,11 +37,16 @@ pub enum Link<'a> {
     /// A markdown file of the book, by its path in the book's source folder
     /// (`/`-separated, `.` and `..` resolved), and the fragment, if any.
     Page {
+        /// The chapter's path in the book's source folder (`guide/intro.md`).
         path: String,
+        /// The fragment after `#`, if any.
         fragment: Option<&'a str>,
     },
     /// Another file of the book's source folder (an image, a download).
-    File { path: String },
+    File {
+        /// The file's path in the book's source folder, `/`-separated.
+        path: String,
+    },
     /// A relative path that climbs out of the book's source folder.
     Outside,
 }

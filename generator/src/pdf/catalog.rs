@@ -61,8 +61,11 @@ fn coverage(t: &ToolView<'_>) -> String {
 
 /// Writes the catalog's markup: markdown fields go through `env`.
 pub struct Writer<'a> {
+    /// The catalog, as the site's templates also receive it.
     pub view: &'a CatalogView<'a>,
+    /// Converts markdown fields and resolves links and images.
     pub env: &'a dyn Env,
+    /// Typographic quotes and dashes in markdown fields (`smart-punctuation`).
     pub smart_punctuation: bool,
 }
 

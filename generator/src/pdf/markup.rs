@@ -200,6 +200,7 @@ pub struct Options<'a> {
     pub level_offset: usize,
     /// Whether its headings go into the table of contents and bookmarks.
     pub outlined: bool,
+    /// Typographic quotes and dashes (`smart-punctuation`).
     pub smart_punctuation: bool,
 }
 

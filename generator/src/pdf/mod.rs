@@ -51,8 +51,11 @@ use markup::{anchor_label, string, text, LinkTarget};
 /// A calendar date (the document's date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
+    /// The year, e.g. 2026.
     pub year: i32,
+    /// The month, 1 to 12.
     pub month: u8,
+    /// The day of the month, 1 to 31.
     pub day: u8,
 }
 
@@ -117,8 +120,11 @@ pub struct Options {
 /// A typeset document.
 #[derive(Debug, Clone)]
 pub struct Pdf {
+    /// The PDF file's content.
     pub bytes: Vec<u8>,
+    /// How many pages it has.
     pub pages: usize,
+    /// Where the time went.
     pub timings: Timings,
 }
 

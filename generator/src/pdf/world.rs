@@ -53,6 +53,8 @@ pub fn syntax_paths() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|(path, _)| *path)
 }
 
+/// What typst sees: the generated document, chaosbook's grammars, the bundled
+/// fonts, and images from the book's source folder.
 pub struct PdfWorld {
     main: Source,
     /// Where images come from: the book's source folder.
@@ -61,6 +63,8 @@ pub struct PdfWorld {
 }
 
 impl PdfWorld {
+    /// A world for typst markup `text`, reading images under `files`; `today`
+    /// is the document's date, if any.
     pub fn new(text: String, files: &Path, today: Option<Datetime>) -> Self {
         let vpath = VirtualPath::new(MAIN).expect("a valid virtual path");
         let id = FileId::new(RootedPath::new(VirtualRoot::Project, vpath));

@@ -61,10 +61,13 @@ pub const TEMPLATES: &[&str] = &[
     "catalog/safety.html",
 ];
 
+/// A scenario's generated chapter, in the book's source tree
+/// (`catalog/scenarios/<category>/<id>.md`).
 pub fn scenario_path(s: &crate::catalog::model::Scenario) -> String {
     format!("catalog/scenarios/{}/{}.md", s.category, s.id)
 }
 
+/// A tool's generated chapter, in the book's source tree.
 pub fn tool_path(id: &str) -> String {
     format!("catalog/tools/{id}.md")
 }
@@ -76,6 +79,7 @@ fn html_url(md_path: &str) -> String {
         .map_or_else(|| md_path.to_string(), |s| format!("{s}.html"))
 }
 
+/// A practice's generated chapter, in the book's source tree.
 pub fn practice_path(id: &str) -> String {
     format!("catalog/practices/{id}.md")
 }

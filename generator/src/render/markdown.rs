@@ -81,8 +81,11 @@ pub struct NoHooks;
 
 impl Hooks for NoHooks {}
 
+/// How chapter markdown is parsed, beyond the options every page shares.
 #[derive(Debug, Clone, Copy)]
 pub struct MarkdownOptions {
+    /// Turn `--`, `...` and straight quotes into typographic ones
+    /// (`[output.chaosbook] smart-punctuation`).
     pub smart_punctuation: bool,
 }
 
@@ -91,13 +94,18 @@ pub struct MarkdownOptions {
 pub struct Section {
     /// The heading's id; `None` for text before the first heading.
     pub anchor: Option<String>,
+    /// The heading's text; empty for text before the first heading.
     pub heading: String,
+    /// The section's text without markup, for the search index.
     pub text: String,
 }
 
+/// A rendered chapter: its HTML and what search and navigation need of it.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The page body's HTML.
     pub html: String,
+    /// The text under each heading, for the search index.
     pub sections: Vec<Section>,
     /// The text of the first heading, if any.
     pub first_heading: Option<String>,

@@ -56,10 +56,12 @@ pub const CSP: &str =
 /// to content, in sorted order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Site {
+    /// Output path -> content.
     pub files: BTreeMap<String, Bytes>,
 }
 
 impl Site {
+    /// The content of an output path, if the site has it.
     pub fn get(&self, path: &str) -> Option<&Bytes> {
         self.files.get(path)
     }

@@ -15,6 +15,7 @@ use crate::diagnostics::display_path;
 /// A chapter that becomes a page.
 #[derive(Debug, Clone)]
 pub struct Page<'a> {
+    /// The chapter, as mdBook preprocessed it.
     pub chapter: &'a Chapter,
     /// The page, relative to the site root, `/`-separated (`a/b.html`).
     pub url: String,

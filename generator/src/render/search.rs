@@ -72,7 +72,9 @@ pub const SYNONYMS: &[&[&str]] = &[
 pub struct PageDocs<'a> {
     /// Page URL relative to the site root.
     pub url: &'a str,
+    /// The page's title, shown with every result from it.
     pub title: &'a str,
+    /// The page's text, one section per heading.
     pub sections: &'a [Section],
     /// Generated entries of the page (see [`Entry`]).
     pub entries: &'a [Entry],
@@ -87,7 +89,9 @@ pub struct PageDocs<'a> {
 pub struct Entry {
     /// What follows the page URL in the link (`?tool=ID#implementations`).
     pub suffix: String,
+    /// The heading shown for the entry (e.g. the tool's name).
     pub heading: String,
+    /// Plain text searched and shown in snippets.
     pub text: String,
     /// Words weighted like a heading, not shown in snippets.
     pub keywords: Vec<String>,
@@ -99,6 +103,7 @@ pub struct PageExtras {
     /// A catalog entry point (scenario, practice or tool page): ranked
     /// above pages that only mention the same words.
     pub entry_point: bool,
+    /// The page's generated entries (one per tool tab of a scenario).
     pub entries: Vec<Entry>,
 }
 

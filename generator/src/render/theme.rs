@@ -38,6 +38,8 @@ struct Source {
     file: Option<PathBuf>,
 }
 
+/// A loaded theme: the embedded files with the project's theme folder over
+/// them, and its templates compiled.
 pub struct Theme {
     tera: Tera,
     /// Template name -> file it came from (for error messages).

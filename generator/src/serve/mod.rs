@@ -38,13 +38,19 @@ pub struct Options {
 /// What changed on disk, by kind.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Changes {
+    /// A catalog file changed: check the catalog again.
     pub catalog: bool,
+    /// book.toml changed: reload the settings, check the catalog, reload the theme.
     pub config: bool,
+    /// A theme file changed: reload the theme and render every page.
     pub theme: bool,
+    /// A chapter (or a file under `extra-watch-dirs`) changed: render the pages
+    /// it touches.
     pub book: bool,
 }
 
 impl Changes {
+    /// Everything changed, as for the first build.
     pub const ALL: Changes = Changes {
         catalog: true,
         config: true,
@@ -52,6 +58,7 @@ impl Changes {
         book: true,
     };
 
+    /// Whether anything changed at all.
     pub fn any(&self) -> bool {
         self.catalog || self.config || self.theme || self.book
     }
@@ -70,10 +77,15 @@ pub struct Session {
 /// The folders a session watches.
 #[derive(Debug, Clone, Default)]
 pub struct WatchPaths {
+    /// book.toml.
     pub config: PathBuf,
+    /// The catalog folder (`[output.chaosbook] catalog`).
     pub catalog: PathBuf,
+    /// The theme folder (`[output.chaosbook] theme`).
     pub theme: PathBuf,
+    /// The book's markdown source folder (`[book] src`).
     pub src: PathBuf,
+    /// mdBook's `build.extra-watch-dirs`, under the root.
     pub extra: Vec<PathBuf>,
 }
 
@@ -107,6 +119,7 @@ impl WatchPaths {
 }
 
 impl Session {
+    /// A session for the project at `root`; nothing is built until asked.
     pub fn new(root: &Path) -> Session {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         Session {

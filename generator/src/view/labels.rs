@@ -11,7 +11,9 @@ use crate::catalog::model::{ParamType, Support, Target};
 /// An id and how it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Label {
+    /// The value as the catalog writes it.
     pub id: &'static str,
+    /// How it reads on the site and in the PDF.
     pub label: &'static str,
 }
 
@@ -32,6 +34,7 @@ pub const CATEGORIES: [Label; 8] = [
     label("security", "Security"),
 ];
 
+/// Persona labels, in the order of the scenario schema's list.
 pub const PERSONAS: [Label; 6] = [
     label("developer", "developer"),
     label("qa", "QA"),
@@ -41,6 +44,7 @@ pub const PERSONAS: [Label; 6] = [
     label("security", "security"),
 ];
 
+/// Governance labels of tools, in the order of the tool schema's list.
 pub const GOVERNANCE: [Label; 6] = [
     label("cncf-sandbox", "CNCF sandbox project"),
     label("cncf-incubating", "CNCF incubating project"),
@@ -50,6 +54,7 @@ pub const GOVERNANCE: [Label; 6] = [
     label("commercial", "commercial product or service"),
 ];
 
+/// Practice area labels, in the order of the practice schema's list.
 pub const PRACTICE_AREAS: [Label; 11] = [
     label("testing-in-production", "testing in production"),
     label("cd-integration", "CD integration"),
@@ -83,6 +88,7 @@ pub fn category_rank(id: &str) -> usize {
         .unwrap_or(CATEGORIES.len())
 }
 
+/// The label of a target (`aws` reads "AWS").
 pub fn target(t: &Target) -> Label {
     match t {
         Target::Kubernetes => label("kubernetes", "Kubernetes"),
@@ -97,6 +103,7 @@ pub fn target(t: &Target) -> Label {
     }
 }
 
+/// The name of a parameter type, as the parameter table shows it.
 pub fn param_type(t: ParamType) -> &'static str {
     match t {
         ParamType::String => "string",
@@ -126,6 +133,7 @@ pub struct SupportLabel {
     pub supported: bool,
 }
 
+/// Every support level, from the most direct to none (the order of [`Support::ALL`]).
 pub const SUPPORT: [SupportLabel; 5] = [
     SupportLabel {
         id: "native",
@@ -169,6 +177,7 @@ pub const SUPPORT: [SupportLabel; 5] = [
     },
 ];
 
+/// The label of a support level.
 pub fn support(s: Support) -> &'static SupportLabel {
     let i = Support::ALL
         .iter()

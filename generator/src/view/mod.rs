@@ -26,7 +26,9 @@ pub use labels::{Label, SupportLabel};
 /// A link to a catalog item.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemRef<'a> {
+    /// The item's id (a tool, scenario or practice id).
     pub id: &'a str,
+    /// What a link to it reads: a tool's name, a scenario's or practice's title.
     pub title: &'a str,
     /// The page, relative to the site root.
     pub url: String,
@@ -35,8 +37,11 @@ pub struct ItemRef<'a> {
 /// A scenario category with its scenarios, in reading order.
 #[derive(Debug, Clone, Serialize)]
 pub struct CategoryView<'a> {
+    /// Category id, as scenarios write it in `category`.
     pub id: &'a str,
+    /// The category's label from [`labels::CATEGORIES`].
     pub title: &'a str,
+    /// The category's page, relative to the site root.
     pub url: String,
     /// In catalog (id) order.
     pub rows: Vec<RowView<'a>>,
@@ -47,7 +52,9 @@ pub struct CategoryView<'a> {
 pub struct RowView<'a> {
     /// Index into [`CatalogView::scenarios`].
     pub index: usize,
+    /// The scenario, linked.
     pub scenario: ItemRef<'a>,
+    /// Markdown: one or two sentences from the scenario.
     pub summary: &'a str,
     /// One per tool, in the order of [`CatalogView::tools`].
     pub cells: Vec<Cell<'a>>,
@@ -56,40 +63,54 @@ pub struct RowView<'a> {
 /// A manifest format as a tab shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormatView<'a> {
+    /// Format id (the schema's file name without `.schema.json`).
     pub name: &'a str,
+    /// What a tab says for the format ("Chaos Mesh").
     pub label: &'a str,
+    /// File extension of its manifests, without the dot.
     pub extension: &'a str,
+    /// The format's upstream documentation (absolute URL).
     pub docs: &'a str,
     /// The code-block language its manifests are highlighted as.
     pub language: &'static str,
 }
 
+/// A scenario parameter as the parameter table shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ParameterView<'a> {
+    /// Snake_case name, as manifests use it in `{{ name }}`.
     pub name: &'a str,
+    /// The type's label ("duration", "integer", ...).
     pub kind: &'static str,
     /// The default as written (strings without quotes).
     pub default: String,
+    /// Markdown: what the parameter controls.
     pub description: &'a str,
 }
 
 /// One tool's entry for a scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImplementationView<'a> {
+    /// The tool, linked.
     pub tool: ItemRef<'a>,
+    /// The support level, with its label.
     pub support: &'static SupportLabel,
+    /// Whether the tool does the fault at all (any level but unsupported).
     pub supported: bool,
+    /// The extension or plugin that provides the fault (`support: extension`).
     pub extension: Option<&'a str>,
     /// The tool whose injector does the work (`support: via`).
     pub via: Option<ItemRef<'a>>,
     /// Markdown: what differs from the scenario's method.
     pub differs: Option<&'a str>,
+    /// The manifest's format; `None` for an unsupported entry.
     pub format: Option<FormatView<'a>>,
     /// The evidence behind the manifest, as one line ("2.8.3, valid
     /// against its schema (2026-12-03)").
     pub verified: Option<String>,
     /// Whether the tool's prerequisites must be applied first.
     pub prerequisites: bool,
+    /// The tool's documentation of this fault.
     pub docs: Option<&'a str>,
     /// Markdown.
     pub notes: Option<&'a str>,
@@ -105,74 +126,117 @@ pub struct ImplementationView<'a> {
     pub run: Option<String>,
 }
 
+/// A scenario page's data: the experiment design with every label resolved, and
+/// the implementations in tab order.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioView<'a> {
+    /// Scenario id; also the page's file name.
     pub id: &'a str,
+    /// Short title, sentence case.
     pub title: &'a str,
+    /// Markdown: what fails and why it matters.
     pub summary: &'a str,
+    /// The scenario's page, relative to the site root.
     pub url: String,
+    /// The category, labelled (an empty label if the id is unknown).
     pub category: Label,
+    /// The category's label, or its id when the table has no label for it.
     pub category_title: &'a str,
+    /// What the fault acts on, labelled.
     pub targets: Vec<Label>,
+    /// Who it is written for, as labels (`SRE`, `QA`, ...).
     pub personas: Vec<&'a str>,
+    /// The persona ids as written, for the index's `data-` attributes.
     pub persona_ids: &'a [String],
+    /// `low`, `medium` or `high`.
     pub blast_level: &'a str,
+    /// What is affected with the default parameters.
     pub blast_scope: &'a str,
+    /// The expected behaviour, quantified and falsifiable.
     pub hypothesis: &'a str,
+    /// The signals that define "healthy", each with its bound.
     pub steady_state: &'a [Signal],
     /// Markdown.
     pub method: &'a str,
+    /// The parameters, in the order the scenario lists them.
     pub parameters: Vec<ParameterView<'a>>,
+    /// Conditions that stop the experiment at once.
     pub abort_conditions: &'a [String],
     /// Markdown.
     pub rollback: &'a str,
+    /// Markdown items: what to watch and how to mark the experiment in telemetry.
     pub observability: &'a [String],
     /// Markdown.
     pub security: Option<&'a str>,
+    /// The practices it exercises, linked.
     pub practices: Vec<ItemRef<'a>>,
+    /// Related scenarios, linked.
     pub related: Vec<ItemRef<'a>>,
+    /// Further reading.
     pub references: &'a [Reference],
     /// In tab order ([`Catalog::tab_order`]).
     pub implementations: Vec<ImplementationView<'a>>,
     /// The tab selected first: the first supported implementation.
     pub selected: usize,
+    /// How many tools do it at all (implementations not unsupported).
     pub supported: usize,
 }
 
 /// How many of a tool's entries have one support level.
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelCount {
+    /// The support level.
     pub level: &'static SupportLabel,
+    /// The tool's entries at that level.
     pub count: usize,
 }
 
 /// A scenario as a tool's page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ToolEntry<'a> {
+    /// The scenario, linked.
     pub scenario: ItemRef<'a>,
+    /// The tool's support level for it.
     pub support: &'static SupportLabel,
+    /// The extension or plugin that provides the fault (`support: extension`).
     pub extension: Option<&'a str>,
+    /// The tool whose injector does the work (`support: via`).
     pub via: Option<ItemRef<'a>>,
     /// Markdown, for unsupported entries.
     pub reason: Option<&'a str>,
 }
 
+/// A tool page's data: facts, coverage, safety and the scenarios it does or cannot do.
 #[derive(Debug, Clone, Serialize)]
 pub struct ToolView<'a> {
+    /// Tool id; also the page's file name.
     pub id: &'a str,
+    /// The tool's name as its project writes it.
     pub name: &'a str,
+    /// The tool's page, relative to the site root.
     pub url: String,
+    /// Markdown: what it is and how it injects faults.
     pub summary: &'a str,
+    /// The project's home page.
     pub homepage: &'a str,
+    /// The start of the tool's documentation.
     pub docs: &'a str,
+    /// The source repository, where the tool is open source.
     pub source: Option<&'a str>,
+    /// SPDX license identifier, or `proprietary`.
     pub license: &'a str,
+    /// Who governs the project, labelled ("CNCF incubating project").
     pub governance: &'a str,
+    /// The current release, or `managed-service`.
     pub current_version: &'a str,
+    /// What its faults act on, labelled.
     pub targets: Vec<Label>,
+    /// The labels of the formats it runs ("Chaos Mesh"); the id where a format
+    /// is unknown.
     pub formats: Vec<&'a str>,
     /// Scenarios it runs (any supported level), in catalog order.
     pub implemented: Vec<ToolEntry<'a>>,
+    /// Scenarios it cannot do, in catalog order, each with its reason.
     pub unsupported: Vec<ToolEntry<'a>>,
     /// Entries per support level, every level listed.
     pub coverage: Vec<LevelCount>,
@@ -196,23 +260,33 @@ pub struct PrerequisitesView<'a> {
     pub fence: String,
 }
 
+/// A practice page's data.
 #[derive(Debug, Clone, Serialize)]
 pub struct PracticeView<'a> {
+    /// Practice id; also the page's file name.
     pub id: &'a str,
+    /// Short title.
     pub title: &'a str,
+    /// The practice's page, relative to the site root.
     pub url: String,
+    /// The area of practice, labelled ("GameDays").
     pub area: &'a str,
+    /// Markdown: one or two sentences.
     pub summary: &'a str,
     /// Markdown.
     pub body: &'a str,
+    /// The scenarios that exercise it, linked (an unknown id links nowhere).
     pub scenarios: Vec<ItemRef<'a>>,
+    /// Further reading.
     pub references: &'a [Reference],
 }
 
 /// One cell of the coverage matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell<'a> {
+    /// Tool id: the link selects this tool's tab (`?tool=`).
     pub tool: &'a str,
+    /// The tool's name, for the cell's title and accessible name.
     pub tool_name: &'a str,
     /// `None`: the scenario has no entry for the tool.
     pub support: Option<&'static SupportLabel>,
@@ -221,7 +295,9 @@ pub struct Cell<'a> {
 /// One choice of a filter facet.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FacetValue<'a> {
+    /// What the form sends and an item's `data-` attribute holds (an id).
     pub value: &'a str,
+    /// What the reader sees.
     pub label: &'a str,
 }
 
@@ -230,7 +306,10 @@ pub struct FacetValue<'a> {
 pub struct Facet<'a> {
     /// The form field and `data-` attribute name.
     pub name: &'static str,
+    /// The facet's heading ("Blast radius").
     pub label: &'static str,
+    /// The values that occur in the catalog: categories in reading order, tools
+    /// by name, the rest by label.
     pub values: Vec<FacetValue<'a>>,
 }
 
@@ -247,28 +326,35 @@ pub struct CatalogView<'a> {
     pub practices: Vec<PracticeView<'a>>,
     /// Every support level, for legends.
     pub support_levels: &'static [SupportLabel],
+    /// The index's filters: category, target, tool, persona, blast radius.
     pub facets: Vec<Facet<'a>>,
     /// Implementations that run (every level but unsupported).
     pub implemented: usize,
 }
 
+/// A scenario's page, relative to the site root
+/// (`catalog/scenarios/network/latency.html`).
 pub fn scenario_url(s: &Scenario) -> String {
     format!("catalog/scenarios/{}/{}.html", s.category, s.id)
 }
 
+/// A tool's page, relative to the site root.
 pub fn tool_url(id: &str) -> String {
     format!("catalog/tools/{id}.html")
 }
 
+/// A practice's page, relative to the site root.
 pub fn practice_url(id: &str) -> String {
     format!("catalog/practices/{id}.html")
 }
 
+/// A category's page, relative to the site root.
 pub fn category_url(id: &str) -> String {
     format!("catalog/scenarios/{id}.html")
 }
 
 impl<'a> CatalogView<'a> {
+    /// Builds every view once from a validated catalog.
     pub fn new(catalog: &'a Catalog) -> Self {
         let mut tools: Vec<&Tool> = catalog.tools.iter().map(|t| &t.item).collect();
         tools.sort_by_cached_key(|t| (t.name.to_lowercase(), t.id.clone()));
@@ -331,6 +417,7 @@ impl<'a> CatalogView<'a> {
         }
     }
 
+    /// A scenario's view by id (views are in id order).
     pub fn scenario(&self, id: &str) -> Option<&ScenarioView<'a>> {
         self.scenarios
             .binary_search_by(|s| s.id.cmp(id))
@@ -675,7 +762,7 @@ impl<H: Hasher> std::io::Write for HashWriter<H> {
 
 /// Serialising values of different types through one closure.
 mod erased {
-    pub trait Serialize {
+    pub(crate) trait Serialize {
         fn write_json(&self, out: &mut dyn std::io::Write);
     }
 
