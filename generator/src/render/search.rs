@@ -16,19 +16,29 @@
 //! where the word occurs: the page title counts most, then a section
 //! heading or a catalog keyword (a tool's name, a fault name from a
 //! manifest), then the body, whose weight saturates with repetition and is
-//! lower in long sections (the term-frequency part of BM25). The browser
-//! adds the rest: rarity of each word (IDF), how many query words a section
-//! holds, phrases, prefixes, typos, synonyms, and a boost for the catalog's
-//! entry points (scenario, practice and tool pages).
+//! lower in long sections (the term-frequency part of BM25); each stem also
+//! gets its rarity (IDF) here. The browser adds the rest: how many query
+//! words a section holds, phrases, prefixes, typos, synonyms, and a boost
+//! for the catalog's entry points (scenario, practice and tool pages).
+//!
+//! A stem's postings come heaviest first, so the browser can stop reading
+//! them once no section left could enter the top results (a query of common
+//! words on a large book reads a small part of its postings).
 //!
 //! Layout of the index:
 //! - `pages`: `[url, title, entry]` (`entry` 1 for the catalog's entry points);
 //! - `docs`: `[page, suffix, heading, text]`, one per section; the link is
 //!   the page's URL followed by `suffix` (`#anchor`, or `?tool=ID#anchor`
 //!   for a scenario's implementation);
-//! - `terms`: the sorted stems; `postings[i]`: flat `doc, weight, ...` for
-//!   `terms[i]`, docs ascending;
-//! - `synonyms`: groups of stems that stand for one another.
+//! - `terms`: the sorted stems; `rarity[i]`: the IDF of `terms[i]`,
+//!   `ln(1 + docs / docs holding it)`;
+//! - `postings[i]`: the sections holding `terms[i]`, in groups of equal
+//!   weight, heaviest first: `weight, count, doc, gap, gap, ...` (`count`
+//!   docs, ascending: the first as it is, the others as the gap from the
+//!   one before, which keeps the numbers short);
+//! - `synonyms`: groups of words or phrases that stand for one another,
+//!   each a list of stems (from the vocabulary file, see
+//!   [`crate::vocabulary::Vocabulary::search_synonyms`]).
 
 use std::collections::HashMap;
 
@@ -53,20 +63,6 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Words longer than this (in characters) are not indexed (hashes, base64, ...).
 const MAX_WORD: usize = 40;
-
-/// Words that stand for one another in a query, whatever the text says. A
-/// group's words are stemmed like the text; the browser looks each word of a
-/// group up when a query holds another (with a lower weight than the word
-/// itself). Words joined in a query ("game day") also match their joined
-/// form ("gameday") without being listed here.
-pub const SYNONYMS: &[&[&str]] = &[
-    &["delete", "kill", "terminate"],
-    &["latency", "delay"],
-    &["hog", "stress", "exhaustion"],
-    &["outage", "failure"],
-    &["kubernetes", "k8s"],
-    &["blackhole", "drop"],
-];
 
 /// One page's contribution.
 pub struct PageDocs<'a> {
@@ -107,8 +103,9 @@ struct Index<'a> {
     pages: Vec<(&'a str, &'a str, u8)>,
     docs: Vec<(u32, String, &'a str, &'a str)>,
     terms: Vec<&'a str>,
+    rarity: Vec<f64>,
     postings: Vec<Vec<u32>>,
-    synonyms: Vec<Vec<String>>,
+    synonyms: Vec<Vec<Vec<String>>>,
 }
 
 /// Splits text into index words, lower-cased, the same way search.js splits
@@ -244,10 +241,44 @@ fn body_weight(count: u32, len: u32, avg: f32) -> u32 {
     (w.round() as u32).max(1)
 }
 
+/// A stem's `doc, weight` pairs (docs ascending) in the index's layout:
+/// groups of equal weight, heaviest first, `weight, count, doc, gap, ...`.
+fn grouped(pairs: &[u32]) -> Vec<u32> {
+    let mut by_weight: Vec<(u32, u32)> = pairs.chunks_exact(2).map(|p| (p[1], p[0])).collect();
+    // Heaviest first; docs ascending within a weight (the sort is stable).
+    by_weight.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut out = Vec::with_capacity(pairs.len() + 8);
+    let mut at = 0;
+    while at < by_weight.len() {
+        let weight = by_weight[at].0;
+        let end = at + by_weight[at..].iter().take_while(|p| p.0 == weight).count();
+        out.extend([weight, (end - at) as u32]);
+        let mut last = 0;
+        for (n, &(_, doc)) in by_weight[at..end].iter().enumerate() {
+            out.push(if n == 0 { doc } else { doc - last });
+            last = doc;
+        }
+        at = end;
+    }
+    out
+}
+
+/// The IDF of a stem held by `df` of `docs` sections, to three decimals
+/// (enough to rank by, and short in the index).
+fn rarity(docs: usize, df: usize) -> f64 {
+    let idf = (1.0 + docs as f64 / df.max(1) as f64).ln();
+    (idf * 1000.0).round() / 1000.0
+}
+
 /// Builds `searchindex.js`. Pages come in book order, so the output is
 /// deterministic. Pages are tokenised and stemmed in parallel; only the
-/// merge of their postings is serial.
-pub fn build<'a>(pages: impl IntoIterator<Item = PageDocs<'a>>) -> String {
+/// merge of their postings is serial. `synonyms` are groups of words or
+/// phrases a query treats as one; they are stemmed like the text (a
+/// phrase into its words' stems).
+pub fn build<'a>(
+    pages: impl IntoIterator<Item = PageDocs<'a>>,
+    synonyms: &[Vec<String>],
+) -> String {
     let pages: Vec<PageDocs<'a>> = pages.into_iter().collect();
     let per_page: Vec<PageTerms> = pages.par_iter().map(page_terms).collect();
 
@@ -296,15 +327,34 @@ pub fn build<'a>(pages: impl IntoIterator<Item = PageDocs<'a>>) -> String {
     let mut postings: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let stemmer = stemmer();
-    let synonyms = SYNONYMS
+    let synonyms = synonyms
         .iter()
-        .map(|group| group.iter().map(|w| stem(&stemmer, w)).collect())
+        .map(|group| {
+            let mut phrases: Vec<Vec<String>> = Vec::new();
+            for phrase in group {
+                let stems: Vec<String> = words(phrase).map(|w| stem(&stemmer, &w)).collect();
+                if !stems.is_empty() && !phrases.contains(&stems) {
+                    phrases.push(stems);
+                }
+            }
+            phrases
+        })
+        .filter(|phrases| phrases.len() > 1)
         .collect();
-    let (terms, postings) = postings.into_iter().unzip();
+    let n_docs = docs.len();
+    let rarity = postings
+        .iter()
+        .map(|(_, p)| rarity(n_docs, p.len() / 2))
+        .collect();
+    let (terms, postings): (Vec<&str>, Vec<Vec<u32>>) = postings
+        .into_iter()
+        .map(|(t, p)| (t, grouped(&p)))
+        .unzip();
     let index = Index {
         pages: index_pages,
         docs,
         terms,
+        rarity,
         postings,
         synonyms,
     };
@@ -400,6 +450,14 @@ fn key_values(line: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn postings_are_grouped_by_weight_heaviest_first_with_gaps() {
+        // (doc, weight) pairs, docs ascending, as the build collects them.
+        let pairs = [3, 8, 5, 40, 9, 8, 12, 8, 20, 40];
+        assert_eq!(grouped(&pairs), [40, 2, 5, 15, 8, 3, 3, 6, 3]);
+        assert_eq!(grouped(&[]), Vec::<u32>::new());
+    }
+
     fn index(js: &str) -> serde_json::Value {
         let json = js
             .strip_prefix("window.chaosbookSearch = ")
@@ -435,13 +493,21 @@ mod tests {
             text: "Wrap it in a Schedule.".into(),
             keywords: vec!["PodChaos".into(), "pod-kill".into()],
         }];
-        let v = index(&build([PageDocs {
-            url: "a.html",
-            title: "Pod deletion",
-            sections: &sections,
-            entries: &entries,
-            entry_point: true,
-        }]));
+        let synonyms = vec![
+            vec!["delete".to_string(), "kill".to_string()],
+            vec!["GameDay".to_string(), "game day".to_string(), "game-day".to_string()],
+            vec!["a".to_string(), "I".to_string()],
+        ];
+        let v = index(&build(
+            [PageDocs {
+                url: "a.html",
+                title: "Pod deletion",
+                sections: &sections,
+                entries: &entries,
+                entry_point: true,
+            }],
+            &synonyms,
+        ));
         assert_eq!(
             v["pages"],
             serde_json::json!([["a.html", "Pod deletion", 1]])
@@ -458,18 +524,28 @@ mod tests {
         sorted.sort();
         assert_eq!(terms, sorted);
         // "deletion", "Deleting" and "deleted" are one stem; the title
-        // counts in the first section, as context in the others.
+        // counts in the first section, as context in the others. Groups of
+        // `weight, count, docs`, heaviest first.
         assert_eq!(
             postings_of(&v, "delet"),
-            serde_json::json!([0, 44, 1, 6, 2, 3])
+            serde_json::json!([44, 1, 0, 6, 1, 1, 3, 1, 2])
         );
-        assert_eq!(postings_of(&v, "steadi"), serde_json::json!([1, 23]));
+        assert_eq!(postings_of(&v, "steadi"), serde_json::json!([23, 1, 1]));
         // Keywords weigh like a heading; "PodChaos" is one word.
-        assert_eq!(postings_of(&v, "podchao"), serde_json::json!([2, 20]));
-        assert_eq!(postings_of(&v, "kill"), serde_json::json!([2, 20]));
+        assert_eq!(postings_of(&v, "podchao"), serde_json::json!([20, 1, 2]));
+        assert_eq!(postings_of(&v, "kill"), serde_json::json!([20, 1, 2]));
+        // Rarity: ln(1 + 3 docs / 3 holding "delet"), ln(1 + 3 / 1).
+        let rarity_of = |term: &str| {
+            let i = terms.iter().position(|t| *t == term).unwrap();
+            v["rarity"][i].as_f64().unwrap()
+        };
+        assert_eq!(rarity_of("delet"), 0.693);
+        assert_eq!(rarity_of("kill"), 1.386);
+        // Synonyms are stemmed, phrases word by word; a phrase whose stems
+        // repeat another's is dropped, and so is a group left with one.
         assert_eq!(
-            v["synonyms"][0],
-            serde_json::json!(["delet", "kill", "termin"])
+            v["synonyms"],
+            serde_json::json!([[["delet"], ["kill"]], [["gameday"], ["game", "day"]]])
         );
     }
 
