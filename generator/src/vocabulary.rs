@@ -433,7 +433,8 @@ mod tests {
 
     #[test]
     fn search_synonyms_are_each_term_with_its_banned_words_then_the_listed_groups() {
-        let file = format!("{TERMS}search_synonyms:\n  - [delete, kill]\n  - [game day, GameDay]\n");
+        let file =
+            format!("{TERMS}search_synonyms:\n  - [delete, kill]\n  - [game day, GameDay]\n");
         let v = Vocabulary::parse(&file).unwrap();
         assert_eq!(
             v.search_synonyms(),

@@ -50,7 +50,8 @@ use super::markdown::Section;
 
 /// Weight of a word of the page title, in the page's first section.
 const TITLE_WEIGHT: u32 = 40;
-/// Weight of a word of a section heading, or of a catalog keyword.
+/// Weight of a word of a section heading, and of a catalog keyword of an
+/// entry with the average number of keyword words (see [`keyword_weight`]).
 const HEADING_WEIGHT: u32 = 20;
 /// Weight of a page title word in the page's other sections: they are
 /// about the page's subject even when they do not name it.
@@ -172,9 +173,11 @@ impl Stems {
 /// One section's weighted stems, before the body weights are known (they
 /// need the average section length of the whole book).
 struct DocTerms {
-    /// (local stem id, fixed weight from title/heading/keywords, body count)
-    terms: Vec<(u32, u32, u32)>,
+    /// (local stem id, fixed weight from title/heading, keyword count,
+    /// body count)
+    terms: Vec<(u32, u32, u32, u32)>,
     body_len: u32,
+    keyword_len: u32,
 }
 
 /// One page's docs and stems, computed in parallel with the other pages.
@@ -197,7 +200,7 @@ fn page_terms(page: &PageDocs<'_>) -> PageTerms {
                 .map(|e| (e.heading.as_str(), e.text.as_str(), e.keywords.as_slice())),
         );
     for (n, (heading, text, keywords)) in fields.enumerate() {
-        let mut terms: HashMap<u32, (u32, u32)> = HashMap::new();
+        let mut terms: HashMap<u32, (u32, u32, u32)> = HashMap::new();
         let title_weight = if n == 0 { TITLE_WEIGHT } else { CONTEXT_WEIGHT };
         for &t in &title {
             terms.entry(t).or_default().0 = title_weight;
@@ -209,19 +212,26 @@ fn page_terms(page: &PageDocs<'_>) -> PageTerms {
                 e.0 = e.0.max(HEADING_WEIGHT);
             }
         }
+        let mut keyword_len = 0;
         for w in keywords.iter().flat_map(|k| words(k)) {
-            let e = terms.entry(stems.id(w)).or_default();
-            e.0 = e.0.max(HEADING_WEIGHT);
+            keyword_len += 1;
+            terms.entry(stems.id(w)).or_default().1 += 1;
         }
         let mut body_len = 0;
         for w in words(text) {
             body_len += 1;
-            terms.entry(stems.id(w)).or_default().1 += 1;
+            terms.entry(stems.id(w)).or_default().2 += 1;
         }
-        let mut terms: Vec<(u32, u32, u32)> =
-            terms.into_iter().map(|(t, (f, b))| (t, f, b)).collect();
+        let mut terms: Vec<(u32, u32, u32, u32)> = terms
+            .into_iter()
+            .map(|(t, (f, k, b))| (t, f, k, b))
+            .collect();
         terms.sort_unstable();
-        docs.push(DocTerms { terms, body_len });
+        docs.push(DocTerms {
+            terms,
+            body_len,
+            keyword_len,
+        });
     }
     PageTerms {
         docs,
@@ -270,6 +280,23 @@ fn rarity(docs: usize, df: usize) -> f64 {
     (idf * 1000.0).round() / 1000.0
 }
 
+/// The weight of a keyword word that occurs `count` times among the `len`
+/// keyword words of an entry, where entries with keywords have `avg` on
+/// average: [`HEADING_WEIGHT`] at the average, more among fewer. A fault
+/// name among few is what a tab is about (Chaos Mesh's tab of a latency
+/// scenario names NetworkChaos and delay); one among many is less so (a
+/// tab whose manifest wraps another tool's object also names the functions
+/// that create and delete it).
+fn keyword_weight(count: u32, len: u32, avg: f32) -> u32 {
+    if count == 0 {
+        return 0;
+    }
+    let tf = count as f32;
+    let norm = 1.0 - B + B * len as f32 / avg.max(1.0);
+    let w = HEADING_WEIGHT as f32 * tf * (K1 + 1.0) / (tf + K1 * norm);
+    w.round() as u32
+}
+
 /// Builds `searchindex.js`. Pages come in book order, so the output is
 /// deterministic. Pages are tokenised and stemmed in parallel; only the
 /// merge of their postings is serial. `synonyms` are groups of words or
@@ -283,14 +310,24 @@ pub fn build<'a>(
     let per_page: Vec<PageTerms> = pages.par_iter().map(page_terms).collect();
 
     let (mut total_len, mut count) = (0u64, 0u64);
+    let (mut keyword_total, mut keyword_docs) = (0u64, 0u64);
     for d in per_page.iter().flat_map(|p| &p.docs) {
         total_len += u64::from(d.body_len);
         count += 1;
+        if d.keyword_len > 0 {
+            keyword_total += u64::from(d.keyword_len);
+            keyword_docs += 1;
+        }
     }
     let avg = if count == 0 {
         1.0
     } else {
         total_len as f32 / count as f32
+    };
+    let keyword_avg = if keyword_docs == 0 {
+        1.0
+    } else {
+        keyword_total as f32 / keyword_docs as f32
     };
 
     let mut index_pages = Vec::with_capacity(pages.len());
@@ -315,7 +352,8 @@ pub fn build<'a>(
         for ((suffix, heading, text), doc_terms) in texts.zip(&terms.docs) {
             let doc = docs.len() as u32;
             docs.push((p as u32, suffix, heading, text));
-            for &(t, fixed, body) in &doc_terms.terms {
+            for &(t, fixed, keyword, body) in &doc_terms.terms {
+                let fixed = fixed.max(keyword_weight(keyword, doc_terms.keyword_len, keyword_avg));
                 let weight = fixed + body_weight(body, doc_terms.body_len, avg);
                 postings
                     .entry(terms.stems[t as usize].as_str())
@@ -346,10 +384,8 @@ pub fn build<'a>(
         .iter()
         .map(|(_, p)| rarity(n_docs, p.len() / 2))
         .collect();
-    let (terms, postings): (Vec<&str>, Vec<Vec<u32>>) = postings
-        .into_iter()
-        .map(|(t, p)| (t, grouped(&p)))
-        .unzip();
+    let (terms, postings): (Vec<&str>, Vec<Vec<u32>>) =
+        postings.into_iter().map(|(t, p)| (t, grouped(&p))).unzip();
     let index = Index {
         pages: index_pages,
         docs,
@@ -451,6 +487,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_keyword_among_few_weighs_more_than_one_among_many() {
+        // 20 x 2.2 / (1 + 1.2 x (0.25 + 0.75 x len / 6))
+        assert_eq!(keyword_weight(1, 6, 6.0), 20);
+        assert_eq!(keyword_weight(1, 4, 6.0), 23);
+        assert_eq!(keyword_weight(1, 10, 6.0), 16);
+        assert_eq!(keyword_weight(0, 4, 6.0), 0);
+    }
+
+    #[test]
     fn postings_are_grouped_by_weight_heaviest_first_with_gaps() {
         // (doc, weight) pairs, docs ascending, as the build collects them.
         let pairs = [3, 8, 5, 40, 9, 8, 12, 8, 20, 40];
@@ -495,7 +540,11 @@ mod tests {
         }];
         let synonyms = vec![
             vec!["delete".to_string(), "kill".to_string()],
-            vec!["GameDay".to_string(), "game day".to_string(), "game-day".to_string()],
+            vec![
+                "GameDay".to_string(),
+                "game day".to_string(),
+                "game-day".to_string(),
+            ],
             vec!["a".to_string(), "I".to_string()],
         ];
         let v = index(&build(
