@@ -289,29 +289,32 @@
     return new RegExp("(?<![\\p{Alphabetic}\\p{N}])" + parts.join("[^\\p{Alphabetic}\\p{N}]+"), "iu");
   }
 
-  // Each section's entry-point boost, and the highest (it bounds the score
-  // of a section not read yet); computed once per index.
-  function boosts(index) {
-    if (!index.boosts) {
-      var b = new Float32Array(index.docs.length), max = 1;
-      for (var d = 0; d < b.length; d++) {
+  // Per index, made once: each section's entry-point boost and the highest
+  // (it bounds the score of a section not read yet), and the score arrays
+  // a query fills, reused so that typing makes no garbage to collect.
+  function scratch(index) {
+    if (!index.scratch) {
+      var n = index.docs.length, b = new Float32Array(n), max = 1;
+      for (var d = 0; d < n; d++) {
         b[d] = index.pages[index.docs[d][0]][2] ? ENTRY_BOOST : 1;
         if (b[d] > max) max = b[d];
       }
-      index.boosts = b;
-      index.maxBoost = max;
+      index.scratch = {
+        boosts: b, maxBoost: max, total: new Float64Array(n), mask: new Uint32Array(n),
+        scores: new Float64Array(n), sorted: new Float64Array(n),
+      };
     }
-    return index.boosts;
+    return index.scratch;
   }
 
   // The scores of the `top` best sections of `docs`: [doc, score] pairs,
   // best first (a full sort of thousands of sections would not fit in a
   // frame; this sorts numbers, then only the few above the cut).
-  function best(docs, scoreOf, top) {
-    var scores = new Float64Array(docs.length);
-    for (var i = 0; i < docs.length; i++) scores[i] = scoreOf(docs[i]);
+  function best(docs, scoreOf, top, work) {
+    var scores = work.scores, sorted = work.sorted.subarray(0, docs.length);
+    for (var i = 0; i < docs.length; i++) sorted[i] = scores[i] = scoreOf(docs[i]);
     var cut = -Infinity;
-    if (docs.length > top) cut = scores.slice().sort()[docs.length - top];
+    if (docs.length > top) cut = sorted.sort()[docs.length - top];
     var hits = [];
     for (i = 0; i < docs.length; i++) if (scores[i] >= cut) hits.push([docs[i], scores[i]]);
     hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
@@ -332,8 +335,8 @@
   // several common words reads all its postings, which is cheap, and the
   // cost is in ranking: see `best`.)
   function score(index, parsed) {
-    var nDocs = index.docs.length, full = parsed.length, entries = boosts(index), boost = index.maxBoost;
-    var total = new Float64Array(nDocs), mask = new Uint32Array(nDocs);
+    var work = scratch(index), full = parsed.length, entries = work.boosts, boost = work.maxBoost;
+    var total = work.total, mask = work.mask;
     var cursors = [];
     parsed.forEach(function (p, word) {
       p.alts.forEach(function (factor, t) {
@@ -365,9 +368,9 @@
         lastCheck = sum;
         // A section's score so far is a lower bound (more words only add);
         // with each missing word at its best remaining weight, an upper one.
-        var lows = new Float64Array(touched.length);
-        for (var i = 0; i < touched.length; i++) lows[i] = final(touched[i]);
-        var kth = lows.slice().sort()[touched.length - TOP];
+        var lows = work.scores, sorted = work.sorted.subarray(0, touched.length);
+        for (var i = 0; i < touched.length; i++) sorted[i] = lows[i] = final(touched[i]);
+        var kth = sorted.sort()[touched.length - TOP];
         // No section not yet met can reach the top: meet no more.
         if (kth >= sum * boost) frozen = true;
         var settled = frozen;
@@ -394,7 +397,9 @@
       next.at = at;
       next.bound = at < post.length ? post[at] * next.scale : 0;
     }
-    return best(touched, final, TOP);
+    var hits = best(touched, final, TOP, work);
+    for (c = 0; c < touched.length; c++) { total[touched[c]] = 0; mask[touched[c]] = 0; }
+    return hits;
   }
 
   function search(index, query) {
@@ -518,13 +523,14 @@
 
   function render() {
     var query = input.value;
-    list.textContent = "";
     selected = -1;
     var index = window.chaosbookSearch;
-    if (!query.trim() || !index) { list.hidden = true; setStatus(""); return; }
+    if (!query.trim() || !index) { list.textContent = ""; list.hidden = true; setStatus(""); return; }
     var found = search(index, query);
     var re = marker(index, found.parsed);
     var count = 0;
+    // Built apart and put in at once: one change to the page per keystroke.
+    var items = document.createDocumentFragment();
     found.pages.forEach(function (group) {
       var li = document.createElement("li");
       li.className = "search-page";
@@ -541,7 +547,7 @@
         }
         li.appendChild(sub);
       }
-      list.appendChild(li);
+      items.appendChild(li);
     });
     if (found.pages.length === 0) {
       var none = document.createElement("li");
@@ -549,8 +555,9 @@
       var shown = query.trim();
       if (shown.length > 60) shown = shown.slice(0, 60) + "…";
       none.textContent = "No results for “" + shown + "”";
-      list.appendChild(none);
+      items.appendChild(none);
     }
+    list.replaceChildren(items);
     list.hidden = false;
     var pages = found.pages.length;
     setStatus(pages === 0 ? "No results" : count + (count === 1 ? " result" : " results") + " on " + pages + (pages === 1 ? " page" : " pages"));
