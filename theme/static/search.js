@@ -260,6 +260,38 @@
     return out;
   }
 
+  // The next match of the global expression `re` in `text` that starts a
+  // word. (Checked here rather than with a lookbehind in the expression: an
+  // expression that starts with its words is found much faster, and
+  // snippets and phrases run it over long texts at every keystroke.)
+  var WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
+  function nextMatch(re, text) {
+    var m;
+    while ((m = re.exec(text))) {
+      if (m.index === 0 || !WORD_CHAR.test(text[m.index - 1])) return m;
+      re.lastIndex = m.index + 1;
+    }
+    return null;
+  }
+  // A section's heading and text in lower case, made when first needed and
+  // kept: matching lower-cased text without the `i` flag is several times
+  // faster than case-insensitive matching, and phrases and snippets match
+  // the same sections keystroke after keystroke.
+  function lowered(index, d) {
+    var cache = index.lowered || (index.lowered = new Map());
+    var low = cache.get(d);
+    if (!low) {
+      var doc = index.docs[d];
+      low = [doc[2].toLowerCase(), doc[3].toLowerCase(), index.pages[doc[0]][1].toLowerCase()];
+      cache.set(d, low);
+    }
+    return low;
+  }
+  function holds(re, text) {
+    re.lastIndex = 0;
+    return nextMatch(re, text) !== null;
+  }
+
   // A regular expression that finds the query's words in text (as typed, as
   // stems, or as their synonyms), each at the start of a word.
   function marker(index, parsed) {
@@ -272,7 +304,9 @@
       .sort(function (a, b) { return b.length - a.length; })
       .map(function (a) { return a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
     if (alts.length === 0) return null;
-    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])(?:" + alts.join("|") + ")[\\p{Alphabetic}\\p{N}]*", "giu");
+    var source = "(?:" + alts.join("|") + ")[\\p{Alphabetic}\\p{N}]*";
+    // `plain` is for lower-cased text (see `lowered`).
+    return { re: new RegExp(source, "giu"), plain: new RegExp(source, "gu") };
   }
 
   // The query's words in their order, adjacent in the text. Each word is
@@ -286,7 +320,8 @@
       var a = p.stem === p.word ? p.word : p.word + "|" + p.stem;
       return "(?:" + a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")[\\p{Alphabetic}\\p{N}]{0," + INFLECTION + "}(?![\\p{Alphabetic}\\p{N}])";
     });
-    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])" + parts.join("[^\\p{Alphabetic}\\p{N}]+"), "iu");
+    // Run over lower-cased text (see `lowered`): no case folding to do.
+    return new RegExp(parts.join("[^\\p{Alphabetic}\\p{N}]+"), "gu");
   }
 
   // Per index, made once: each section's entry-point boost and the highest
@@ -307,14 +342,30 @@
     return index.scratch;
   }
 
+  // The k-th smallest number of `a` (0-based), moving numbers of `a`
+  // (Hoare's selection: linear on average, where sorting is not).
+  function kthSmallest(a, k) {
+    var lo = 0, hi = a.length - 1;
+    while (lo < hi) {
+      var pivot = a[(lo + hi) >>> 1], i = lo, j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) i++;
+        while (a[j] > pivot) j--;
+        if (i <= j) { var t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+      }
+      if (k <= j) hi = j; else if (k >= i) lo = i; else break;
+    }
+    return a[k];
+  }
+
   // The scores of the `top` best sections of `docs`: [doc, score] pairs,
   // best first (a full sort of thousands of sections would not fit in a
-  // frame; this sorts numbers, then only the few above the cut).
+  // frame; this finds the cut, then sorts only the few above it).
   function best(docs, scoreOf, top, work) {
     var scores = work.scores, sorted = work.sorted.subarray(0, docs.length);
     for (var i = 0; i < docs.length; i++) sorted[i] = scores[i] = scoreOf(docs[i]);
     var cut = -Infinity;
-    if (docs.length > top) cut = sorted.sort()[docs.length - top];
+    if (docs.length > top) cut = kthSmallest(sorted, docs.length - top);
     var hits = [];
     for (i = 0; i < docs.length; i++) if (scores[i] >= cut) hits.push([docs[i], scores[i]]);
     hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
@@ -370,7 +421,7 @@
         // with each missing word at its best remaining weight, an upper one.
         var lows = work.scores, sorted = work.sorted.subarray(0, touched.length);
         for (var i = 0; i < touched.length; i++) sorted[i] = lows[i] = final(touched[i]);
-        var kth = sorted.sort()[touched.length - TOP];
+        var kth = kthSmallest(sorted, touched.length - TOP);
         // No section not yet met can reach the top: meet no more.
         if (kth >= sum * boost) frozen = true;
         var settled = frozen;
@@ -411,7 +462,8 @@
       for (var h = 0; h < hits.length && h < PHRASE_CHECKS; h++) {
         var doc = index.docs[hits[h][0]];
         var page = index.pages[doc[0]];
-        if (re.test(doc[2]) || re.test(doc[3]) || re.test(page[1])) hits[h][1] *= PHRASE_BOOST;
+        var low = lowered(index, hits[h][0]);
+        if (holds(re, low[0]) || holds(re, low[1]) || holds(re, low[2])) hits[h][1] *= PHRASE_BOOST;
       }
       hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     }
@@ -434,13 +486,16 @@
   // --- Display. ---------------------------------------------------------
   var SNIPPET = 160;
 
-  // A window of `text` around its best cluster of marked words.
-  function snippet(text, re) {
+  // A window of `text` around its best cluster of marked words (found in
+  // `low`, the text lower-cased, when that kept every offset).
+  function snippet(text, low, marks) {
     var spots = [];
-    if (re) {
+    if (marks) {
+      var re = low.length === text.length ? marks.plain : marks.re;
+      var haystack = re === marks.plain ? low : text;
       re.lastIndex = 0;
       var m;
-      while ((m = re.exec(text)) && spots.length < 200) spots.push(m.index);
+      while ((m = nextMatch(re, haystack)) && spots.length < 200) spots.push(m.index);
     }
     var at = 0, best = -1;
     for (var i = 0; i < spots.length; i++) {
@@ -467,7 +522,7 @@
     if (re) {
       re.lastIndex = 0;
       var m;
-      while ((m = re.exec(text))) {
+      while ((m = nextMatch(re, text))) {
         if (m[0].length === 0) { re.lastIndex++; continue; }
         if (m.index > from) parent.appendChild(document.createTextNode(text.slice(from, m.index)));
         var mark = document.createElement("mark");
@@ -510,14 +565,15 @@
 
   function setStatus(text) { if (status) status.textContent = text; }
 
-  function link(index, d, re, withTitle) {
+  function link(index, d, marks, withTitle) {
+    var re = marks && marks.re;
     var doc = index.docs[d];
     var page = index.pages[doc[0]];
     var a = document.createElement("a");
     a.href = root + page[0] + doc[1];
     if (withTitle) a.appendChild(span("search-result-title", page[1], re));
     if (doc[2] && doc[2] !== page[1]) a.appendChild(span("search-result-section", doc[2], re));
-    if (doc[3]) a.appendChild(span("search-result-teaser", snippet(doc[3], re), re));
+    if (doc[3]) a.appendChild(span("search-result-teaser", snippet(doc[3], lowered(index, d)[1], marks), re));
     return a;
   }
 
@@ -527,21 +583,21 @@
     var index = window.chaosbookSearch;
     if (!query.trim() || !index) { list.textContent = ""; list.hidden = true; setStatus(""); return; }
     var found = search(index, query);
-    var re = marker(index, found.parsed);
+    var marks = marker(index, found.parsed);
     var count = 0;
     // Built apart and put in at once: one change to the page per keystroke.
     var items = document.createDocumentFragment();
     found.pages.forEach(function (group) {
       var li = document.createElement("li");
       li.className = "search-page";
-      li.appendChild(link(index, group.docs[0], re, true));
+      li.appendChild(link(index, group.docs[0], marks, true));
       count++;
       if (group.docs.length > 1) {
         var sub = document.createElement("ul");
         sub.className = "search-sections";
         for (var k = 1; k < group.docs.length; k++) {
           var item = document.createElement("li");
-          item.appendChild(link(index, group.docs[k], re, false));
+          item.appendChild(link(index, group.docs[k], marks, false));
           sub.appendChild(item);
           count++;
         }
