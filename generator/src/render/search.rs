@@ -256,7 +256,7 @@ fn body_weight(count: u32, len: u32, avg: f32) -> u32 {
 fn grouped(pairs: &[u32]) -> Vec<u32> {
     let mut by_weight: Vec<(u32, u32)> = pairs.chunks_exact(2).map(|p| (p[1], p[0])).collect();
     // Heaviest first; docs ascending within a weight (the sort is stable).
-    by_weight.sort_by(|a, b| b.0.cmp(&a.0));
+    by_weight.sort_by_key(|p| std::cmp::Reverse(p.0));
     let mut out = Vec::with_capacity(pairs.len() + 8);
     let mut at = 0;
     while at < by_weight.len() {
