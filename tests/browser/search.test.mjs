@@ -110,6 +110,12 @@ test("hostile and odd queries never throw, never inject markup, and leave search
     "🙂 😀",
     "&lt;b&gt;",
     "__proto__ constructor hasOwnProperty",
+    // Only one-letter words, a synonym phrase over and over, one word too
+    // long to be indexed, and more words than a query uses.
+    "a b c d e f g h",
+    "hypothesis failed ".repeat(200),
+    "pod-kill".repeat(500),
+    "kill delete terminate latency delay hog stress outage failure k8s drop gameday game day",
   ];
   for (const q of queries) {
     await page.locator("#search-input").fill(q);
@@ -127,6 +133,18 @@ test("hostile and odd queries never throw, never inject markup, and leave search
   // And search still works.
   const hrefs = await results(page, "pod delete");
   assert.ok(hrefs.length > 0, "results after odd queries");
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test("a banned synonym of the vocabulary file finds its term", async () => {
+  const { context, page, log } = await searchPage();
+  // catalog/vocabulary.yaml bans "disproved" and "hypothesis failed" for
+  // "refuted": a reader who types them means the verdict.
+  for (const q of ["disproved", "hypothesis failed"]) {
+    const hrefs = await results(page, q);
+    assert.equal(hrefs[0], "evaluating-experiments.html#refuted", q);
+  }
   assert.deepEqual(log.errors, []);
   await context.close();
 });
