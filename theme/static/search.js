@@ -7,12 +7,14 @@
 // A query is split into words and each word reduced to its English stem
 // exactly as the index was (the stemmer below is a port of the Snowball
 // English stemmer that the build uses). Each word also matches, with lower
-// weights, its synonyms, the words it begins (the last word is still being
-// typed), and for longer words the stems one or two letters away from it.
-// Sections score by the weight of each word where it occurs times its
-// rarity, more when they hold all the words and when the words come in the
-// query's order; catalog entry points rank above passing mentions. Results
-// are grouped by page. Everything shown is set as text: marks are <mark>
+// weights, its synonyms (from the vocabulary file, via the index), the words
+// it begins (the last word is still being typed), and for longer words the
+// stems one or two letters away from it. Sections score, for each word, by
+// the weight of its best match times that term's rarity (both computed at
+// build time), more when they hold all the words and when the words come in
+// the query's order; catalog entry points rank above passing mentions.
+// Postings are read heaviest first and reading stops once the top is
+// settled (see `score`). Results are grouped by page. Everything shown is set as text: marks are <mark>
 // elements around text nodes, never parsed HTML.
 (function () {
   "use strict";
