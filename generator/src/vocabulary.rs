@@ -432,7 +432,7 @@ mod tests {
     }
 
     #[test]
-    fn search_synonyms_are_each_term_with_its_banned_words_then_the_listed_groups() {
+    fn search_synonyms_are_the_listed_groups_then_each_term_with_its_banned_words() {
         let file =
             format!("{TERMS}search_synonyms:\n  - [delete, kill]\n  - [game day, GameDay]\n");
         let v = Vocabulary::parse(&file).unwrap();
