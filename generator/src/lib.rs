@@ -69,9 +69,11 @@ pub fn check(root: &Path) -> (Catalog, Report) {
         Ok(c) => c,
         Err(report) => return (Catalog::default(), report),
     };
-    let (catalog, mut report) = catalog::load(&config);
+    let (mut catalog, mut report) = catalog::load(&config);
     whitepaper::check(&config, &catalog, &mut report);
-    vocabulary::check(&config, &catalog, &mut report);
+    if let Some(vocabulary) = vocabulary::check(&config, &catalog, &mut report) {
+        catalog.search_synonyms = vocabulary.search_synonyms().to_vec();
+    }
     // The chapters' link-scheme rule, for the catalog's markdown fields.
     links::check_markdown_schemes(&catalog, &mut report);
     report.sort();

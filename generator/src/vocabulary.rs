@@ -10,6 +10,12 @@
 //! a tool's own term) is accepted after a marker that gives the reason:
 //! `<!-- chaosbook:allow-term: why -->` before a markdown block, or
 //! `# chaosbook:allow-term: why` on the line before a YAML field.
+//!
+//! The same file feeds the site's search: a reader who types a banned
+//! synonym ("game day") means the term ("GameDay"), so each term and its
+//! banned synonyms form one group of search synonyms; `search_synonyms`
+//! adds groups of words that are all right to write but that a reader uses
+//! for one another ("kill" for "delete"). See [`Vocabulary::search_synonyms`].
 
 use std::path::Path;
 
@@ -31,6 +37,9 @@ const ALLOW_MARKER: &str = "chaosbook:allow-term";
 #[serde(deny_unknown_fields)]
 struct TermsFile {
     terms: Vec<Term>,
+    /// Groups of words or phrases a search treats as one (none banned).
+    #[serde(default)]
+    search_synonyms: Vec<Vec<String>>,
 }
 
 /// A canonical term and the synonyms that must not replace it.
@@ -46,6 +55,7 @@ struct Term {
 /// The banned synonyms, compiled.
 pub struct Vocabulary {
     rules: Vec<Rule>,
+    search_synonyms: Vec<Vec<String>>,
 }
 
 struct Rule {
@@ -63,7 +73,23 @@ impl Vocabulary {
         let value = values.into_iter().next().ok_or("the file is empty")?;
         let file: TermsFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
         let mut rules = Vec::new();
+        let mut search_synonyms = Vec::new();
+        for (n, group) in file.search_synonyms.into_iter().enumerate() {
+            if group.len() < 2 || group.iter().any(|w| w.trim().is_empty()) {
+                return Err(format!(
+                    "search_synonyms[{n}] needs two or more words or phrases, none empty"
+                ));
+            }
+            search_synonyms.push(group);
+        }
         for t in file.terms {
+            if !t.banned.is_empty() {
+                search_synonyms.push(
+                    std::iter::once(t.term.clone())
+                        .chain(t.banned.iter().cloned())
+                        .collect(),
+                );
+            }
             for banned in &t.banned {
                 let words: Vec<String> = banned.split_whitespace().map(regex::escape).collect();
                 if words.is_empty() {
@@ -80,7 +106,17 @@ impl Vocabulary {
                 });
             }
         }
-        Ok(Self { rules })
+        Ok(Self {
+            rules,
+            search_synonyms,
+        })
+    }
+
+    /// Groups of words or phrases that a search query treats as standing
+    /// for one another: the file's `search_synonyms`, then each term with
+    /// its banned synonyms.
+    pub fn search_synonyms(&self) -> &[Vec<String>] {
+        &self.search_synonyms
     }
 
     /// Banned synonyms in `text`: (start, end, rule index), in text order.
@@ -123,12 +159,13 @@ impl Vocabulary {
 }
 
 /// Checks chapters and catalog text against `catalog/vocabulary.yaml`
-/// (nothing to do when the project has no such file).
-pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
+/// (nothing to do when the project has no such file); the vocabulary, when
+/// the file could be read, for what else uses it (search synonyms).
+pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) -> Option<Vocabulary> {
     let rel = config.settings.catalog.join(FILE);
     let abs = config.root.join(&rel);
     if !abs.is_file() {
-        return;
+        return None;
     }
     let text = match crate::catalog::load::read_text(
         &config.root,
@@ -137,16 +174,21 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
         config.settings.max_file_size,
     ) {
         Ok(t) => t,
-        Err(d) => return report.push(*d),
+        Err(d) => {
+            report.push(*d);
+            return None;
+        }
     };
     let vocabulary = match Vocabulary::parse(&text) {
         Ok(v) => v,
         Err(why) => {
-            return report.push(
+            report.push(
                 Diagnostic::error("vocabulary-file", &rel, Span::default(), why).with_help(
-                    "each entry of `terms` has term, topic, meaning and banned (a list)",
+                    "each entry of `terms` has term, topic, meaning and banned (a list); \
+                     `search_synonyms` is a list of groups of two or more words or phrases",
                 ),
-            )
+            );
+            return None;
         }
     };
     for (chapter_rel, chapter_abs, _) in crate::whitepaper::chapter_files(config) {
@@ -171,6 +213,7 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
         let found = check_yaml(&vocabulary, file, source);
         push(report, file, source, found);
     }
+    Some(vocabulary)
 }
 
 fn push(report: &mut Report, file: &Path, text: &str, found: Vec<Diagnostic>) {
@@ -386,6 +429,27 @@ mod tests {
         let src = "id: x\nsummary: >-\n  when the hypothesis\n  failed we\nimplementations:\n  - tool: a\n    manifest: |\n      disproved: true\n    notes: disproved\n# chaosbook:allow-term: the tool's own label\nrollback: disproved\n";
         let found = check_yaml(&v, Path::new("x.yaml"), src);
         assert_eq!(positions(&found), vec![(3, 12), (9, 12)]);
+    }
+
+    #[test]
+    fn search_synonyms_are_the_listed_groups_then_each_term_with_its_banned_words() {
+        let file =
+            format!("{TERMS}search_synonyms:\n  - [delete, kill]\n  - [game day, GameDay]\n");
+        let v = Vocabulary::parse(&file).unwrap();
+        assert_eq!(
+            v.search_synonyms(),
+            [
+                vec!["delete", "kill"],
+                vec!["game day", "GameDay"],
+                vec!["refuted", "disproved", "hypothesis failed"],
+            ]
+        );
+        for bad in ["  - [delete]\n", "  - [delete, \" \"]\n"] {
+            let Err(why) = Vocabulary::parse(&format!("{TERMS}search_synonyms:\n{bad}")) else {
+                panic!("{bad} was accepted");
+            };
+            assert!(why.contains("search_synonyms[0]"), "{why}");
+        }
     }
 
     #[test]

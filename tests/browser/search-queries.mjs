@@ -28,9 +28,7 @@ export const QUERIES = [
   { q: "chaos mesh pod kill", all: [S + "pod-container/pod-delete.html"], tool: "chaos-mesh" },
 
   // Scenario titles, in the reader's words (inflections, word order, synonyms).
-  // Known miss since the catalog-truth rewrite of pod-delete (its manifests and
-  // notes changed wording): counted in the figures, not yet failing the test.
-  { q: "deleting pods", all: [S + "pod-container/pod-delete.html"], knownMiss: true },
+  { q: "deleting pods", all: [S + "pod-container/pod-delete.html"] },
   { q: "kill a pod", all: [S + "pod-container/pod-delete.html"] },
   { q: "packet loss", all: [S + "network/packet-loss.html"] },
   { q: "dns", all: [S + "network/dns-failure.html"] },
@@ -59,9 +57,7 @@ export const QUERIES = [
   { q: "aws:eks:pod-delete", all: [S + "pod-container/pod-delete.html"], tool: "aws-fis" },
   // Azure Chaos Studio's AKS network fault runs Chaos Mesh's NetworkChaos:
   // its tab is as right an answer as Chaos Mesh's own.
-  // Known miss since the catalog-truth rewrite: the top result opens another
-  // tool's tab. Counted in the figures, not yet failing the test.
-  { q: "NetworkChaos delay", all: [S + "network/network-latency.html"], tool: ["chaos-mesh", "azure-chaos-studio"], knownMiss: true },
+  { q: "NetworkChaos delay", all: [S + "network/network-latency.html"], tool: ["chaos-mesh", "azure-chaos-studio"] },
   { q: "litmus pod-network-loss", all: [S + "network/packet-loss.html"], tool: "litmuschaos" },
 
   // Practices and tools.

@@ -154,3 +154,50 @@ fn banned_synonyms_are_warnings_in_chapters_and_catalog_text() {
         "`hypothesis failed` is not the project's word; write `refuted` (verdict)"
     );
 }
+
+#[test]
+fn the_search_index_takes_its_synonyms_from_the_vocabulary_file() {
+    let project = common::fixture_project();
+    let root = project.path();
+    fs::write(
+        root.join("catalog/vocabulary.yaml"),
+        format!("{TERMS}search_synonyms:\n  - [delete, kill]\n"),
+    )
+    .unwrap();
+    let site = root.join("site");
+    let out = run(root, &["build", "--dest", site.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js = fs::read_to_string(site.join("searchindex.js")).unwrap();
+    let json = js
+        .trim_start_matches("window.chaosbookSearch = ")
+        .trim_end()
+        .trim_end_matches(';');
+    let index: Value = serde_json::from_str(json).unwrap();
+    // Stemmed: the listed group, then the term with its banned synonyms
+    // (a phrase as its words' stems).
+    assert_eq!(
+        index["synonyms"],
+        serde_json::json!([
+            [["delet"], ["kill"]],
+            [["refut"], ["disprov"], ["hypothesi", "fail"]]
+        ])
+    );
+
+    // A group of one word is an error that names the file.
+    fs::write(
+        root.join("catalog/vocabulary.yaml"),
+        format!("{TERMS}search_synonyms:\n  - [delete]\n"),
+    )
+    .unwrap();
+    let (code, diags) = check(root);
+    assert_eq!(code, 1);
+    let error = diags
+        .iter()
+        .find(|d| d["code"] == "vocabulary-file")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(error["file"], "catalog/vocabulary.yaml");
+}

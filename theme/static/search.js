@@ -7,12 +7,14 @@
 // A query is split into words and each word reduced to its English stem
 // exactly as the index was (the stemmer below is a port of the Snowball
 // English stemmer that the build uses). Each word also matches, with lower
-// weights, its synonyms, the words it begins (the last word is still being
-// typed), and for longer words the stems one or two letters away from it.
-// Sections score by the weight of each word where it occurs times its
-// rarity, more when they hold all the words and when the words come in the
-// query's order; catalog entry points rank above passing mentions. Results
-// are grouped by page. Everything shown is set as text: marks are <mark>
+// weights, its synonyms (from the vocabulary file, via the index), the words
+// it begins (the last word is still being typed), and for longer words the
+// stems one or two letters away from it. Sections score, for each word, by
+// the weight of its best match times that term's rarity (both computed at
+// build time), more when they hold all the words and when the words come in
+// the query's order; catalog entry points rank above passing mentions.
+// Postings are read heaviest first and reading stops once the top is
+// settled (see `score`). Results are grouped by page. Everything shown is set as text: marks are <mark>
 // elements around text nodes, never parsed HTML.
 (function () {
   "use strict";
@@ -146,6 +148,11 @@
   var SYNONYM = 0.7, PREFIX = 0.5, LAST_PREFIX = 0.8, TYPO1 = 0.5, TYPO2 = 0.3;
   var ENTRY_BOOST = 1.5, PHRASE_BOOST = 1.6, PHRASE_CHECKS = 80;
   var MAX_EXPANSIONS = 60;
+  // Sections whose rank must be final before reading stops (enough for the
+  // pages shown, and for the phrase check to reorder).
+  var TOP = 100;
+  // Sections found beyond which the early-stop check costs more than it saves.
+  var CHECK_LIMIT = 5000;
 
   function lowerBound(terms, key) {
     var lo = 0, hi = terms.length;
@@ -160,13 +167,16 @@
     return i < terms.length && terms[i] === key ? i : -1;
   }
 
+  // Scratch rows of the edit distance, reused (a query checks every term).
+  var prevRow = [], curRow = [];
+
   // Levenshtein distance of a and b if it is at most max, else max + 1.
   function distance(a, b, max) {
     if (Math.abs(a.length - b.length) > max) return max + 1;
-    var prev = [], cur = [];
+    var prev = prevRow, cur = curRow, swap;
     for (var j = 0; j <= b.length; j++) prev[j] = j;
     for (var i = 1; i <= a.length; i++) {
-      cur = [i];
+      cur[0] = i;
       var best = i;
       for (j = 1; j <= b.length; j++) {
         var c = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
@@ -174,7 +184,7 @@
         if (c < best) best = c;
       }
       if (best > max) return max + 1;
-      prev = cur;
+      swap = prev; prev = cur; cur = swap;
     }
     return prev[b.length];
   }
@@ -184,29 +194,35 @@
     var surface = words(query).slice(0, MAX_WORDS);
     var still = !/[^\p{Alphabetic}\p{N}]$/u.test(query); // the last word is being typed
     var terms = index.terms;
+    var groups = index.synonyms || [];
     var out = surface.map(function (w, n) {
       var s = stem(w);
       var alts = new Map();
       var add = function (i, f) { if (i >= 0 && !(alts.get(i) >= f)) alts.set(i, f); };
       var exact = find(terms, s);
       add(exact, 1);
-      var syn = index.synonyms || [];
-      for (var g = 0; g < syn.length; g++) {
-        if (syn[g].indexOf(s) < 0) continue;
-        for (var k = 0; k < syn[g].length; k++) if (syn[g][k] !== s) add(find(terms, syn[g][k]), SYNONYM);
+      // One-word synonyms of the word (phrases are matched below).
+      for (var g = 0; g < groups.length; g++) {
+        var group = groups[g], member = false;
+        for (var k = 0; k < group.length; k++) if (group[k].length === 1 && group[k][0] === s) member = true;
+        if (!member) continue;
+        for (k = 0; k < group.length; k++) if (group[k].length === 1 && group[k][0] !== s) add(find(terms, group[k][0]), SYNONYM);
       }
       var isLast = n === surface.length - 1 && still;
+      var prefixed = false;
       // Prefixes: of the word being typed, or of a word the text lacks.
       if ((isLast && w.length >= 2) || (exact < 0 && w.length >= 3)) {
         var keys = s === w ? [s] : [s, w];
         for (var q = 0; q < keys.length; q++) {
           var from = lowerBound(terms, keys[q]);
           for (var i = from, e = 0; i < terms.length && e < MAX_EXPANSIONS && terms[i].lastIndexOf(keys[q], 0) === 0; i++, e++) {
-            if (i !== exact) add(i, isLast ? LAST_PREFIX : PREFIX);
+            if (i !== exact) { add(i, isLast ? LAST_PREFIX : PREFIX); prefixed = true; }
           }
         }
       }
-      if (exact < 0 && w.length >= 5) {
+      // Typos, for a longer word that neither is nor begins a word of the
+      // text (one being typed that begins one is not misspelt yet).
+      if (exact < 0 && !prefixed && w.length >= 5) {
         var max = w.length >= 8 ? 2 : 1;
         for (var t = 0, found = 0; t < terms.length && found < MAX_EXPANSIONS; t++) {
           var d = distance(s, terms[t], max);
@@ -220,7 +236,62 @@
       var joined = find(terms, stem(out[n].word + out[n + 1].word));
       if (joined >= 0) { out[n].alts.set(joined, 1); out[n + 1].alts.set(joined, 1); }
     }
+    // A phrase of a synonym group typed in full ("hypothesis failed"): each
+    // of its words also matches the group's one-word members.
+    for (var g2 = 0; g2 < groups.length; g2++) {
+      var grp = groups[g2];
+      for (var a = 0; a < grp.length; a++) {
+        var ph = grp[a];
+        if (ph.length < 2) continue;
+        for (var at = 0; at + ph.length <= out.length; at++) {
+          var same = true;
+          for (var k2 = 0; k2 < ph.length && same; k2++) same = out[at + k2].stem === ph[k2];
+          if (!same) continue;
+          for (var b = 0; b < grp.length; b++) {
+            if (grp[b].length !== 1) continue;
+            var ti = find(terms, grp[b][0]);
+            if (ti < 0) continue;
+            for (k2 = 0; k2 < ph.length; k2++) {
+              var alts2 = out[at + k2].alts;
+              if (!(alts2.get(ti) >= SYNONYM)) alts2.set(ti, SYNONYM);
+            }
+          }
+        }
+      }
+    }
     return out;
+  }
+
+  // The next match of the global expression `re` in `text` that starts a
+  // word. (Checked here rather than with a lookbehind in the expression: an
+  // expression that starts with its words is found much faster, and
+  // snippets and phrases run it over long texts at every keystroke.)
+  var WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
+  function nextMatch(re, text) {
+    var m;
+    while ((m = re.exec(text))) {
+      if (m.index === 0 || !WORD_CHAR.test(text[m.index - 1])) return m;
+      re.lastIndex = m.index + 1;
+    }
+    return null;
+  }
+  // A section's heading and text in lower case, made when first needed and
+  // kept: matching lower-cased text without the `i` flag is several times
+  // faster than case-insensitive matching, and phrases and snippets match
+  // the same sections keystroke after keystroke.
+  function lowered(index, d) {
+    var cache = index.lowered || (index.lowered = new Map());
+    var low = cache.get(d);
+    if (!low) {
+      var doc = index.docs[d];
+      low = [doc[2].toLowerCase(), doc[3].toLowerCase(), index.pages[doc[0]][1].toLowerCase()];
+      cache.set(d, low);
+    }
+    return low;
+  }
+  function holds(re, text) {
+    re.lastIndex = 0;
+    return nextMatch(re, text) !== null;
   }
 
   // A regular expression that finds the query's words in text (as typed, as
@@ -235,54 +306,166 @@
       .sort(function (a, b) { return b.length - a.length; })
       .map(function (a) { return a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
     if (alts.length === 0) return null;
-    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])(?:" + alts.join("|") + ")[\\p{Alphabetic}\\p{N}]*", "giu");
+    var source = "(?:" + alts.join("|") + ")[\\p{Alphabetic}\\p{N}]*";
+    // `plain` is for lower-cased text (see `lowered`).
+    return { re: new RegExp(source, "giu"), plain: new RegExp(source, "gu") };
   }
 
-  // The query's words in their order, adjacent in the text.
+  // The query's words in their order, adjacent in the text. Each word is
+  // its stem or as typed, followed by at most an inflection's letters and
+  // the end of the word: "deleting pods" finds "deletes pods" but not
+  // "deletes PodChaos".
+  var INFLECTION = 4;
   function phrase(parsed) {
     if (parsed.length < 2) return null;
     var parts = parsed.map(function (p) {
       var a = p.stem === p.word ? p.word : p.word + "|" + p.stem;
-      return "(?:" + a.replace(/[.*+?^${}()[\]\\]/g, "\\$&") + ")[\\p{Alphabetic}\\p{N}]*";
+      return "(?:" + a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")[\\p{Alphabetic}\\p{N}]{0," + INFLECTION + "}(?![\\p{Alphabetic}\\p{N}])";
     });
-    return new RegExp("(?<![\\p{Alphabetic}\\p{N}])" + parts.join("[^\\p{Alphabetic}\\p{N}]+"), "iu");
+    // Run over lower-cased text (see `lowered`): no case folding to do.
+    return new RegExp(parts.join("[^\\p{Alphabetic}\\p{N}]+"), "gu");
+  }
+
+  // Per index, made once: each section's entry-point boost and the highest
+  // (it bounds the score of a section not read yet), and the score arrays
+  // a query fills, reused so that typing makes no garbage to collect.
+  function scratch(index) {
+    if (!index.scratch) {
+      var n = index.docs.length, b = new Float32Array(n), max = 1;
+      for (var d = 0; d < n; d++) {
+        b[d] = index.pages[index.docs[d][0]][2] ? ENTRY_BOOST : 1;
+        if (b[d] > max) max = b[d];
+      }
+      index.scratch = {
+        boosts: b, maxBoost: max, total: new Float64Array(n), mask: new Uint32Array(n),
+        scores: new Float64Array(n), sorted: new Float64Array(n),
+      };
+    }
+    return index.scratch;
+  }
+
+  // The k-th smallest number of `a` (0-based), moving numbers of `a`
+  // (Hoare's selection: linear on average, where sorting is not).
+  function kthSmallest(a, k) {
+    var lo = 0, hi = a.length - 1;
+    while (lo < hi) {
+      var pivot = a[(lo + hi) >>> 1], i = lo, j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) i++;
+        while (a[j] > pivot) j--;
+        if (i <= j) { var t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+      }
+      if (k <= j) hi = j; else if (k >= i) lo = i; else break;
+    }
+    return a[k];
+  }
+
+  // The scores of the `top` best sections of `docs`: [doc, score] pairs,
+  // best first (a full sort of thousands of sections would not fit in a
+  // frame; this finds the cut, then sorts only the few above it).
+  function best(docs, scoreOf, top, work) {
+    var scores = work.scores, sorted = work.sorted.subarray(0, docs.length);
+    for (var i = 0; i < docs.length; i++) sorted[i] = scores[i] = scoreOf(docs[i]);
+    var cut = -Infinity;
+    if (docs.length > top) cut = kthSmallest(sorted, docs.length - top);
+    var hits = [];
+    for (i = 0; i < docs.length; i++) if (scores[i] >= cut) hits.push([docs[i], scores[i]]);
+    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return hits.slice(0, top);
+  }
+
+  // Sections ranked by score, the best TOP. A section's score is the sum,
+  // over the query's words, of its best weight for one of the word's terms
+  // times the term's rarity and the alternative's factor, times the square
+  // of the share of the query's words it holds, times the entry-point
+  // boost. Postings are read heaviest first across all terms (each term's
+  // groups of equal weight; the group with the highest weight x rarity x
+  // factor next), so the first weight met for a (section, word) is its
+  // best. Reading stops once the best TOP sections and their order are
+  // settled: no section outside them can still reach them and their own
+  // scores are final. (While few sections are found, that is checked each
+  // time what is left to read has lost a fifth of its worth; a query of
+  // several common words reads all its postings, which is cheap, and the
+  // cost is in ranking: see `best`.)
+  function score(index, parsed) {
+    var work = scratch(index), full = parsed.length, entries = work.boosts, boost = work.maxBoost;
+    var total = work.total, mask = work.mask;
+    var cursors = [];
+    parsed.forEach(function (p, word) {
+      p.alts.forEach(function (factor, t) {
+        var post = index.postings[t];
+        var scale = index.rarity[t] * factor;
+        if (post.length) cursors.push({ word: word, post: post, at: 0, scale: scale, bound: post[0] * scale });
+      });
+    });
+    var touched = [], frozen = false, lastCheck = Infinity;
+    var wordBound = new Float64Array(full);
+    var entry = function (d) { return entries[d]; };
+    var final = function (d) {
+      var m = mask[d], c = 0;
+      while (m) { c += m & 1; m >>>= 1; }
+      return total[d] * (c / full) * (c / full) * entry(d);
+    };
+    for (;;) {
+      // The group to read next, and what each word can still add.
+      var next = null, sum = 0;
+      wordBound.fill(0);
+      for (var c = 0; c < cursors.length; c++) {
+        var cur = cursors[c];
+        if (cur.bound > wordBound[cur.word]) wordBound[cur.word] = cur.bound;
+        if (cur.bound > 0 && (!next || cur.bound > next.bound)) next = cur;
+      }
+      if (!next) break;
+      for (var w = 0; w < full; w++) sum += wordBound[w];
+      if (sum <= lastCheck * 0.8 && touched.length >= TOP && touched.length <= CHECK_LIMIT) {
+        lastCheck = sum;
+        // A section's score so far is a lower bound (more words only add);
+        // with each missing word at its best remaining weight, an upper one.
+        var lows = work.scores, sorted = work.sorted.subarray(0, touched.length);
+        for (var i = 0; i < touched.length; i++) sorted[i] = lows[i] = final(touched[i]);
+        var kth = kthSmallest(sorted, touched.length - TOP);
+        // No section not yet met can reach the top: meet no more.
+        if (kth >= sum * boost) frozen = true;
+        var settled = frozen;
+        for (i = 0; i < touched.length && settled; i++) {
+          var d = touched[i], rest = 0;
+          for (w = 0; w < full; w++) if (!(mask[d] & (1 << w))) rest += wordBound[w];
+          // Not final in the top, or able to climb into it.
+          if (rest > 0 && (lows[i] >= kth || (total[d] + rest) * entry(d) >= kth)) settled = false;
+        }
+        if (settled) break;
+      }
+      // Read the group.
+      var post = next.post, at = next.at, count = post[at + 1], bit = 1 << next.word;
+      var add = post[at] * next.scale, doc = 0;
+      at += 2;
+      for (var k = 0; k < count; k++, at++) {
+        doc = k === 0 ? post[at] : doc + post[at];
+        var m = mask[doc];
+        if (m & bit) continue;
+        if (m === 0) { if (frozen) continue; touched.push(doc); }
+        total[doc] += add;
+        mask[doc] = m | bit;
+      }
+      next.at = at;
+      next.bound = at < post.length ? post[at] * next.scale : 0;
+    }
+    var hits = best(touched, final, TOP, work);
+    for (c = 0; c < touched.length; c++) { total[touched[c]] = 0; mask[touched[c]] = 0; }
+    return hits;
   }
 
   function search(index, query) {
     var parsed = parse(index, query);
     if (parsed.length === 0) return { pages: [], parsed: parsed };
-    var nDocs = index.docs.length;
-    var total = new Float64Array(nDocs);
-    var mask = new Uint32Array(nDocs);
-    var touched = [];
-    parsed.forEach(function (p, bit) {
-      p.alts.forEach(function (factor, t) {
-        var postings = index.postings[t];
-        var df = postings.length / 2;
-        var idf = Math.log(1 + nDocs / df);
-        for (var k = 0; k < postings.length; k += 2) {
-          var d = postings[k];
-          if (mask[d] === 0) touched.push(d);
-          total[d] += postings[k + 1] * idf * factor;
-          mask[d] |= 1 << bit;
-        }
-      });
-    });
-    var full = parsed.length;
-    var hits = touched.map(function (d) {
-      var m = mask[d], c = 0;
-      while (m) { c += m & 1; m >>>= 1; }
-      var cover = c / full;
-      var page = index.pages[index.docs[d][0]];
-      return [d, total[d] * cover * cover * (page[2] ? ENTRY_BOOST : 1)];
-    });
-    hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    var hits = score(index, parsed);
     var re = phrase(parsed);
     if (re) {
       for (var h = 0; h < hits.length && h < PHRASE_CHECKS; h++) {
         var doc = index.docs[hits[h][0]];
         var page = index.pages[doc[0]];
-        if (re.test(doc[2]) || re.test(doc[3]) || re.test(page[1])) hits[h][1] *= PHRASE_BOOST;
+        var low = lowered(index, hits[h][0]);
+        if (holds(re, low[0]) || holds(re, low[1]) || holds(re, low[2])) hits[h][1] *= PHRASE_BOOST;
       }
       hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     }
@@ -305,13 +488,16 @@
   // --- Display. ---------------------------------------------------------
   var SNIPPET = 160;
 
-  // A window of `text` around its best cluster of marked words.
-  function snippet(text, re) {
+  // A window of `text` around its best cluster of marked words (found in
+  // `low`, the text lower-cased, when that kept every offset).
+  function snippet(text, low, marks) {
     var spots = [];
-    if (re) {
+    if (marks) {
+      var re = low.length === text.length ? marks.plain : marks.re;
+      var haystack = re === marks.plain ? low : text;
       re.lastIndex = 0;
       var m;
-      while ((m = re.exec(text)) && spots.length < 200) spots.push(m.index);
+      while ((m = nextMatch(re, haystack)) && spots.length < 200) spots.push(m.index);
     }
     var at = 0, best = -1;
     for (var i = 0; i < spots.length; i++) {
@@ -338,7 +524,7 @@
     if (re) {
       re.lastIndex = 0;
       var m;
-      while ((m = re.exec(text))) {
+      while ((m = nextMatch(re, text))) {
         if (m[0].length === 0) { re.lastIndex++; continue; }
         if (m.index > from) parent.appendChild(document.createTextNode(text.slice(from, m.index)));
         var mark = document.createElement("mark");
@@ -381,43 +567,45 @@
 
   function setStatus(text) { if (status) status.textContent = text; }
 
-  function link(index, d, re, withTitle) {
+  function link(index, d, marks, withTitle) {
+    var re = marks && marks.re;
     var doc = index.docs[d];
     var page = index.pages[doc[0]];
     var a = document.createElement("a");
     a.href = root + page[0] + doc[1];
     if (withTitle) a.appendChild(span("search-result-title", page[1], re));
     if (doc[2] && doc[2] !== page[1]) a.appendChild(span("search-result-section", doc[2], re));
-    if (doc[3]) a.appendChild(span("search-result-teaser", snippet(doc[3], re), re));
+    if (doc[3]) a.appendChild(span("search-result-teaser", snippet(doc[3], lowered(index, d)[1], marks), re));
     return a;
   }
 
   function render() {
     var query = input.value;
-    list.textContent = "";
     selected = -1;
     var index = window.chaosbookSearch;
-    if (!query.trim() || !index) { list.hidden = true; setStatus(""); return; }
+    if (!query.trim() || !index) { list.textContent = ""; list.hidden = true; setStatus(""); return; }
     var found = search(index, query);
-    var re = marker(index, found.parsed);
+    var marks = marker(index, found.parsed);
     var count = 0;
+    // Built apart and put in at once: one change to the page per keystroke.
+    var items = document.createDocumentFragment();
     found.pages.forEach(function (group) {
       var li = document.createElement("li");
       li.className = "search-page";
-      li.appendChild(link(index, group.docs[0], re, true));
+      li.appendChild(link(index, group.docs[0], marks, true));
       count++;
       if (group.docs.length > 1) {
         var sub = document.createElement("ul");
         sub.className = "search-sections";
         for (var k = 1; k < group.docs.length; k++) {
           var item = document.createElement("li");
-          item.appendChild(link(index, group.docs[k], re, false));
+          item.appendChild(link(index, group.docs[k], marks, false));
           sub.appendChild(item);
           count++;
         }
         li.appendChild(sub);
       }
-      list.appendChild(li);
+      items.appendChild(li);
     });
     if (found.pages.length === 0) {
       var none = document.createElement("li");
@@ -425,8 +613,9 @@
       var shown = query.trim();
       if (shown.length > 60) shown = shown.slice(0, 60) + "…";
       none.textContent = "No results for “" + shown + "”";
-      list.appendChild(none);
+      items.appendChild(none);
     }
+    list.replaceChildren(items);
     list.hidden = false;
     var pages = found.pages.length;
     setStatus(pages === 0 ? "No results" : count + (count === 1 ? " result" : " results") + " on " + pages + (pages === 1 ? " page" : " pages"));

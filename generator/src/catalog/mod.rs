@@ -102,6 +102,9 @@ pub struct Catalog {
     pub manifests: BTreeMap<(String, String), Manifest>,
     /// Tool id -> its prerequisites, rendered with their defaults.
     pub prerequisites: BTreeMap<String, Manifest>,
+    /// Groups of words or phrases that search treats as one, from the
+    /// vocabulary file (see [`crate::vocabulary::Vocabulary::search_synonyms`]).
+    pub search_synonyms: Vec<Vec<String>>,
 }
 
 impl Catalog {

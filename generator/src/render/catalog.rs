@@ -511,6 +511,12 @@ impl Hooks for CatalogHooks<'_> {
         out
     }
 
+    /// The vocabulary file's: a reader who types a banned synonym means
+    /// the term.
+    fn search_synonyms(&self) -> Vec<Vec<String>> {
+        self.catalog.search_synonyms.clone()
+    }
+
     /// `catalog.json` and every JSON Schema, at stable paths, so other tools
     /// and editors can use the catalog and validate YAML against it.
     fn files(&self) -> Vec<(String, Vec<u8>)> {

@@ -74,6 +74,12 @@ pub trait Hooks: Sync {
     fn search_extras(&self) -> HashMap<String, super::search::PageExtras> {
         HashMap::new()
     }
+
+    /// Groups of words or phrases a search query treats as one (see
+    /// [`super::search::build`]).
+    fn search_synonyms(&self) -> Vec<Vec<String>> {
+        Vec::new()
+    }
 }
 
 /// No generated content: every directive and custom-scheme link stays inert.

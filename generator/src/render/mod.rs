@@ -347,7 +347,11 @@ impl Renderer {
                 entry_point: extras.entry_point,
             }
         });
-        site.add("searchindex.js", search::build(docs).into_bytes());
+        let synonyms = hooks.search_synonyms();
+        site.add(
+            "searchindex.js",
+            search::build(docs, &synonyms).into_bytes(),
+        );
 
         for (path, bytes) in &self.theme.statics {
             site.add(path.clone(), bytes.clone());

@@ -16,19 +16,29 @@
 //! where the word occurs: the page title counts most, then a section
 //! heading or a catalog keyword (a tool's name, a fault name from a
 //! manifest), then the body, whose weight saturates with repetition and is
-//! lower in long sections (the term-frequency part of BM25). The browser
-//! adds the rest: rarity of each word (IDF), how many query words a section
-//! holds, phrases, prefixes, typos, synonyms, and a boost for the catalog's
-//! entry points (scenario, practice and tool pages).
+//! lower in long sections (the term-frequency part of BM25); each stem also
+//! gets its rarity (IDF) here. The browser adds the rest: how many query
+//! words a section holds, phrases, prefixes, typos, synonyms, and a boost
+//! for the catalog's entry points (scenario, practice and tool pages).
+//!
+//! A stem's postings come heaviest first, so the browser can stop reading
+//! them once no section left could enter the top results (a query of common
+//! words on a large book reads a small part of its postings).
 //!
 //! Layout of the index:
 //! - `pages`: `[url, title, entry]` (`entry` 1 for the catalog's entry points);
 //! - `docs`: `[page, suffix, heading, text]`, one per section; the link is
 //!   the page's URL followed by `suffix` (`#anchor`, or `?tool=ID#anchor`
 //!   for a scenario's implementation);
-//! - `terms`: the sorted stems; `postings[i]`: flat `doc, weight, ...` for
-//!   `terms[i]`, docs ascending;
-//! - `synonyms`: groups of stems that stand for one another.
+//! - `terms`: the sorted stems; `rarity[i]`: the IDF of `terms[i]`,
+//!   `ln(1 + docs / docs holding it)`;
+//! - `postings[i]`: the sections holding `terms[i]`, in groups of equal
+//!   weight, heaviest first: `weight, count, doc, gap, gap, ...` (`count`
+//!   docs, ascending: the first as it is, the others as the gap from the
+//!   one before, which keeps the numbers short);
+//! - `synonyms`: groups of words or phrases that stand for one another,
+//!   each a list of stems (from the vocabulary file, see
+//!   [`crate::vocabulary::Vocabulary::search_synonyms`]).
 
 use std::collections::HashMap;
 
@@ -40,7 +50,8 @@ use super::markdown::Section;
 
 /// Weight of a word of the page title, in the page's first section.
 const TITLE_WEIGHT: u32 = 40;
-/// Weight of a word of a section heading, or of a catalog keyword.
+/// Weight of a word of a section heading, and of a catalog keyword of an
+/// entry with the average number of keyword words (see [`keyword_weight`]).
 const HEADING_WEIGHT: u32 = 20;
 /// Weight of a page title word in the page's other sections: they are
 /// about the page's subject even when they do not name it.
@@ -53,20 +64,6 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Words longer than this (in characters) are not indexed (hashes, base64, ...).
 const MAX_WORD: usize = 40;
-
-/// Words that stand for one another in a query, whatever the text says. A
-/// group's words are stemmed like the text; the browser looks each word of a
-/// group up when a query holds another (with a lower weight than the word
-/// itself). Words joined in a query ("game day") also match their joined
-/// form ("gameday") without being listed here.
-pub const SYNONYMS: &[&[&str]] = &[
-    &["delete", "kill", "terminate"],
-    &["latency", "delay"],
-    &["hog", "stress", "exhaustion"],
-    &["outage", "failure"],
-    &["kubernetes", "k8s"],
-    &["blackhole", "drop"],
-];
 
 /// One page's contribution.
 pub struct PageDocs<'a> {
@@ -112,8 +109,9 @@ struct Index<'a> {
     pages: Vec<(&'a str, &'a str, u8)>,
     docs: Vec<(u32, String, &'a str, &'a str)>,
     terms: Vec<&'a str>,
+    rarity: Vec<f64>,
     postings: Vec<Vec<u32>>,
-    synonyms: Vec<Vec<String>>,
+    synonyms: Vec<Vec<Vec<String>>>,
 }
 
 /// Splits text into index words, lower-cased, the same way search.js splits
@@ -180,9 +178,11 @@ impl Stems {
 /// One section's weighted stems, before the body weights are known (they
 /// need the average section length of the whole book).
 struct DocTerms {
-    /// (local stem id, fixed weight from title/heading/keywords, body count)
-    terms: Vec<(u32, u32, u32)>,
+    /// (local stem id, fixed weight from title/heading, keyword count,
+    /// body count)
+    terms: Vec<(u32, u32, u32, u32)>,
     body_len: u32,
+    keyword_len: u32,
 }
 
 /// One page's docs and stems, computed in parallel with the other pages.
@@ -205,7 +205,7 @@ fn page_terms(page: &PageDocs<'_>) -> PageTerms {
                 .map(|e| (e.heading.as_str(), e.text.as_str(), e.keywords.as_slice())),
         );
     for (n, (heading, text, keywords)) in fields.enumerate() {
-        let mut terms: HashMap<u32, (u32, u32)> = HashMap::new();
+        let mut terms: HashMap<u32, (u32, u32, u32)> = HashMap::new();
         let title_weight = if n == 0 { TITLE_WEIGHT } else { CONTEXT_WEIGHT };
         for &t in &title {
             terms.entry(t).or_default().0 = title_weight;
@@ -217,19 +217,26 @@ fn page_terms(page: &PageDocs<'_>) -> PageTerms {
                 e.0 = e.0.max(HEADING_WEIGHT);
             }
         }
+        let mut keyword_len = 0;
         for w in keywords.iter().flat_map(|k| words(k)) {
-            let e = terms.entry(stems.id(w)).or_default();
-            e.0 = e.0.max(HEADING_WEIGHT);
+            keyword_len += 1;
+            terms.entry(stems.id(w)).or_default().1 += 1;
         }
         let mut body_len = 0;
         for w in words(text) {
             body_len += 1;
-            terms.entry(stems.id(w)).or_default().1 += 1;
+            terms.entry(stems.id(w)).or_default().2 += 1;
         }
-        let mut terms: Vec<(u32, u32, u32)> =
-            terms.into_iter().map(|(t, (f, b))| (t, f, b)).collect();
+        let mut terms: Vec<(u32, u32, u32, u32)> = terms
+            .into_iter()
+            .map(|(t, (f, k, b))| (t, f, k, b))
+            .collect();
         terms.sort_unstable();
-        docs.push(DocTerms { terms, body_len });
+        docs.push(DocTerms {
+            terms,
+            body_len,
+            keyword_len,
+        });
     }
     PageTerms {
         docs,
@@ -249,22 +256,83 @@ fn body_weight(count: u32, len: u32, avg: f32) -> u32 {
     (w.round() as u32).max(1)
 }
 
+/// A stem's `doc, weight` pairs (docs ascending) in the index's layout:
+/// groups of equal weight, heaviest first, `weight, count, doc, gap, ...`.
+fn grouped(pairs: &[u32]) -> Vec<u32> {
+    let mut by_weight: Vec<(u32, u32)> = pairs.chunks_exact(2).map(|p| (p[1], p[0])).collect();
+    // Heaviest first; docs ascending within a weight (the sort is stable).
+    by_weight.sort_by_key(|p| std::cmp::Reverse(p.0));
+    let mut out = Vec::with_capacity(pairs.len() + 8);
+    let mut at = 0;
+    while at < by_weight.len() {
+        let weight = by_weight[at].0;
+        let end = at + by_weight[at..].iter().take_while(|p| p.0 == weight).count();
+        out.extend([weight, (end - at) as u32]);
+        let mut last = 0;
+        for (n, &(_, doc)) in by_weight[at..end].iter().enumerate() {
+            out.push(if n == 0 { doc } else { doc - last });
+            last = doc;
+        }
+        at = end;
+    }
+    out
+}
+
+/// The IDF of a stem held by `df` of `docs` sections, to three decimals
+/// (enough to rank by, and short in the index).
+fn rarity(docs: usize, df: usize) -> f64 {
+    let idf = (1.0 + docs as f64 / df.max(1) as f64).ln();
+    (idf * 1000.0).round() / 1000.0
+}
+
+/// The weight of a keyword word that occurs `count` times among the `len`
+/// keyword words of an entry, where entries with keywords have `avg` on
+/// average: [`HEADING_WEIGHT`] at the average, more among fewer. A fault
+/// name among few is what a tab is about (Chaos Mesh's tab of a latency
+/// scenario names NetworkChaos and delay); one among many is less so (a
+/// tab whose manifest wraps another tool's object also names the functions
+/// that create and delete it).
+fn keyword_weight(count: u32, len: u32, avg: f32) -> u32 {
+    if count == 0 {
+        return 0;
+    }
+    let tf = count as f32;
+    let norm = 1.0 - B + B * len as f32 / avg.max(1.0);
+    let w = HEADING_WEIGHT as f32 * tf * (K1 + 1.0) / (tf + K1 * norm);
+    w.round() as u32
+}
+
 /// Builds `searchindex.js`. Pages come in book order, so the output is
 /// deterministic. Pages are tokenised and stemmed in parallel; only the
-/// merge of their postings is serial.
-pub fn build<'a>(pages: impl IntoIterator<Item = PageDocs<'a>>) -> String {
+/// merge of their postings is serial. `synonyms` are groups of words or
+/// phrases a query treats as one; they are stemmed like the text (a
+/// phrase into its words' stems).
+pub fn build<'a>(
+    pages: impl IntoIterator<Item = PageDocs<'a>>,
+    synonyms: &[Vec<String>],
+) -> String {
     let pages: Vec<PageDocs<'a>> = pages.into_iter().collect();
     let per_page: Vec<PageTerms> = pages.par_iter().map(page_terms).collect();
 
     let (mut total_len, mut count) = (0u64, 0u64);
+    let (mut keyword_total, mut keyword_docs) = (0u64, 0u64);
     for d in per_page.iter().flat_map(|p| &p.docs) {
         total_len += u64::from(d.body_len);
         count += 1;
+        if d.keyword_len > 0 {
+            keyword_total += u64::from(d.keyword_len);
+            keyword_docs += 1;
+        }
     }
     let avg = if count == 0 {
         1.0
     } else {
         total_len as f32 / count as f32
+    };
+    let keyword_avg = if keyword_docs == 0 {
+        1.0
+    } else {
+        keyword_total as f32 / keyword_docs as f32
     };
 
     let mut index_pages = Vec::with_capacity(pages.len());
@@ -289,7 +357,8 @@ pub fn build<'a>(pages: impl IntoIterator<Item = PageDocs<'a>>) -> String {
         for ((suffix, heading, text), doc_terms) in texts.zip(&terms.docs) {
             let doc = docs.len() as u32;
             docs.push((p as u32, suffix, heading, text));
-            for &(t, fixed, body) in &doc_terms.terms {
+            for &(t, fixed, keyword, body) in &doc_terms.terms {
+                let fixed = fixed.max(keyword_weight(keyword, doc_terms.keyword_len, keyword_avg));
                 let weight = fixed + body_weight(body, doc_terms.body_len, avg);
                 postings
                     .entry(terms.stems[t as usize].as_str())
@@ -301,15 +370,32 @@ pub fn build<'a>(pages: impl IntoIterator<Item = PageDocs<'a>>) -> String {
     let mut postings: Vec<(&str, Vec<u32>)> = postings.into_iter().collect();
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let stemmer = stemmer();
-    let synonyms = SYNONYMS
+    let synonyms = synonyms
         .iter()
-        .map(|group| group.iter().map(|w| stem(&stemmer, w)).collect())
+        .map(|group| {
+            let mut phrases: Vec<Vec<String>> = Vec::new();
+            for phrase in group {
+                let stems: Vec<String> = words(phrase).map(|w| stem(&stemmer, &w)).collect();
+                if !stems.is_empty() && !phrases.contains(&stems) {
+                    phrases.push(stems);
+                }
+            }
+            phrases
+        })
+        .filter(|phrases| phrases.len() > 1)
         .collect();
-    let (terms, postings) = postings.into_iter().unzip();
+    let n_docs = docs.len();
+    let rarity = postings
+        .iter()
+        .map(|(_, p)| rarity(n_docs, p.len() / 2))
+        .collect();
+    let (terms, postings): (Vec<&str>, Vec<Vec<u32>>) =
+        postings.into_iter().map(|(t, p)| (t, grouped(&p))).unzip();
     let index = Index {
         pages: index_pages,
         docs,
         terms,
+        rarity,
         postings,
         synonyms,
     };
@@ -405,6 +491,23 @@ fn key_values(line: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_keyword_among_few_weighs_more_than_one_among_many() {
+        // 20 x 2.2 / (1 + 1.2 x (0.25 + 0.75 x len / 6))
+        assert_eq!(keyword_weight(1, 6, 6.0), 20);
+        assert_eq!(keyword_weight(1, 4, 6.0), 23);
+        assert_eq!(keyword_weight(1, 10, 6.0), 16);
+        assert_eq!(keyword_weight(0, 4, 6.0), 0);
+    }
+
+    #[test]
+    fn postings_are_grouped_by_weight_heaviest_first_with_gaps() {
+        // (doc, weight) pairs, docs ascending, as the build collects them.
+        let pairs = [3, 8, 5, 40, 9, 8, 12, 8, 20, 40];
+        assert_eq!(grouped(&pairs), [40, 2, 5, 15, 8, 3, 3, 6, 3]);
+        assert_eq!(grouped(&[]), Vec::<u32>::new());
+    }
+
     fn index(js: &str) -> serde_json::Value {
         let json = js
             .strip_prefix("window.chaosbookSearch = ")
@@ -440,13 +543,25 @@ mod tests {
             text: "Wrap it in a Schedule.".into(),
             keywords: vec!["PodChaos".into(), "pod-kill".into()],
         }];
-        let v = index(&build([PageDocs {
-            url: "a.html",
-            title: "Pod deletion",
-            sections: &sections,
-            entries: &entries,
-            entry_point: true,
-        }]));
+        let synonyms = vec![
+            vec!["delete".to_string(), "kill".to_string()],
+            vec![
+                "GameDay".to_string(),
+                "game day".to_string(),
+                "game-day".to_string(),
+            ],
+            vec!["a".to_string(), "I".to_string()],
+        ];
+        let v = index(&build(
+            [PageDocs {
+                url: "a.html",
+                title: "Pod deletion",
+                sections: &sections,
+                entries: &entries,
+                entry_point: true,
+            }],
+            &synonyms,
+        ));
         assert_eq!(
             v["pages"],
             serde_json::json!([["a.html", "Pod deletion", 1]])
@@ -463,18 +578,28 @@ mod tests {
         sorted.sort();
         assert_eq!(terms, sorted);
         // "deletion", "Deleting" and "deleted" are one stem; the title
-        // counts in the first section, as context in the others.
+        // counts in the first section, as context in the others. Groups of
+        // `weight, count, docs`, heaviest first.
         assert_eq!(
             postings_of(&v, "delet"),
-            serde_json::json!([0, 44, 1, 6, 2, 3])
+            serde_json::json!([44, 1, 0, 6, 1, 1, 3, 1, 2])
         );
-        assert_eq!(postings_of(&v, "steadi"), serde_json::json!([1, 23]));
+        assert_eq!(postings_of(&v, "steadi"), serde_json::json!([23, 1, 1]));
         // Keywords weigh like a heading; "PodChaos" is one word.
-        assert_eq!(postings_of(&v, "podchao"), serde_json::json!([2, 20]));
-        assert_eq!(postings_of(&v, "kill"), serde_json::json!([2, 20]));
+        assert_eq!(postings_of(&v, "podchao"), serde_json::json!([20, 1, 2]));
+        assert_eq!(postings_of(&v, "kill"), serde_json::json!([20, 1, 2]));
+        // Rarity: ln(1 + 3 docs / 3 holding "delet"), ln(1 + 3 / 1).
+        let rarity_of = |term: &str| {
+            let i = terms.iter().position(|t| *t == term).unwrap();
+            v["rarity"][i].as_f64().unwrap()
+        };
+        assert_eq!(rarity_of("delet"), 0.693);
+        assert_eq!(rarity_of("kill"), 1.386);
+        // Synonyms are stemmed, phrases word by word; a phrase whose stems
+        // repeat another's is dropped, and so is a group left with one.
         assert_eq!(
-            v["synonyms"][0],
-            serde_json::json!(["delet", "kill", "termin"])
+            v["synonyms"],
+            serde_json::json!([[["delet"], ["kill"]], [["gameday"], ["game", "day"]]])
         );
     }
 

@@ -1,10 +1,12 @@
 // Runs the search-quality test set (../search-queries.mjs) against Pagefind
 // on a copy of the same built site, for comparison (not a test, and Pagefind
-// is not a dependency of the project: point PAGEFIND_BIN at a pagefind
-// binary, e.g. the one the npm package `pagefind` installs).
+// is not a dependency of the project: PAGEFIND_BIN names a pagefind
+// binary, e.g. the one the npm package `pagefind` installs; without it the
+// script runs `npx --yes pagefind@1.6.0`, which needs the network).
 //
-// Run: PAGEFIND_BIN=/path/to/pagefind node tests/browser/bench/pagefind-compare.mjs SITE_DIR
-// where SITE_DIR is a site built by chaosbook (e.g. target/browser-tests/search-site).
+// Run: [PAGEFIND_BIN=/path/to/pagefind] node tests/browser/bench/pagefind-compare.mjs [SITE_DIR]
+// where SITE_DIR is a site built by chaosbook (default
+// target/browser-tests/search-site, which the browser tests build).
 
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -18,7 +20,9 @@ const source = path.resolve(process.argv[2] || path.join(work, "search-site"));
 const copy = path.join(work, "pagefind-site");
 fs.rmSync(copy, { recursive: true, force: true });
 fs.cpSync(source, copy, { recursive: true });
-execFileSync(process.env.PAGEFIND_BIN || "pagefind", ["--site", copy, "--output-subdir", "pagefind"], { stdio: "inherit" });
+const pagefindArgs = ["--site", copy, "--output-subdir", "pagefind"];
+if (process.env.PAGEFIND_BIN) execFileSync(process.env.PAGEFIND_BIN, pagefindArgs, { stdio: "inherit" });
+else execFileSync("npx", ["--yes", "pagefind@1.6.0", ...pagefindArgs], { stdio: "inherit" });
 // Pagefind needs WebAssembly, which the site's Content-Security-Policy does
 // not allow: query it from a page of its own.
 fs.writeFileSync(path.join(copy, "pagefind-query.html"), "<!DOCTYPE html><title>pagefind</title>");
@@ -35,6 +39,14 @@ for (const f of fs.readdirSync(path.join(copy, "pagefind"), { recursive: true })
   br += /\.pf_/.test(f) ? b.length : zlib.brotliCompressSync(b).length;
 }
 console.log(`pagefind bundle: ${files} files, ${raw} bytes as stored (index chunks are gzipped), ~${gz} gzip, ~${br} brotli for the rest`);
+// What the bundle holds: a query loads the entry files, one or a few index
+// chunks and the fragments of the results it shows, not the whole bundle.
+for (const sub of ["index", "fragment"]) {
+  const dir = path.join(copy, "pagefind", sub);
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const bytes = names.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+  console.log(`  ${sub}: ${names.length} files, ${bytes} bytes (mean ${Math.round(bytes / Math.max(1, names.length))})`);
+}
 
 const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json" };
 const server = http.createServer((req, res) => {
