@@ -17,7 +17,6 @@
 //! the median user CPU time of the process (getrusage of the children),
 //! the figure least disturbed by other work on a shared machine.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -25,152 +24,12 @@ use std::time::{Duration, Instant};
 use chaosbook::serve::{Changes, Session};
 
 mod common;
-use common::{env_usize, indent, repo, FORMATS};
+use common::{env_usize, generate, repo};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TOOLS: usize = 11;
-
-const WORDS: &[&str] = &[
-    "steady",
-    "state",
-    "hypothesis",
-    "latency",
-    "abort",
-    "rollback",
-    "blast",
-    "radius",
-    "signal",
-    "threshold",
-    "experiment",
-    "observe",
-    "service",
-    "replica",
-    "network",
-    "partition",
-    "budget",
-    "error",
-    "ratio",
-    "gameday",
-    "review",
-    "operator",
-    "scribe",
-    "confirmed",
-    "refuted",
-];
-
-/// The project: written once per size under target/bench/, then reused.
-fn generate(dir: &Path, scenarios: usize, pages: usize) {
-    let marker = dir.join(".complete");
-    if marker.exists() {
-        return;
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    let catalog = dir.join("catalog");
-    for sub in ["tools", "practices", "scenarios/network", "schema/formats"] {
-        std::fs::create_dir_all(catalog.join(sub)).unwrap();
-    }
-    for (format, _) in FORMATS {
-        let name = format!("{format}.schema.json");
-        std::fs::copy(
-            repo().join("catalog/schema/formats").join(&name),
-            catalog.join("schema/formats").join(&name),
-        )
-        .unwrap();
-    }
-    for t in 0..TOOLS {
-        let format = FORMATS[t % FORMATS.len()].0;
-        std::fs::write(
-            catalog.join(format!("tools/tool-{t:02}.yaml")),
-            format!(
-                "id: tool-{t:02}\nname: Tool {t}\nsummary: A synthetic tool for the budget benchmark.\nhomepage: https://t{t}.example.org\n\
-                 docs: https://t{t}.example.org/docs\nlicense: Apache-2.0\ngovernance: open-source\ncurrent_version: \"1.0.0\"\n\
-                 targets: [kubernetes]\nformats: [{format}]\n"
-            ),
-        )
-        .unwrap();
-    }
-    std::fs::write(
-        catalog.join("practices/bench-practice.yaml"),
-        "id: bench-practice\ntitle: Bench practice\narea: safety\nsummary: A synthetic practice for the benchmark.\n\
-         body: |\n  A body long enough for the schema: it must hold at least one hundred characters of text, so here they are.\n\
-         scenarios: []\n",
-    )
-    .unwrap();
-    let mut implementations = String::new();
-    for t in 0..TOOLS {
-        let (format, fixture) = FORMATS[t % FORMATS.len()];
-        let manifest =
-            std::fs::read_to_string(repo().join("tests/fixtures/formats").join(fixture)).unwrap();
-        let _ = write!(
-            implementations,
-            "  - tool: tool-{t:02}\n    support: native\n    format: {format}\n    docs: https://t{t}.example.org/docs/x\n    verified_with: \"1.0.0\"\n    manifest: |\n{}\n",
-            indent(&manifest, "      ")
-        );
-    }
-    for n in 0..scenarios {
-        let id = format!("bench-scenario-{n}");
-        std::fs::write(
-            catalog.join(format!("scenarios/network/{id}.yaml")),
-            format!(
-                "id: {id}\ntitle: Bench scenario {n}\nsummary: A synthetic scenario number {n} for the benchmark.\ncategory: network\n\
-                 targets: [kubernetes]\npersonas: [sre]\nblast_radius:\n  level: low\n  scope: one pod\n\
-                 hypothesis: >-\n  The service keeps its p99 latency under 500 ms while the fault is active.\n\
-                 steady_state:\n  - signal: p99 latency\n    threshold: below 500 ms\n\
-                 method: >-\n  Inject the fault into one pod for the configured duration and observe.\n\
-                 parameters:\n  - name: namespace\n    type: string\n    default: shop\n    description: target namespace\n\
-                 abort_conditions:\n  - error ratio above 5%\nrollback: Delete the experiment.\nobservability:\n  - latency at the caller\n\
-                 practices: [bench-practice]\nimplementations:\n{implementations}"
-            ),
-        )
-        .unwrap();
-    }
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        dir.join("book.toml"),
-        "[book]\ntitle = \"Budget\"\nsrc = \"src\"\n",
-    )
-    .unwrap();
-    let mut summary = String::from("# Summary\n\n[Catalog](catalog.md)\n\n");
-    std::fs::write(src.join("catalog.md"), "# Catalog\n\n{{#catalog}}\n").unwrap();
-    let mut seed: u64 = 7;
-    let mut word = move || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        WORDS[(seed >> 33) as usize % WORDS.len()]
-    };
-    for p in 0..pages {
-        let _ = writeln!(summary, "- [Page {p}](page-{p}.md)");
-        let mut md = format!("# Page {p}\n\n");
-        for s in 0..3 {
-            let _ = write!(md, "## Section {s}\n\n");
-            for _ in 0..3 {
-                let sentence: Vec<&str> = (0..14).map(|_| word()).collect();
-                let _ = write!(md, "{}.\n\n", sentence.join(" "));
-            }
-            let _ = write!(md, "- a *{}* item\n- a `{}` item\n\n", word(), word());
-        }
-        let _ = write!(
-            md,
-            "```yaml\nkind: PodChaos\nspec:\n  mode: one\n  selector:\n    app: {}\n```\n\n```bash\nkubectl get pods -n {} | grep -c Running\n```\n\n",
-            word(),
-            word()
-        );
-        if p % 10 == 0 {
-            let _ = writeln!(
-                md,
-                "{{{{#scenario bench-scenario-{}}}}}",
-                p % scenarios.max(1)
-            );
-        }
-        std::fs::write(src.join(format!("page-{p}.md")), md).unwrap();
-    }
-    std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
-    std::fs::write(marker, "").unwrap();
-}
 
 /// User CPU time of the finished child processes so far.
 #[cfg(unix)]
@@ -230,7 +89,7 @@ fn main() {
     let with_pdf = std::env::var("CHAOSBOOK_BENCH_PDF").is_ok_and(|v| v == "1");
     let dir = repo().join(format!("target/bench/budget-{scenarios}-{pages}"));
     let started = Instant::now();
-    generate(&dir, scenarios, pages);
+    generate(&dir, scenarios, TOOLS, pages);
     eprintln!(
         "{scenarios} scenarios x {TOOLS} tools, {pages} pages ready in {:.1?}",
         started.elapsed()

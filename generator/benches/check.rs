@@ -45,7 +45,7 @@ fn main() {
     let runs = env_usize("CHAOSBOOK_BENCH_RUNS", 5).max(1);
     let dir = repo().join(format!("target/bench/check-{scenarios}"));
     let started = Instant::now();
-    generate(&dir, scenarios);
+    generate(&dir, scenarios, FORMATS.len(), 0);
     eprintln!(
         "catalog of {scenarios} scenarios x {} implementations ready in {:.1?}",
         FORMATS.len(),

@@ -113,7 +113,7 @@ fn main() {
     let runs = env_usize("CHAOSBOOK_BENCH_RUNS", 3).max(1);
     let dir = repo().join(format!("target/bench/pdf-{scenarios}"));
     let started = Instant::now();
-    generate(&dir, scenarios);
+    generate(&dir, scenarios, FORMATS.len(), 0);
     eprintln!(
         "synthetic project of {scenarios} scenarios x {} implementations ready in {:.1?}",
         FORMATS.len(),

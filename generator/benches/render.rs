@@ -486,7 +486,7 @@ fn catalog_pages(runs: usize) {
     let mut equivalents = Vec::new();
     for n in sizes {
         let dir = repo().join(format!("target/bench/catalog-pages-{n}"));
-        common::generate(&dir, n);
+        common::generate(&dir, n, common::FORMATS.len(), 0);
         let plain = repo().join(format!("target/bench/render/pages-{n}"));
         write_book(&plain, n);
         let equivalent = repo().join(format!("target/bench/render/equivalent-{n}"));

@@ -1,7 +1,7 @@
-//! What the benchmarks share: a synthetic project of N scenarios x 6
-//! implementations (one per format; the manifests are the repository's
-//! valid format fixtures) and one chapter that embeds a scenario and holds
-//! the catalog, written once per size under `target/bench/`.
+//! What the benchmarks share: a synthetic project of N scenarios x T
+//! implementations (formats in turn; the manifests are the repository's
+//! valid format fixtures) and its chapters, written once per size under
+//! `target/bench/`.
 
 #![allow(dead_code)]
 
@@ -54,8 +54,50 @@ pub(crate) fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
     (samples[0], samples[samples.len() / 2])
 }
 
-/// Writes the synthetic project (once per size; reused across runs).
-pub(crate) fn generate(dir: &Path, scenarios: usize) {
+/// What a tool file needs besides its identity: the `safety` facts the
+/// stopping-safely table shows (the same for every synthetic tool).
+const SAFETY: &str =
+    "safety:\n  stop: {text: Delete the experiment., docs: https://example.org/stop}\n  \
+automatic_stop: {text: The fault ends with its duration., docs: https://example.org/auto}\n  \
+injector_failure: {text: Not documented., docs: https://example.org/failure}\n  \
+verify_cleanup: {text: Read the target's status., docs: https://example.org/cleanup}\n";
+
+/// Words the synthetic chapters are made of.
+const WORDS: &[&str] = &[
+    "steady",
+    "state",
+    "hypothesis",
+    "latency",
+    "abort",
+    "rollback",
+    "blast",
+    "radius",
+    "signal",
+    "threshold",
+    "experiment",
+    "observe",
+    "service",
+    "replica",
+    "network",
+    "partition",
+    "budget",
+    "error",
+    "ratio",
+    "gameday",
+    "review",
+    "operator",
+    "scribe",
+    "confirmed",
+    "refuted",
+];
+
+/// Writes the synthetic project (once per size; reused across runs):
+/// `scenarios` scenarios with one complete, native implementation per tool
+/// for `tools` tools (their formats taken in turn from [`FORMATS`]), and
+/// either one chapter that embeds a scenario and holds the catalog
+/// (`pages` = 0) or the catalog page and `pages` chapters of prose, lists
+/// and code, one in ten embedding a scenario.
+pub(crate) fn generate(dir: &Path, scenarios: usize, tools: usize, pages: usize) {
     let marker = dir.join(".complete");
     if marker.exists() {
         return;
@@ -73,29 +115,14 @@ pub(crate) fn generate(dir: &Path, scenarios: usize) {
         )
         .unwrap();
     }
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("book.toml"),
-        "[book]\ntitle = \"Bench\"\nsrc = \"src\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("src/SUMMARY.md"),
-        "# Summary\n\n[Introduction](intro.md)\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("src/intro.md"),
-        "# Introduction\n\nA synthetic book: one chapter, then the catalog.\n\n{{#scenario bench-scenario-0}}\n\n{{#catalog}}\n",
-    )
-    .unwrap();
-    for (i, (format, _)) in FORMATS.iter().enumerate() {
+    for t in 0..tools {
+        let format = FORMATS[t % FORMATS.len()].0;
         std::fs::write(
-            catalog.join(format!("tools/tool-{i}.yaml")),
+            catalog.join(format!("tools/tool-{t:02}.yaml")),
             format!(
-                "id: tool-{i}\nname: Tool {i}\nsummary: A synthetic tool for the benchmark.\nhomepage: https://t{i}.example.org\n\
-                 docs: https://t{i}.example.org/docs\nlicense: Apache-2.0\ngovernance: open-source\ncurrent_version: \"1.0.0\"\n\
-                 targets: [kubernetes]\nformats: [{format}]\n"
+                "id: tool-{t:02}\nname: Tool {t}\nsummary: A synthetic tool for the benchmark.\nhomepage: https://t{t}.example.org\n\
+                 docs: https://t{t}.example.org/docs\nlicense: Apache-2.0\ngovernance: open-source\ncurrent_version: \"1.0.0\"\n\
+                 targets: [kubernetes]\nformats: [{format}]\n{SAFETY}"
             ),
         )
         .unwrap();
@@ -107,18 +134,23 @@ pub(crate) fn generate(dir: &Path, scenarios: usize) {
          scenarios: []\n",
     )
     .unwrap();
-    let mut implementations = String::new();
-    for (i, (format, fixture)) in FORMATS.iter().enumerate() {
-        let manifest =
-            std::fs::read_to_string(repo().join("tests/fixtures/formats").join(fixture)).unwrap();
-        let _ = write!(
-            implementations,
-            "  - tool: tool-{i}\n    support: native\n    format: {format}\n    docs: https://t{i}.example.org/docs/x\n    verified: {{version: \"1.0.0\", by: schema, date: 2026-01-15}}\n    manifest: |\n{}\n",
-            indent(&manifest, "      ")
-        );
-    }
+    let fixtures: Vec<(&str, String)> = (0..tools)
+        .map(|t| {
+            let (format, fixture) = FORMATS[t % FORMATS.len()];
+            let path = repo().join("tests/fixtures/formats").join(fixture);
+            (format, std::fs::read_to_string(path).unwrap())
+        })
+        .collect();
     for n in 0..scenarios {
         let id = format!("bench-scenario-{n}");
+        let mut implementations = String::new();
+        for (t, (format, manifest)) in fixtures.iter().enumerate() {
+            let _ = write!(
+                implementations,
+                "  - tool: tool-{t:02}\n    support: native\n    format: {format}\n    docs: https://t{t}.example.org/docs/x\n    verified: {{version: \"1.0.0\", by: schema, date: 2026-01-15}}\n    manifest: |\n{}\n",
+                indent(&distinct(manifest, n), "      ")
+            );
+        }
         let text = format!(
             "id: {id}\ntitle: Bench scenario {n}\nsummary: A synthetic scenario number {n} for the benchmark.\ncategory: network\n\
              targets: [kubernetes]\npersonas: [sre]\nblast_radius:\n  level: low\n  scope: one pod\n\
@@ -131,5 +163,83 @@ pub(crate) fn generate(dir: &Path, scenarios: usize) {
         );
         std::fs::write(catalog.join(format!("scenarios/network/{id}.yaml")), text).unwrap();
     }
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        dir.join("book.toml"),
+        "[book]\ntitle = \"Bench\"\nsrc = \"src\"\n",
+    )
+    .unwrap();
+    if pages == 0 {
+        std::fs::write(
+            src.join("SUMMARY.md"),
+            "# Summary\n\n[Introduction](intro.md)\n",
+        )
+        .unwrap();
+        std::fs::write(
+            src.join("intro.md"),
+            "# Introduction\n\nA synthetic book: one chapter, then the catalog.\n\n{{#scenario bench-scenario-0}}\n\n{{#catalog}}\n",
+        )
+        .unwrap();
+    } else {
+        write_pages(&src, scenarios, pages);
+    }
     std::fs::write(marker, "").unwrap();
+}
+
+/// `manifest` made unique to scenario `n`, still valid in its format: real
+/// scenarios never share a manifest, and the site memoises highlighted
+/// manifests by content, so identical ones would hide the highlighting cost.
+fn distinct(manifest: &str, n: usize) -> String {
+    if manifest.trim_start().starts_with('{') {
+        // JSON: one more tag (both JSON formats take free-form tags).
+        manifest.replacen(
+            "\"tags\": {",
+            &format!("\"tags\": {{\n    \"bench-scenario\": \"{n}\","),
+            1,
+        )
+    } else {
+        format!("# bench scenario {n}\n{manifest}")
+    }
+}
+
+/// The catalog page and `pages` chapters (see [`generate`]).
+fn write_pages(src: &Path, scenarios: usize, pages: usize) {
+    let mut summary = String::from("# Summary\n\n[Catalog](catalog.md)\n\n");
+    std::fs::write(src.join("catalog.md"), "# Catalog\n\n{{#catalog}}\n").unwrap();
+    // A fixed linear congruential sequence: the same book on every run.
+    let mut seed: u64 = 7;
+    let mut word = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        WORDS[(seed >> 33) as usize % WORDS.len()]
+    };
+    for p in 0..pages {
+        let _ = writeln!(summary, "- [Page {p}](page-{p}.md)");
+        let mut md = format!("# Page {p}\n\n");
+        for s in 0..3 {
+            let _ = write!(md, "## Section {s}\n\n");
+            for _ in 0..3 {
+                let sentence: Vec<&str> = (0..14).map(|_| word()).collect();
+                let _ = write!(md, "{}.\n\n", sentence.join(" "));
+            }
+            let _ = write!(md, "- a *{}* item\n- a `{}` item\n\n", word(), word());
+        }
+        let _ = write!(
+            md,
+            "```yaml\nkind: PodChaos\nspec:\n  mode: one\n  selector:\n    app: {}\n```\n\n```bash\nkubectl get pods -n {} | grep -c Running\n```\n\n",
+            word(),
+            word()
+        );
+        if p % 10 == 0 {
+            let _ = writeln!(
+                md,
+                "{{{{#scenario bench-scenario-{}}}}}",
+                p % scenarios.max(1)
+            );
+        }
+        std::fs::write(src.join(format!("page-{p}.md")), md).unwrap();
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
 }
