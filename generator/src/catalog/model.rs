@@ -18,6 +18,9 @@ pub enum Target {
     Jvm,
     Tcp,
     Http,
+    /// The chaosbook lab: a small system on one machine's loopback
+    /// (`chaosbook lab`), run by the scenario's `lab` block.
+    Local,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -304,6 +307,20 @@ pub struct Scenario {
     pub related: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    pub implementations: Vec<Implementation>,
+    /// How `chaosbook lab` runs the scenario on loopback (target `local`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab: Option<Lab>,
+}
+
+/// A scenario's lab block: experiments that run against the lab's shop on
+/// 127.0.0.1, validated like implementations but rendered with the lab's
+/// values (its short durations and addresses) over the defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lab {
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub values: serde_json::Map<String, serde_json::Value>,
     pub implementations: Vec<Implementation>,
 }
 
