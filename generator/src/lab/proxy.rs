@@ -606,19 +606,21 @@ async fn pump(
             Next::Go => {}
             Next::Close { reset } => {
                 if reset {
-                    // SO_LINGER 0: closing sends a TCP RST, what a peer that
-                    // resets the connection looks like to the client.
-                    if let Ok(s) = from.reunite(to) {
-                        let _ = s.set_zero_linger();
-                    }
+                    // SO_LINGER 0 and no FIN first: when the other half
+                    // is dropped, closing sends a TCP RST, what a peer that
+                    // resets the connection looks like.
+                    let stream: &TcpStream = to.as_ref();
+                    let _ = stream.set_zero_linger();
+                    to.forget();
                 }
-                ends.notify_waiters();
+                ends.notify_one();
                 return;
             }
         }
     }
     let _ = to.shutdown().await;
-    ends.notify_waiters();
+    // The other direction ends too (a permit is kept if it is not waiting).
+    ends.notify_one();
 }
 
 /// Passes one chunk through the toxics, in the order they were added.
