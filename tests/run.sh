@@ -49,6 +49,16 @@ section "external links are found (offline: tests never reach the internet)"
 section "exported manifests pass the tools' own validators"
 tests/validate-exports.sh
 
+section "every lab scenario runs for real on 127.0.0.1 (Chaos Toolkit, stress-ng)"
+command -v stress-ng >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stress-ng >/dev/null; }
+# The virtualenv of validate-exports.sh has chaostoolkit-toxiproxy.
+lab_failed=0
+for scenario in $("$CHAOSBOOK_BIN" lab list | awk '{print $1}' | sort -u); do
+  echo "-- lab run $scenario"
+  "$CHAOSBOOK_BIN" lab run "$scenario" 2>"target/lab-$scenario.log" || { lab_failed=1; tail -20 "target/lab-$scenario.log"; }
+done
+[ "$lab_failed" -eq 0 ]
+
 section "the site and the catalog pages in headless Chromium"
 bash tests/browser/run.sh
 

@@ -499,6 +499,31 @@ fn bad_scenarios_are_exit_2_with_what_to_do() {
         "{stderr}"
     );
 
+    // Stress is bounded by the machine's cores.
+    let out = lab(&repo(), &["run", "node-cpu-hog", "--set", "workers=64"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("workers=64: the lab runs at most one CPU worker per core"),
+        "{stderr}"
+    );
+
+    // A program the experiment runs is missing: what to install, before
+    // anything starts.
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .arg("--root")
+        .arg(repo())
+        .args(["lab", "run", "node-cpu-hog"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the experiment runs `stress-ng`, which is not installed; install it (on Debian or Ubuntu: `apt-get install stress-ng`)"),
+        "{stderr}"
+    );
+
     let out = lab(
         &repo(),
         &["run", "network-latency", "--set", "latency_ms=fast"],
@@ -521,8 +546,7 @@ fn lab_list_names_each_runnable_scenario_and_its_tool() {
         rows.contains(&vec!["network-latency", "chaos-toolkit"]),
         "{stdout}"
     );
-    assert!(
-        rows.contains(&vec!["dependency-blackhole", "chaos-toolkit"]),
-        "{stdout}"
-    );
+    for scenario in ["dependency-blackhole", "process-kill", "node-cpu-hog"] {
+        assert!(rows.contains(&vec![scenario, "chaos-toolkit"]), "{stdout}");
+    }
 }

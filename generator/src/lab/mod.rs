@@ -82,6 +82,8 @@ pub fn list(catalog: &crate::Catalog) -> Vec<(String, String, String)> {
 pub struct Shop {
     children: Vec<(String, Child)>,
     pid_dir: PathBuf,
+    /// This binary: each service is `chaosbook lab service NAME`.
+    exe: PathBuf,
 }
 
 impl Shop {
@@ -107,6 +109,7 @@ impl Shop {
         let mut shop = Shop {
             children: Vec::new(),
             pid_dir,
+            exe,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -114,30 +117,7 @@ impl Shop {
             .map_err(|e| Error::Env(e.to_string()))?;
         let client = http_client();
         for (service, service_port) in SERVICES {
-            let upstream = match service {
-                "checkout" => Some(format!("http://127.0.0.1:{}", PRICES_PROXY.1)),
-                "storefront" => Some(format!("http://127.0.0.1:{}", port("checkout"))),
-                _ => None,
-            };
-            let mut cmd = Command::new(&exe);
-            cmd.args([
-                "lab",
-                "service",
-                service,
-                "--port",
-                &service_port.to_string(),
-            ]);
-            if let Some(u) = &upstream {
-                cmd.args(["--upstream", u]);
-            }
-            let child = cmd
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .map_err(|e| Error::Env(format!("cannot start {service}: {e}")))?;
-            let pid_file = shop.pid_dir.join(format!("{service}.pid"));
-            let _ = std::fs::write(&pid_file, format!("{}\n", child.id()));
+            let child = shop.spawn(service, service_port)?;
             shop.children.push((service.to_string(), child));
             let health = if service == "toxiproxy" {
                 "/version"
@@ -150,6 +130,60 @@ impl Shop {
             }
         }
         Ok(shop)
+    }
+
+    /// Starts one service and writes its pid file
+    /// (`target/lab/pids/SERVICE.pid`, what process faults aim at).
+    fn spawn(&self, service: &str, service_port: u16) -> Result<Child> {
+        let upstream = match service {
+            "checkout" => Some(format!("http://127.0.0.1:{}", PRICES_PROXY.1)),
+            "storefront" => Some(format!("http://127.0.0.1:{}", port("checkout"))),
+            _ => None,
+        };
+        let mut cmd = Command::new(&self.exe);
+        cmd.args([
+            "lab",
+            "service",
+            service,
+            "--port",
+            &service_port.to_string(),
+        ]);
+        if let Some(u) = &upstream {
+            cmd.args(["--upstream", u]);
+        }
+        let child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| Error::Env(format!("cannot start {service}: {e}")))?;
+        let pid_file = self.pid_dir.join(format!("{service}.pid"));
+        let _ = std::fs::write(&pid_file, format!("{}\n", child.id()));
+        Ok(child)
+    }
+
+    /// The lab's supervisor, as systemd or a container runtime would be:
+    /// a shop service that stopped (a process fault) is started again.
+    /// Returns what it did; an error when the proxy stopped, since its
+    /// proxies and toxics are gone with it.
+    pub fn supervise(&mut self) -> Result<Vec<String>> {
+        let mut done = Vec::new();
+        for i in 0..self.children.len() {
+            let Ok(Some(status)) = self.children[i].1.try_wait() else {
+                continue;
+            };
+            let service = self.children[i].0.clone();
+            if service == "toxiproxy" {
+                return Err(Error::Env(format!("the lab's proxy stopped ({status})")));
+            }
+            let child = self.spawn(&service, port(&service))?;
+            done.push(format!(
+                "{service} stopped ({status}); the lab's supervisor started it again (pid {})",
+                child.id()
+            ));
+            self.children[i].1 = child;
+        }
+        Ok(done)
     }
 
     fn wait_ready(
@@ -213,24 +247,6 @@ impl Shop {
         ));
         out
     }
-
-    /// Whether every child still runs; the first that stopped otherwise.
-    pub fn check_alive(&mut self) -> Option<String> {
-        for (name, child) in &mut self.children {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Some(format!("{name} stopped ({status})"));
-            }
-        }
-        None
-    }
-
-    /// The pid of a service (for process faults).
-    pub fn pid(&self, service: &str) -> Option<u32> {
-        self.children
-            .iter()
-            .find(|(s, _)| s == service)
-            .map(|(_, c)| c.id())
-    }
 }
 
 impl Drop for Shop {
@@ -285,9 +301,9 @@ pub fn up(root: &Path) -> Result<()> {
     }
     println!("press Ctrl-C to stop it; nothing is left running");
     loop {
-        std::thread::sleep(Duration::from_millis(500));
-        if let Some(why) = shop.check_alive() {
-            return Err(Error::Env(format!("the lab stopped: {why}")));
+        std::thread::sleep(Duration::from_millis(100));
+        for line in shop.supervise()? {
+            println!("{line}");
         }
     }
 }

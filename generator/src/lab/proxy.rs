@@ -103,6 +103,9 @@ struct Proxy {
     toxics: Vec<Toxic>,
     /// Set to true to close the listener and every link of this proxy.
     stop: Option<watch::Sender<bool>>,
+    /// The task that accepts connections: joined when the proxy stops, so
+    /// the port is closed by the time the API answers, as in Toxiproxy.
+    accept: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Proxy {
@@ -194,7 +197,7 @@ impl Server {
             }
             ("DELETE", ["proxies", name]) => {
                 let mut proxy = self.lock().remove(*name).ok_or_else(not_found_proxy)?;
-                stop(&mut proxy);
+                self.stop(&mut proxy);
                 Ok((204, None))
             }
             ("GET", ["proxies", name, "toxics"]) => self
@@ -291,6 +294,7 @@ impl Server {
             enabled,
             toxics: Vec::new(),
             stop: None,
+            accept: None,
         };
         if enabled {
             self.start(&mut proxy)?;
@@ -309,7 +313,7 @@ impl Server {
         let moved =
             listen.is_some_and(|l| l != p.listen) || upstream.is_some_and(|u| u != p.upstream);
         if moved || enabled == Some(false) {
-            stop(p);
+            self.stop(p);
         }
         if let Some(l) = listen {
             p.listen = l.to_string();
@@ -421,7 +425,11 @@ impl Server {
         let server = self.clone();
         let _guard = self.runtime.enter();
         let listener = TcpListener::from_std(std_listener).map_err(|e| err(500, e.to_string()))?;
-        self.runtime.spawn(accept(server, name, listener, rx));
+        let upstream = p.upstream.clone();
+        p.accept = Some(
+            self.runtime
+                .spawn(accept(server, name, upstream, listener, rx)),
+        );
         Ok(())
     }
 
@@ -437,21 +445,24 @@ impl Server {
         })
     }
 
-    fn upstream(&self, proxy: &str) -> Option<String> {
-        self.lock().get(proxy).map(|p| p.upstream.clone())
+    /// Closes the proxy's listener (before returning) and its links.
+    fn stop(&self, p: &mut Proxy) {
+        if let Some(tx) = p.stop.take() {
+            let _ = tx.send(true);
+        }
+        if let Some(task) = p.accept.take() {
+            // The accept task takes no lock, so waiting for it here, with
+            // the proxies locked, cannot deadlock.
+            let _ = self.runtime.block_on(task);
+        }
     }
 
     /// Stops every proxy (the lab's teardown).
     pub fn shutdown(&self) {
-        for p in self.lock().values_mut() {
-            stop(p);
+        let mut proxies = self.lock();
+        for p in proxies.values_mut() {
+            self.stop(p);
         }
-    }
-}
-
-fn stop(p: &mut Proxy) {
-    if let Some(tx) = p.stop.take() {
-        let _ = tx.send(true);
     }
 }
 
@@ -492,6 +503,7 @@ fn set_attributes(t: &mut Toxic, v: Option<&Value>) -> Result<(), ApiError> {
 async fn accept(
     server: Server,
     name: String,
+    upstream: String,
     listener: TcpListener,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -501,10 +513,8 @@ async fn accept(
             _ = stop.changed() => return,
         };
         let Ok((client, _)) = conn else { continue };
-        let Some(upstream) = server.upstream(&name) else {
-            return;
-        };
         let (server, name, stop) = (server.clone(), name.clone(), stop.clone());
+        let upstream = upstream.clone();
         tokio::spawn(async move {
             // An unreachable upstream closes the client's connection, as in
             // Toxiproxy.

@@ -124,6 +124,15 @@ pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
             imp.tool, scenario.id, format.name
         )));
     }
+    // Stress is bounded: no more CPU workers than this machine has cores.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(workers) = values.get("workers").and_then(|v| v.value.as_u64()) {
+        if workers as usize > cores {
+            return Err(Error::Usage(format!(
+                "workers={workers}: the lab runs at most one CPU worker per core, and this machine has {cores}"
+            )));
+        }
+    }
     let duration = values
         .get("duration")
         .and_then(|v| v.value.as_str())
@@ -175,15 +184,77 @@ fn values_with(
     Ok((values, overrides))
 }
 
+/// Where `program` is found on the PATH.
+fn on_path(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        return Path::new(program).is_file().then(|| PathBuf::from(program));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Every program the experiment's `process` providers run must be
+/// installed: a missing one is exit 2 with the package to install, before
+/// anything starts.
+fn check_programs(experiment: &str) -> Result<()> {
+    let Ok(doc) = first_document(experiment) else {
+        return Ok(());
+    };
+    let mut missing = Vec::new();
+    collect_processes(&doc, &mut |path| {
+        if on_path(path).is_none() && !missing.contains(&path.to_string()) {
+            missing.push(path.to_string());
+        }
+    });
+    match missing.first() {
+        None => Ok(()),
+        Some(program) => Err(Error::Env(format!(
+            "the experiment runs `{program}`, which is not installed; install it (on Debian or Ubuntu: `apt-get install {}`)",
+            debian_package(program)
+        ))),
+    }
+}
+
+/// The Debian package that ships a program the lab's experiments run.
+fn debian_package(program: &str) -> &str {
+    match program {
+        "kill" => "procps",
+        "sh" => "dash",
+        other => other,
+    }
+}
+
+fn first_document(text: &str) -> std::result::Result<Value, ()> {
+    crate::catalog::yaml::parse_values(text)
+        .ok()
+        .and_then(|mut v| (!v.is_empty()).then(|| v.remove(0)))
+        .ok_or(())
+}
+
+fn collect_processes(v: &Value, found: &mut dyn FnMut(&str)) {
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some("process") {
+                if let Some(path) = m.get("path").and_then(Value::as_str) {
+                    found(path);
+                }
+            }
+            for child in m.values() {
+                collect_processes(child, found);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|c| collect_processes(c, found)),
+        _ => {}
+    }
+}
+
 /// Chaos Toolkit's `chaos`: on the PATH, else in the virtualenv that
 /// tests/validate-exports.sh creates.
 fn find_chaos(root: &Path) -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("chaos"))
-            .find(|p| p.is_file())
-    });
-    on_path.or_else(|| {
+    on_path("chaos").or_else(|| {
         let venv = root.join("target/validators-venv/bin/chaos");
         venv.is_file().then_some(venv)
     })
@@ -201,6 +272,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
             prepared.tool, opts.scenario, prepared.format
         )));
     }
+    check_programs(&prepared.text)?;
     let chaos = find_chaos(root).ok_or_else(|| {
         Error::Env(format!(
             "Chaos Toolkit (`chaos`) was not found; {INSTALL_CHAOS}"
@@ -236,8 +308,11 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
         .unwrap_or_else(|| dir.join("journal.json"));
     let _ = std::fs::remove_file(&journal);
 
+    let cwd = std::env::current_dir().map_err(|e| Error::Env(e.to_string()))?;
+    let shown_journal = journal.clone();
+    let (experiment, journal) = (cwd.join(experiment), cwd.join(journal));
     let started = Instant::now();
-    let shop = Shop::start(root)?;
+    let mut shop = Shop::start(root)?;
     eprintln!(
         "lab: the shop is up in {} ms; running {} with {}",
         started.elapsed().as_millis(),
@@ -248,13 +323,16 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     let mut child = Command::new(&chaos)
         .arg("--no-version-check")
         .arg("--log-file")
-        .arg(dir.join("chaostoolkit.log"))
+        .arg(cwd.join(&dir).join("chaostoolkit.log"))
         .arg("run")
         .arg("--journal-path")
         .arg(&journal)
         // Rollbacks always run, so a fault never outlives a failed run.
         .args(["--rollback-strategy", "always"])
         .arg(&experiment)
+        // Lab manifests name the lab's files relative to the project root
+        // (target/lab/pids/SERVICE.pid).
+        .current_dir(root)
         .stdin(Stdio::null())
         .spawn()
         .map_err(|e| Error::Env(format!("cannot run {}: {e}", chaos.display())))?;
@@ -262,6 +340,20 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     let status = loop {
         if let Ok(Some(status)) = child.try_wait() {
             break Some(status);
+        }
+        match shop.supervise() {
+            Ok(restarts) => {
+                for line in restarts {
+                    eprintln!("lab: {line}");
+                }
+            }
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                drop(shop);
+                println!("aborted: {e}; the shop was torn down");
+                return Ok(1);
+            }
         }
         if Instant::now() > deadline {
             let _ = child.kill();
@@ -291,7 +383,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     print!("{}", verdict.text(&opts.scenario, &prepared.tool));
     println!(
         "journal: {} ({:.1} s in all; the shop was torn down)",
-        journal.display(),
+        shown_journal.display(),
         elapsed.as_secs_f64()
     );
     Ok(verdict.exit_code())
@@ -315,7 +407,10 @@ impl Step {
             kind: activity["type"].as_str().unwrap_or("?").to_string(),
             status: run["status"].as_str().unwrap_or("?").to_string(),
             seconds: run["duration"].as_f64().unwrap_or(0.0),
-            http_status: run["output"]["status"].as_u64(),
+            // A process provider's `status` is its exit code, not HTTP's.
+            http_status: (activity["provider"]["type"] == "http")
+                .then(|| run["output"]["status"].as_u64())
+                .flatten(),
         }
     }
 
@@ -402,10 +497,15 @@ impl Verdict {
                 .collect();
             let lo = ms.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = ms.iter().copied().fold(0.0, f64::max);
+            let mut codes: Vec<u64> = steps.iter().filter_map(|s| s.http_status).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let codes: Vec<String> = codes.iter().map(u64::to_string).collect();
+            let codes = format!(" (HTTP {})", codes.join(", "));
             match ms.len() {
                 0 => None,
-                1 => Some(format!("{hi:.0} ms")),
-                _ => Some(format!("{lo:.0}-{hi:.0} ms")),
+                1 => Some(format!("{hi:.0} ms{codes}")),
+                _ => Some(format!("{lo:.0}-{hi:.0} ms{codes}")),
             }
         };
         let during = span(&self.method)?;
@@ -479,11 +579,16 @@ mod tests {
             "deviated": true,
             "steady_states": {
                 "before": {"steady_state_met": true, "probes": [
-                    {"activity": {"name": "answers", "type": "probe"}, "status": "succeeded", "duration": 0.012, "output": {"status": 200}}
+                    {"activity": {"name": "answers", "type": "probe", "provider": {"type": "http"}}, "status": "succeeded", "duration": 0.012, "output": {"status": 200}}
                 ]},
                 "after": {"steady_state_met": false, "probes": []}
             },
-            "run": [{"activity": {"name": "add-latency", "type": "action"}, "status": "succeeded", "duration": 0.01}],
+            "run": [
+                {"activity": {"name": "add-latency", "type": "action", "provider": {"type": "python"}}, "status": "succeeded", "duration": 0.01},
+                {"activity": {"name": "slow", "type": "probe", "provider": {"type": "http"}}, "status": "succeeded", "duration": 0.25, "output": {"status": 200}},
+                {"activity": {"name": "kill", "type": "action", "provider": {"type": "process"}}, "status": "succeeded", "duration": 0.01, "output": {"status": 0}},
+                {"activity": {"name": "broken", "type": "probe", "provider": {"type": "http"}}, "status": "succeeded", "duration": 0.004, "output": {"status": 502}}
+            ],
             "rollbacks": [{"activity": {"name": "remove", "type": "action"}, "status": "succeeded", "duration": 0.01}]
         });
         let v = Verdict::from_journal(&j);
@@ -492,6 +597,11 @@ mod tests {
         assert_eq!(
             v.before[0].line(),
             "probe answers succeeded in 12 ms, HTTP 200"
+        );
+        assert_eq!(v.method[2].line(), "action kill succeeded in 10 ms");
+        assert_eq!(
+            v.effect().unwrap(),
+            "probes took 12 ms (HTTP 200) before, 4-250 ms (HTTP 200, 502) during the fault, - after"
         );
     }
 
