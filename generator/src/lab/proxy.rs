@@ -591,7 +591,7 @@ async fn pump(
     let mut passed: u64 = 0;
     loop {
         let n = tokio::select! {
-            r = from.read(&mut buf) => match r { Ok(n) => n, Err(_) => 0 },
+            r = from.read(&mut buf) => r.unwrap_or(0),
             _ = stop.changed() => 0,
             _ = ends.notified() => return,
         };
