@@ -2,7 +2,7 @@
 # Runs every test of the project, installing what the tests need first.
 # Usage: tests/run.sh (from anywhere). Needs a Rust toolchain with rustfmt and
 # clippy; as root on a fresh Debian machine it installs the system packages
-# (poppler-utils, Chromium, Node.js, a Java runtime), and it creates its own Python virtualenv
+# (poppler-utils, Chromium, Node.js, a Java runtime, stress-ng), and it creates its own Python virtualenv
 # and npm folders under target/ and tests/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,7 @@ command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(p
 command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 command -v java >/dev/null || missing+=(default-jre-headless)
+command -v stress-ng >/dev/null || missing+=(stress-ng)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -49,6 +50,15 @@ section "external links are found (offline: tests never reach the internet)"
 
 section "exported manifests pass the tools' own validators"
 tests/validate-exports.sh
+
+section "every lab scenario runs for real on 127.0.0.1 (Chaos Toolkit, stress-ng)"
+# The virtualenv of validate-exports.sh has chaostoolkit-toxiproxy.
+lab_failed=0
+for scenario in $("$CHAOSBOOK_BIN" lab list | awk '{print $1}' | sort -u); do
+  echo "-- lab run $scenario"
+  "$CHAOSBOOK_BIN" lab run "$scenario" 2>"target/lab-$scenario.log" || { lab_failed=1; tail -20 "target/lab-$scenario.log"; }
+done
+[ "$lab_failed" -eq 0 ]
 
 section "the site and the catalog pages in headless Chromium"
 bash tests/browser/run.sh

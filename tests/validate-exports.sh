@@ -38,10 +38,19 @@ else
   cargo run --locked --quiet -- export --out "$out"
 fi
 
+# The lab's experiments, rendered with the lab's values, are checked too.
+lab_out=target/exported-lab
+rm -rf "$lab_out"
+if [ -n "${CHAOSBOOK_BIN:-}" ]; then
+  "$CHAOSBOOK_BIN" lab export --out "$lab_out"
+else
+  cargo run --locked --quiet -- lab export --out "$lab_out"
+fi
+
 passed=0
 failed=0
 log=$(mktemp)
-for f in "$out"/chaos-toolkit/*; do
+for f in "$out"/chaos-toolkit/* "$lab_out"/chaos-toolkit/*; do
   if "$venv/bin/chaos" --no-version-check --log-file /dev/null validate "$f" >"$log" 2>&1; then
     passed=$((passed + 1))
   else

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::catalog::manifest::{json_document, script_document};
 use crate::catalog::model::{
-    BlastRadius, ParamType, Parameter, Reference, Scenario, Signal, Target, Verified,
+    BlastRadius, Lab, ParamType, Parameter, Reference, Scenario, Signal, Target, Verified,
 };
 use crate::catalog::schema::{Format, Syntax};
 use crate::catalog::template::{self, ParamValue, ParamValues};
@@ -672,6 +672,9 @@ pub fn catalog_json(catalog: &Catalog) -> String {
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
         references: &'a [Reference],
         implementations: Vec<Implementation<'a>>,
+        /// As written: the lab's values and experiments (`chaosbook lab`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lab: Option<&'a Lab>,
         tab_order: Vec<&'a str>,
     }
     impl<'a> ScenarioJson<'a> {
@@ -698,6 +701,7 @@ pub fn catalog_json(catalog: &Catalog) -> String {
                 related,
                 references,
                 implementations,
+                lab,
             } = s;
             ScenarioJson {
                 id,
@@ -725,6 +729,7 @@ pub fn catalog_json(catalog: &Catalog) -> String {
                         rendered: catalog.manifest(id, &i.tool).map(|m| m.rendered.as_str()),
                     })
                     .collect(),
+                lab: lab.as_ref(),
                 tab_order: catalog
                     .tab_order(s)
                     .iter()

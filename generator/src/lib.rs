@@ -33,6 +33,8 @@
 //! - [`pdf`]: `chaosbook pdf`, the whole book and catalog typeset in
 //!   process with typst.
 //! - [`links`]: `chaosbook links`, the external link checker (reqwest).
+//! - [`lab`]: `chaosbook lab`, scenarios run for real on 127.0.0.1 (a demo
+//!   shop, a Toxiproxy-compatible proxy, the tools' own runners).
 
 pub mod atomic;
 pub mod book;
@@ -43,6 +45,7 @@ pub mod diagnostics;
 pub mod embed;
 pub mod error;
 pub mod export;
+pub mod lab;
 pub mod links;
 pub mod markdown;
 pub mod pdf;

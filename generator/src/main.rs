@@ -132,6 +132,46 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run catalog scenarios for real on 127.0.0.1, with no cluster.
+    Lab {
+        #[command(subcommand)]
+        command: LabCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LabCommand {
+    /// The scenarios the lab can run, with their tool.
+    List,
+    /// Start the demo shop and its proxy on 127.0.0.1 until Ctrl-C.
+    Up,
+    /// Bring the shop up, run a scenario's lab implementation with the real tool, print the verdict, tear down.
+    Run {
+        scenario: String,
+        /// The lab implementation's tool (default: the scenario's first).
+        #[arg(long, value_name = "ID")]
+        tool: Option<String>,
+        /// Override a parameter (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Where to write the tool's journal (default: target/lab/SCENARIO/journal.json).
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+    },
+    /// Write every lab implementation, rendered with the lab's values, into DIR/TOOL/SCENARIO.EXT.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// One process of the lab (started by `lab up` and `lab run`).
+    #[command(hide = true)]
+    Service {
+        name: String,
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        upstream: Option<String>,
+    },
 }
 
 fn parse_date(s: &str) -> Result<chaosbook::pdf::Date, String> {
@@ -220,6 +260,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Lab { command } => lab(root, command),
         Command::New { kind, id, category } => {
             let kind = match kind {
                 NewKind::Scenario => Kind::Scenario,
@@ -393,6 +434,58 @@ fn links(
     }
     eprintln!("{}", summary.line());
     Ok(findings_exit_code(&report))
+}
+
+/// `chaosbook lab`: `list`, `run` and `export` need a valid catalog.
+fn lab(root: &std::path::Path, command: LabCommand) -> Result<ExitCode> {
+    match command {
+        LabCommand::Service {
+            name,
+            port,
+            upstream,
+        } => chaosbook::lab::service(&name, port, upstream)?,
+        LabCommand::Up => {
+            project_root(root)?;
+            chaosbook::lab::up(root)?;
+        }
+        LabCommand::List => {
+            let catalog = match valid_catalog(root)? {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            for (scenario, tool, title) in chaosbook::lab::list(&catalog) {
+                println!("{scenario:<24} {tool:<16} {title}");
+            }
+        }
+        LabCommand::Run {
+            scenario,
+            tool,
+            set,
+            journal,
+        } => {
+            let catalog = match valid_catalog(root)? {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let opts = chaosbook::lab::run::Options {
+                scenario,
+                tool,
+                set,
+                journal,
+            };
+            let code = chaosbook::lab::run::run(root, &catalog, &opts)?;
+            return Ok(ExitCode::from(code));
+        }
+        LabCommand::Export { out } => {
+            let catalog = match valid_catalog(root)? {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let written = chaosbook::lab::export(&catalog, &out)?;
+            println!("wrote {written} lab experiments to {}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn schema(root: &std::path::Path, name: Option<&str>) -> Result<ExitCode> {

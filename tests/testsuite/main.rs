@@ -11,6 +11,7 @@ mod crawl;
 mod export;
 mod formats;
 mod hostile;
+mod lab;
 mod links;
 mod pdf;
 mod site;

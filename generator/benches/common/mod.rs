@@ -198,6 +198,12 @@ fn distinct(manifest: &str, n: usize) -> String {
             &format!("\"tags\": {{\n    \"bench-scenario\": \"{n}\","),
             1,
         )
+    } else if let Some((shebang, rest)) = manifest
+        .split_once('\n')
+        .filter(|_| manifest.starts_with("#!"))
+    {
+        // A script: the comment goes after its `#!` line.
+        format!("{shebang}\n# bench scenario {n}\n{rest}")
     } else {
         format!("# bench scenario {n}\n{manifest}")
     }

@@ -100,6 +100,8 @@ pub struct Catalog {
     pub formats: Formats,
     /// (scenario id, tool id) -> manifest, for supported implementations.
     pub manifests: BTreeMap<(String, String), Manifest>,
+    /// (scenario id, tool id) -> lab manifest, rendered with the lab's values.
+    pub lab_manifests: BTreeMap<(String, String), Manifest>,
     /// Tool id -> its prerequisites, rendered with their defaults.
     pub prerequisites: BTreeMap<String, Manifest>,
     /// Groups of words or phrases that search treats as one, from the

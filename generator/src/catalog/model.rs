@@ -28,6 +28,9 @@ pub enum Target {
     Tcp,
     /// HTTP requests and responses.
     Http,
+    /// The chaosbook lab: a small system on one machine's loopback
+    /// (`chaosbook lab`), run by the scenario's `lab` block.
+    Local,
 }
 
 /// A chaos-engineering tool of the landscape (`catalog/tools/<id>.yaml`), every
@@ -411,6 +414,22 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
     /// One entry per tool: a manifest, or why the tool cannot do it.
+    pub implementations: Vec<Implementation>,
+    /// How `chaosbook lab` runs the scenario on loopback (target `local`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab: Option<Lab>,
+}
+
+/// A scenario's lab block: experiments that run against the lab's shop on
+/// 127.0.0.1, validated like implementations but rendered with the lab's
+/// values (its short durations and addresses) over the defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lab {
+    /// The scenario's own parameters set for the lab (short durations, loopback addresses), over the defaults.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// The experiments that run in the lab; never `unsupported`.
     pub implementations: Vec<Implementation>,
 }
 

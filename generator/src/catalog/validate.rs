@@ -107,10 +107,21 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
             }
         }
         check_parameters(entry, report);
+        check_lab(entry, report);
 
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (i, imp) in s.implementations.iter().enumerate() {
-            let base = format!("/implementations/{i}");
+        // The lab's experiments are implementations too, checked by the
+        // same rules; each list has its own entry per tool.
+        let lab = s.lab.as_ref().map_or(&[][..], |l| &l.implementations[..]);
+        let lists = [
+            ("/implementations", &s.implementations[..]),
+            ("/lab/implementations", lab),
+        ];
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        for (list, i, imp) in lists
+            .iter()
+            .flat_map(|(list, imps)| imps.iter().enumerate().map(move |(i, imp)| (*list, i, imp)))
+        {
+            let base = format!("{list}/{i}");
             let Some(tool) = catalog.tool(&imp.tool) else {
                 report.push(unknown(
                     &entry.file,
@@ -122,10 +133,10 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                 ));
                 continue;
             };
-            if let Some(first) = seen.insert(imp.tool.as_str(), i) {
+            if let Some(first) = seen.insert((list, imp.tool.as_str()), i) {
                 report.push(
                     Diagnostic::error("duplicate-implementation", &entry.file, at(format!("{base}/tool")), format!("a second implementation for `{}`", imp.tool))
-                        .with_related(&entry.file, at(format!("/implementations/{first}/tool")), "first one here")
+                        .with_related(&entry.file, at(format!("{list}/{first}/tool")), "first one here")
                         .with_help("keep one implementation per tool; put variants in its notes or a separate scenario"),
                 );
             }
@@ -218,7 +229,7 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
         let missing: Vec<&str> = tool_ids
             .iter()
             .copied()
-            .filter(|t| !seen.contains_key(t))
+            .filter(|t| !seen.contains_key(&("/implementations", *t)))
             .collect();
         if !missing.is_empty() {
             report.push(
@@ -407,6 +418,73 @@ fn dedup_ids<T>(
     }
 }
 
+/// A scenario runs in the lab exactly when it lists the `local` target and
+/// has a `lab` block; each lab value names a parameter and fits it.
+fn check_lab(entry: &Entry<Scenario>, report: &mut Report) {
+    let s = &entry.item;
+    let local = s.targets.contains(&crate::catalog::model::Target::Local);
+    match (&s.lab, local) {
+        (Some(_), false) => report.push(
+            Diagnostic::error("lab-target", &entry.file, entry.doc().locate("/targets"), "the scenario has a `lab` block but does not list the `local` target")
+                .with_help("add `local` to `targets`, or remove the `lab` block"),
+        ),
+        (None, true) => report.push(
+            Diagnostic::error("lab-target", &entry.file, entry.doc().locate("/targets"), "the `local` target needs a `lab` block that says how the lab runs the scenario")
+                .with_help("add a `lab` block with its implementations (see catalog/schema/README.md), or remove `local`"),
+        ),
+        _ => {}
+    }
+    let Some(lab) = &s.lab else { return };
+    for (key, value) in &lab.values {
+        let at = entry.doc().locate(&format!("/lab/values/{key}"));
+        match s.parameters.iter().find(|p| &p.name == key) {
+            None => {
+                let names = s.parameters.iter().map(|p| p.name.as_str());
+                let help = match did_you_mean(key, names) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => "lab values set the scenario's own parameters; declare it under `parameters` first".to_string(),
+                };
+                report.push(
+                    Diagnostic::error(
+                        "unknown-parameter",
+                        &entry.file,
+                        at,
+                        format!("the scenario has no parameter `{key}`"),
+                    )
+                    .with_help(help),
+                );
+            }
+            Some(p) => {
+                if let Err(msg) = check_value(p, value) {
+                    report.push(
+                        Diagnostic::error(
+                            "invalid-value",
+                            &entry.file,
+                            at,
+                            format!("lab value of `{key}`: {msg}"),
+                        )
+                        .with_help("make the value fit the parameter's type and bounds"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The scenario's parameters with the lab's values in place of the
+/// defaults: what a lab manifest is checked and run with.
+pub fn lab_values(scenario: &Scenario) -> template::ParamValues {
+    let mut values = template::defaults(&scenario.parameters);
+    if let Some(lab) = &scenario.lab {
+        for (key, value) in &lab.values {
+            if let Some(v) = values.get_mut(key) {
+                v.value = value.clone();
+            }
+        }
+    }
+    values
+}
+
 /// Parameter names are unique and defaults fit their declared type.
 fn check_parameters(entry: &Entry<Scenario>, report: &mut Report) {
     let mut names = HashMap::new();
@@ -520,7 +598,12 @@ pub fn check_value(p: &Parameter, value: &Value) -> Result<(), String> {
 /// defaults and validates it against its format.
 pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
     let root = &config.root;
-    type Out = (Vec<Diagnostic>, Vec<((String, String), Manifest)>, Sources);
+    // The bool marks a lab manifest.
+    type Out = (
+        Vec<Diagnostic>,
+        Vec<((String, String), Manifest, bool)>,
+        Sources,
+    );
     let results: Vec<Out> = catalog
         .scenarios
         .par_iter()
@@ -529,8 +612,23 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
             let mut found = Vec::new();
             let mut sources = Sources::default();
             let scenario_source = entry.source();
-            let values = template::defaults(&entry.item.parameters);
-            for (i, imp) in entry.item.implementations.iter().enumerate() {
+            let defaults = template::defaults(&entry.item.parameters);
+            let lab_values = lab_values(&entry.item);
+            let lab = entry.item.lab.as_ref();
+            let lab = lab.map_or(&[][..], |l| &l.implementations[..]);
+            let lists = [
+                (
+                    "/implementations",
+                    &entry.item.implementations[..],
+                    &defaults,
+                ),
+                ("/lab/implementations", lab, &lab_values),
+            ];
+            for (list, i, imp, values) in lists.iter().flat_map(|(list, imps, values)| {
+                imps.iter()
+                    .enumerate()
+                    .map(move |(i, imp)| (*list, i, imp, *values))
+            }) {
                 let (Some(format_name), true) = (imp.format.as_deref(), imp.is_supported()) else {
                     continue;
                 };
@@ -538,7 +636,7 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                     let names: Vec<&str> = catalog.formats.names().collect();
                     diags.push(unknown(
                         &entry.file,
-                        entry.doc().locate(&format!("/implementations/{i}/format")),
+                        entry.doc().locate(&format!("{list}/{i}/format")),
                         "format",
                         format_name,
                         &names,
@@ -546,7 +644,7 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                     ));
                     continue;
                 };
-                let base = format!("/implementations/{i}");
+                let base = format!("{list}/{i}");
                 let (template_text, file, source, placement): (
                     String,
                     PathBuf,
@@ -605,7 +703,7 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                         })
                     })
                 };
-                let rendered = match template::render(&template_text, &values) {
+                let rendered = match template::render(&template_text, values) {
                     Ok(r) => r,
                     Err(errors) => {
                         let index = LineIndex::new(&source);
@@ -637,18 +735,27 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                         file,
                         rendered,
                     },
+                    list != "/implementations",
                 ));
             }
             (diags, found, sources)
         })
         .collect();
     let mut all = BTreeMap::new();
+    let mut lab = BTreeMap::new();
     for (diags, found, sources) in results {
         report.diagnostics.extend(diags);
         report.sources.extend(sources);
-        all.extend(found);
+        for (key, manifest, is_lab) in found {
+            if is_lab {
+                lab.insert(key, manifest)
+            } else {
+                all.insert(key, manifest)
+            };
+        }
     }
     catalog.manifests = all;
+    catalog.lab_manifests = lab;
     catalog.prerequisites = prerequisites(catalog, report);
 }
 

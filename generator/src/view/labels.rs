@@ -100,6 +100,7 @@ pub fn target(t: &Target) -> Label {
         Target::Jvm => label("jvm", "JVM"),
         Target::Tcp => label("tcp", "TCP"),
         Target::Http => label("http", "HTTP"),
+        Target::Local => label("local", "one machine (the lab)"),
     }
 }
 

@@ -1,0 +1,406 @@
+//! `chaosbook lab`: catalog scenarios run for real on one machine.
+//!
+//! The lab starts a small shop ([`shop`]) and a Toxiproxy-compatible proxy
+//! ([`proxy`]) as child processes on 127.0.0.1, then runs a scenario's lab
+//! implementation (the `lab` block of the scenario, catalog data like any
+//! implementation) with the real tool, and reads the tool's journal for a
+//! verdict ([`run`]).
+//!
+//! Safety: everything binds 127.0.0.1; every child is stopped when the lab
+//! ends (dropping [`Shop`] kills and reaps them) and also ends on its own
+//! when the lab process is gone (its standard input, a pipe from the lab,
+//! closes); the tool's run has a hard timeout; the lab changes nothing
+//! outside its own processes and its folder `target/lab/`.
+
+pub mod proxy;
+pub mod run;
+pub mod shop;
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+/// The lab's services and the ports they listen on (127.0.0.1 only). The
+/// catalog's lab implementations name these addresses; the Toxiproxy API
+/// is on Toxiproxy's own default port, so its clients need no setting.
+pub const SERVICES: [(&str, u16); 4] = [
+    ("toxiproxy", 8474),
+    ("prices", 18082),
+    ("checkout", 18081),
+    ("storefront", 18080),
+];
+
+/// The proxy on the checkout -> prices hop: its name in the Toxiproxy API,
+/// where it listens, and where it forwards to.
+pub const PRICES_PROXY: (&str, u16, u16) = ("prices", 18083, 18082);
+
+fn port(service: &str) -> u16 {
+    SERVICES
+        .iter()
+        .find(|(s, _)| *s == service)
+        .map_or(0, |(_, p)| *p)
+}
+
+/// The HTTP client of the lab and its services: plain HTTP on loopback.
+pub(crate) fn http_client() -> reqwest::Client {
+    // reqwest is built without a default TLS provider (see links); the lab
+    // speaks plain HTTP, but the builder still wants one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// Where the lab keeps its files: the experiment, logs, journals, pid files.
+pub fn lab_dir(root: &Path) -> PathBuf {
+    root.join("target").join("lab")
+}
+
+/// `chaosbook lab list`: the scenarios with a lab block, one line each.
+pub fn list(catalog: &crate::Catalog) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for entry in &catalog.scenarios {
+        if let Some(lab) = &entry.item.lab {
+            for imp in &lab.implementations {
+                out.push((
+                    entry.item.id.clone(),
+                    imp.tool.clone(),
+                    entry.item.title.clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The running shop: its child processes, stopped on drop.
+pub struct Shop {
+    children: Vec<(String, Child)>,
+    pid_dir: PathBuf,
+    /// This binary: each service is `chaosbook lab service NAME`.
+    exe: PathBuf,
+}
+
+impl Shop {
+    /// Starts every service and the proxy, waits until each answers, and
+    /// creates the proxy of the checkout -> prices hop. A port in use is
+    /// an environment error (exit 2) before anything starts.
+    pub fn start(root: &Path) -> Result<Shop> {
+        for (service, port) in SERVICES
+            .iter()
+            .copied()
+            .chain([("the prices proxy", PRICES_PROXY.1)])
+        {
+            if let Err(e) = TcpListener::bind(("127.0.0.1", port)) {
+                return Err(Error::Env(format!(
+                    "port {port} of 127.0.0.1 (for {service}) is in use ({e}); stop what listens there (`ss -ltnp 'sport = :{port}'` shows it) and try again"
+                )));
+            }
+        }
+        let exe = std::env::current_exe()
+            .map_err(|e| Error::Env(format!("cannot find the chaosbook binary: {e}")))?;
+        let pid_dir = lab_dir(root).join("pids");
+        std::fs::create_dir_all(&pid_dir).map_err(|e| Error::io("cannot create", &pid_dir, e))?;
+        let mut shop = Shop {
+            children: Vec::new(),
+            pid_dir,
+            exe,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Env(e.to_string()))?;
+        let client = http_client();
+        for (service, service_port) in SERVICES {
+            let child = shop.spawn(service, service_port)?;
+            shop.children.push((service.to_string(), child));
+            let health = if service == "toxiproxy" {
+                "/version"
+            } else {
+                "/healthz"
+            };
+            shop.wait_ready(&runtime, &client, service, service_port, health)?;
+            if service == "toxiproxy" {
+                create_prices_proxy(&runtime, &client)?;
+            }
+        }
+        Ok(shop)
+    }
+
+    /// Starts one service and writes its pid file
+    /// (`target/lab/pids/SERVICE.pid`, what process faults aim at).
+    fn spawn(&self, service: &str, service_port: u16) -> Result<Child> {
+        let upstream = match service {
+            "checkout" => Some(format!("http://127.0.0.1:{}", PRICES_PROXY.1)),
+            "storefront" => Some(format!("http://127.0.0.1:{}", port("checkout"))),
+            _ => None,
+        };
+        let mut cmd = Command::new(&self.exe);
+        cmd.args([
+            "lab",
+            "service",
+            service,
+            "--port",
+            &service_port.to_string(),
+        ]);
+        if let Some(u) = &upstream {
+            cmd.args(["--upstream", u]);
+        }
+        let child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| Error::Env(format!("cannot start {service}: {e}")))?;
+        let pid_file = self.pid_dir.join(format!("{service}.pid"));
+        let _ = std::fs::write(&pid_file, format!("{}\n", child.id()));
+        Ok(child)
+    }
+
+    /// The lab's supervisor, as systemd or a container runtime would be:
+    /// a shop service that stopped (a process fault) is started again.
+    /// Returns what it did; an error when the proxy stopped, since its
+    /// proxies and toxics are gone with it.
+    pub fn supervise(&mut self) -> Result<Vec<String>> {
+        let mut done = Vec::new();
+        for i in 0..self.children.len() {
+            let Ok(Some(status)) = self.children[i].1.try_wait() else {
+                continue;
+            };
+            let service = self.children[i].0.clone();
+            if service == "toxiproxy" {
+                return Err(Error::Env(format!("the lab's proxy stopped ({status})")));
+            }
+            let child = self.spawn(&service, port(&service))?;
+            done.push(format!(
+                "{service} stopped ({status}); the lab's supervisor started it again (pid {})",
+                child.id()
+            ));
+            self.children[i].1 = child;
+        }
+        Ok(done)
+    }
+
+    fn wait_ready(
+        &mut self,
+        runtime: &tokio::runtime::Runtime,
+        client: &reqwest::Client,
+        service: &str,
+        port: u16,
+        path: &str,
+    ) -> Result<()> {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let ok = runtime.block_on(async {
+                client
+                    .get(&url)
+                    .timeout(Duration::from_millis(500))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            });
+            if ok {
+                return Ok(());
+            }
+            if let Some((_, child)) = self.children.iter_mut().find(|(s, _)| s == service) {
+                if let Ok(Some(status)) = child.try_wait() {
+                    return Err(Error::Env(format!(
+                        "{service} stopped while starting ({status}); see its message above"
+                    )));
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(Error::Env(format!(
+                    "{service} did not answer {url} within 10 s"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// The endpoints, for `lab up` and the run's header.
+    pub fn endpoints() -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = SERVICES
+            .iter()
+            .rev()
+            .map(|(s, p)| {
+                let what = match *s {
+                    "toxiproxy" => format!("http://127.0.0.1:{p} (Toxiproxy API)"),
+                    "storefront" => format!("http://127.0.0.1:{p}/checkout, /healthz, /metrics"),
+                    _ => format!("http://127.0.0.1:{p}/healthz, /metrics"),
+                };
+                (s.to_string(), what)
+            })
+            .collect();
+        out.push((
+            format!("proxy {}", PRICES_PROXY.0),
+            format!(
+                "127.0.0.1:{} -> 127.0.0.1:{} (checkout calls prices through it)",
+                PRICES_PROXY.1, PRICES_PROXY.2
+            ),
+        ));
+        out
+    }
+}
+
+impl Drop for Shop {
+    fn drop(&mut self) {
+        for (_, child) in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.pid_dir);
+    }
+}
+
+fn create_prices_proxy(runtime: &tokio::runtime::Runtime, client: &reqwest::Client) -> Result<()> {
+    let (name, listen, upstream) = PRICES_PROXY;
+    let body = serde_json::json!({
+        "name": name,
+        "listen": format!("127.0.0.1:{listen}"),
+        "upstream": format!("127.0.0.1:{upstream}"),
+        "enabled": true,
+    });
+    let url = format!("http://127.0.0.1:{}/proxies", port("toxiproxy"));
+    let status = runtime.block_on(async {
+        client
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    match status {
+        Ok(201) => Ok(()),
+        Ok(s) => Err(Error::Env(format!(
+            "the proxy refused to create `{name}` ({s})"
+        ))),
+        Err(e) => Err(Error::Env(format!("cannot reach the proxy API: {e}"))),
+    }
+}
+
+/// `chaosbook lab up`: the shop until Ctrl-C. Ctrl-C reaches every process
+/// of the terminal's foreground group, the services included; whatever
+/// survives ends when this process's pipes to it close.
+pub fn up(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    let mut shop = Shop::start(root)?;
+    println!(
+        "the lab's shop is up on 127.0.0.1 (ready in {} ms):",
+        started.elapsed().as_millis()
+    );
+    for (name, what) in Shop::endpoints() {
+        println!("  {name:<14} {what}");
+    }
+    println!("press Ctrl-C to stop it; nothing is left running");
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        for line in shop.supervise()? {
+            println!("{line}");
+        }
+    }
+}
+
+/// `chaosbook lab service NAME`: one process of the lab (hidden command).
+pub fn service(name: &str, port: u16, upstream: Option<String>) -> Result<()> {
+    if port == 0 {
+        return Err(Error::Usage("--port must be a port number".into()));
+    }
+    // The lab holds the write end of this pipe: end of input means the lab
+    // is gone, and so must this service be.
+    std::thread::spawn(|| {
+        let mut sink = [0u8; 64];
+        let mut stdin = std::io::stdin();
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        std::process::exit(0);
+    });
+    match name {
+        "toxiproxy" => serve_proxy(port).map_err(Error::Env),
+        "storefront" | "checkout" | "prices" => shop::serve(shop::ServiceConfig {
+            name: name.to_string(),
+            port,
+            upstream,
+        })
+        .map_err(Error::Env),
+        other => Err(Error::Usage(format!(
+            "no lab service called `{other}`; the lab has toxiproxy, prices, checkout, storefront"
+        ))),
+    }
+}
+
+/// The proxy's HTTP API on 127.0.0.1:`port`.
+fn serve_proxy(port: u16) -> std::result::Result<(), String> {
+    let http = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| format!("the proxy cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let server = proxy::Server::new(runtime.handle().clone());
+    for mut request in http.incoming_requests() {
+        let server = server.clone();
+        std::thread::spawn(move || {
+            let mut body = Vec::new();
+            let _ = request.as_reader().take(1 << 20).read_to_end(&mut body);
+            // As Toxiproxy does: a browser must not drive the API (a web
+            // page could otherwise send it requests).
+            let browser = request
+                .headers()
+                .iter()
+                .any(|h| h.field.equiv("User-Agent") && h.value.as_str().starts_with("Mozilla/"));
+            let method = request.method().as_str().to_string();
+            let path = request.url().split('?').next().unwrap_or("/").to_string();
+            let answer = if browser {
+                Err(proxy::ApiError {
+                    status: 403,
+                    message: "User agent not allowed".into(),
+                })
+            } else {
+                server.handle(&method, &path, &body)
+            };
+            let (status, json) = match answer {
+                Ok((status, json)) => (status, json),
+                Err(e) => (
+                    e.status,
+                    Some(serde_json::json!({"error": e.message, "status": e.status})),
+                ),
+            };
+            let mut response =
+                tiny_http::Response::from_string(json.map(|j| j.to_string()).unwrap_or_default())
+                    .with_status_code(status);
+            if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", "application/json") {
+                response = response.with_header(h);
+            }
+            let _ = request.respond(response);
+        });
+    }
+    server.shutdown();
+    Ok(())
+}
+
+/// `chaosbook lab export`: every lab implementation rendered with the lab's
+/// values, as `OUT/TOOL/SCENARIO.EXT` (what tests/validate-exports.sh
+/// checks with the tools' own validators). Returns how many were written.
+pub fn export(catalog: &crate::Catalog, out: &Path) -> Result<usize> {
+    let mut written = 0;
+    for ((scenario, tool), manifest) in &catalog.lab_manifests {
+        let Some(format) = catalog.formats.get(&manifest.format) else {
+            continue;
+        };
+        let dir = out.join(tool);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+        let file = dir.join(format!("{scenario}.{}", format.extension));
+        std::fs::write(&file, &manifest.rendered)
+            .map_err(|e| Error::io("cannot write", &file, e))?;
+        written += 1;
+    }
+    Ok(written)
+}

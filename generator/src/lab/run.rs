@@ -1,0 +1,641 @@
+//! `chaosbook lab run`: one scenario's lab implementation, run for real.
+//!
+//! The experiment is rendered from the catalog (the scenario's parameters,
+//! the lab's values over the defaults, `--set` over both, checked like
+//! `export --set`), the shop is started, the tool runs it with a hard
+//! timeout, and its journal gives the verdict. Exit codes: 0 the experiment
+//! ran to its end (the verdict says whether the hypothesis held), 1 it
+//! failed or a rollback failed, 2 something is missing (what to install).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::Shop;
+use crate::catalog::model::Scenario;
+use crate::catalog::template::{self, ParamValue};
+use crate::catalog::validate::lab_values;
+use crate::error::{Error, Result};
+use crate::export::{check_override_safety, describe, typed_value};
+use crate::Catalog;
+
+/// What `lab run` was asked to do.
+pub struct Options {
+    /// The id of the scenario to run.
+    pub scenario: String,
+    /// The tool whose lab implementation runs; the scenario's only one when `None`.
+    pub tool: Option<String>,
+    /// `KEY=VALUE` overrides of the lab values, checked like `export --set`.
+    pub set: Vec<String>,
+    /// Where to write the tool's journal; under `target/lab/SCENARIO/` when `None`.
+    pub journal: Option<PathBuf>,
+}
+
+/// How long a run may take beyond its `duration` parameter before the
+/// lab stops the tool (steady-state probes, start-up, rollbacks).
+const GRACE: Duration = Duration::from_secs(120);
+
+/// The rendered experiment of a lab run.
+pub struct Prepared {
+    /// The id of the tool that runs it.
+    pub tool: String,
+    /// The manifest's format id.
+    pub format: String,
+    /// The file extension the tool expects (`yaml`, `json`, `sh`).
+    pub extension: String,
+    /// The experiment, rendered with the lab values and the overrides.
+    pub text: String,
+    /// The `duration` parameter in force, if the scenario has one.
+    pub duration: Option<Duration>,
+}
+
+/// The scenario's lab implementation for `tool` (or its only one),
+/// rendered with the lab's values and `set`.
+pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
+    let runnable: Vec<&str> = catalog
+        .scenarios
+        .iter()
+        .filter(|e| e.item.lab.is_some())
+        .map(|e| e.item.id.as_str())
+        .collect();
+    let Some(entry) = catalog.scenario(&opts.scenario) else {
+        return Err(Error::Usage(format!(
+            "no scenario called `{}`; the lab runs: {} (`chaosbook lab list`)",
+            opts.scenario,
+            runnable.join(", ")
+        )));
+    };
+    let scenario = &entry.item;
+    let Some(lab) = &scenario.lab else {
+        return Err(Error::Usage(format!(
+            "scenario `{}` has no lab implementation yet; the lab runs: {}",
+            scenario.id,
+            runnable.join(", ")
+        )));
+    };
+    let imp = match &opts.tool {
+        Some(t) => lab.implementations.iter().find(|i| &i.tool == t),
+        None => lab.implementations.first(),
+    };
+    let Some(imp) = imp else {
+        let tools: Vec<&str> = lab
+            .implementations
+            .iter()
+            .map(|i| i.tool.as_str())
+            .collect();
+        return Err(Error::Usage(format!(
+            "scenario `{}` has no lab implementation for `{}`; it has: {}",
+            scenario.id,
+            opts.tool.as_deref().unwrap_or_default(),
+            tools.join(", ")
+        )));
+    };
+    let manifest = catalog
+        .lab_manifests
+        .get(&(scenario.id.clone(), imp.tool.clone()))
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "the lab manifest of `{}` did not validate",
+                scenario.id
+            ))
+        })?;
+    let format = catalog
+        .formats
+        .get(&manifest.format)
+        .ok_or_else(|| Error::Invalid(format!("unknown format `{}`", manifest.format)))?;
+    let (values, overrides) = values_with(scenario, &opts.set)?;
+    let text = template::render(&manifest.template, &values).map_err(|e| {
+        Error::Invalid(
+            e.iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    if !overrides.is_empty() {
+        check_override_safety(
+            &format!("the lab's {} experiment of `{}`", imp.tool, scenario.id),
+            &scenario.parameters,
+            format,
+            &manifest.rendered,
+            &text,
+            &overrides,
+            "the values given with --set",
+        )?;
+    }
+    if !crate::catalog::manifest::quick_valid(format, &text) {
+        return Err(Error::Invalid(format!(
+            "the lab's {} experiment of `{}` does not validate against the `{}` format with these values",
+            imp.tool, scenario.id, format.name
+        )));
+    }
+    // Stress is bounded: no more CPU workers than this machine has cores.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(workers) = values.get("workers").and_then(|v| v.value.as_u64()) {
+        if workers as usize > cores {
+            return Err(Error::Usage(format!(
+                "workers={workers}: the lab runs at most one CPU worker per core, and this machine has {cores}"
+            )));
+        }
+    }
+    let duration = values
+        .get("duration")
+        .and_then(|v| v.value.as_str())
+        .and_then(template::parse_duration_ms)
+        .map(Duration::from_millis);
+    Ok(Prepared {
+        tool: imp.tool.clone(),
+        format: format.name.clone(),
+        extension: format.extension.clone(),
+        text,
+        duration,
+    })
+}
+
+/// Lab values, then `--set` (typed and checked like `export --set`).
+fn values_with(
+    scenario: &Scenario,
+    set: &[String],
+) -> Result<(template::ParamValues, BTreeMap<String, String>)> {
+    let mut values = lab_values(scenario);
+    let mut overrides = BTreeMap::new();
+    for pair in set {
+        let Some((key, raw)) = pair.split_once('=') else {
+            return Err(Error::Usage(format!("--set `{pair}`: write KEY=VALUE")));
+        };
+        let Some(p) = scenario.parameters.iter().find(|p| p.name == key.trim()) else {
+            let names: Vec<&str> = scenario
+                .parameters
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            return Err(Error::Usage(format!(
+                "--set {key}: scenario `{}` has no parameter `{key}`; it has: {}",
+                scenario.id,
+                names.join(", ")
+            )));
+        };
+        let value = typed_value(p, raw)
+            .map_err(|why| Error::Usage(format!("--set {key}={raw}: {why} ({})", describe(p))))?;
+        values.insert(
+            p.name.clone(),
+            ParamValue {
+                kind: p.kind,
+                value,
+            },
+        );
+        overrides.insert(p.name.clone(), raw.to_string());
+    }
+    Ok((values, overrides))
+}
+
+/// Where `program` is found on the PATH.
+fn on_path(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        return Path::new(program).is_file().then(|| PathBuf::from(program));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Every program the experiment's `process` providers run must be
+/// installed: a missing one is exit 2 with the package to install, before
+/// anything starts.
+fn check_programs(experiment: &str) -> Result<()> {
+    let Ok(doc) = first_document(experiment) else {
+        return Ok(());
+    };
+    let mut missing = Vec::new();
+    collect_processes(&doc, &mut |path| {
+        if on_path(path).is_none() && !missing.contains(&path.to_string()) {
+            missing.push(path.to_string());
+        }
+    });
+    match missing.first() {
+        None => Ok(()),
+        Some(program) => Err(Error::Env(format!(
+            "the experiment runs `{program}`, which is not installed; install it (on Debian or Ubuntu: `apt-get install {}`)",
+            debian_package(program)
+        ))),
+    }
+}
+
+/// The Debian package that ships a program the lab's experiments run.
+fn debian_package(program: &str) -> &str {
+    match program {
+        "kill" => "procps",
+        "sh" => "dash",
+        other => other,
+    }
+}
+
+fn first_document(text: &str) -> std::result::Result<Value, ()> {
+    crate::catalog::yaml::parse_values(text)
+        .ok()
+        .and_then(|mut v| (!v.is_empty()).then(|| v.remove(0)))
+        .ok_or(())
+}
+
+fn collect_processes(v: &Value, found: &mut dyn FnMut(&str)) {
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some("process") {
+                if let Some(path) = m.get("path").and_then(Value::as_str) {
+                    found(path);
+                }
+            }
+            for child in m.values() {
+                collect_processes(child, found);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|c| collect_processes(c, found)),
+        _ => {}
+    }
+}
+
+/// Chaos Toolkit's `chaos`: on the PATH, else in the virtualenv that
+/// tests/validate-exports.sh creates.
+fn find_chaos(root: &Path) -> Option<PathBuf> {
+    on_path("chaos").or_else(|| {
+        let venv = root.join("target/validators-venv/bin/chaos");
+        venv.is_file().then_some(venv)
+    })
+}
+
+const INSTALL_CHAOS: &str = "install Chaos Toolkit and its Toxiproxy extension: `python3 -m venv .venv && .venv/bin/pip install chaostoolkit chaostoolkit-toxiproxy`, then put .venv/bin on the PATH (tests/validate-exports.sh also creates target/validators-venv with both)";
+
+/// Runs the scenario; returns the exit code (0 or 1) after printing the
+/// verdict. Errors are exit 2 (usage, missing tool, port in use).
+pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
+    let prepared = prepare(catalog, opts)?;
+    if prepared.format != "chaostoolkit" {
+        return Err(Error::Env(format!(
+            "the lab runs Chaos Toolkit experiments so far; the {} implementation of `{}` is in the `{}` format",
+            prepared.tool, opts.scenario, prepared.format
+        )));
+    }
+    check_programs(&prepared.text)?;
+    let chaos = find_chaos(root).ok_or_else(|| {
+        Error::Env(format!(
+            "Chaos Toolkit (`chaos`) was not found; {INSTALL_CHAOS}"
+        ))
+    })?;
+    // The extension must import in the Python that runs `chaos`.
+    if let Some(python) = chaos
+        .parent()
+        .map(|d| d.join("python"))
+        .filter(|p| p.is_file())
+    {
+        let ok = Command::new(&python)
+            .args(["-c", "import chaostoxi"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            return Err(Error::Env(format!(
+                "chaostoolkit-toxiproxy is not installed beside {}; {INSTALL_CHAOS}",
+                chaos.display()
+            )));
+        }
+    }
+    let dir = super::lab_dir(root).join(&opts.scenario);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+    let experiment = dir.join(format!("experiment.{}", prepared.extension));
+    std::fs::write(&experiment, &prepared.text)
+        .map_err(|e| Error::io("cannot write", &experiment, e))?;
+    let journal = opts
+        .journal
+        .clone()
+        .unwrap_or_else(|| dir.join("journal.json"));
+    let _ = std::fs::remove_file(&journal);
+
+    let cwd = std::env::current_dir().map_err(|e| Error::Env(e.to_string()))?;
+    let shown_journal = journal.clone();
+    let (experiment, journal) = (cwd.join(experiment), cwd.join(journal));
+    let started = Instant::now();
+    let mut shop = Shop::start(root)?;
+    eprintln!(
+        "lab: the shop is up in {} ms; running {} with {}",
+        started.elapsed().as_millis(),
+        experiment.display(),
+        chaos.display()
+    );
+    let limit = prepared.duration.unwrap_or(Duration::from_secs(60)) + GRACE;
+    let mut child = Command::new(&chaos)
+        .arg("--no-version-check")
+        .arg("--log-file")
+        .arg(cwd.join(&dir).join("chaostoolkit.log"))
+        .arg("run")
+        .arg("--journal-path")
+        .arg(&journal)
+        // Rollbacks always run, so a fault never outlives a failed run.
+        .args(["--rollback-strategy", "always"])
+        .arg(&experiment)
+        // Lab manifests name the lab's files relative to the project root
+        // (target/lab/pids/SERVICE.pid).
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .spawn()
+        .map_err(|e| Error::Env(format!("cannot run {}: {e}", chaos.display())))?;
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break Some(status);
+        }
+        match shop.supervise() {
+            Ok(restarts) => {
+                for line in restarts {
+                    eprintln!("lab: {line}");
+                }
+            }
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                drop(shop);
+                println!("aborted: {e}; the shop was torn down");
+                return Ok(1);
+            }
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let elapsed = started.elapsed();
+    drop(shop);
+    if status.is_none() {
+        println!(
+            "aborted: the run took longer than its hard limit of {} s and was stopped; the shop was torn down",
+            limit.as_secs()
+        );
+        return Ok(1);
+    }
+    let text =
+        std::fs::read_to_string(&journal).map_err(|e| Error::io("cannot read", &journal, e))?;
+    let journal_value: Value = serde_json::from_str(&text).map_err(|e| {
+        Error::Invalid(format!(
+            "the journal {} is not JSON: {e}",
+            journal.display()
+        ))
+    })?;
+    let verdict = Verdict::from_journal(&journal_value);
+    print!("{}", verdict.text(&opts.scenario, &prepared.tool));
+    println!(
+        "journal: {} ({:.1} s in all; the shop was torn down)",
+        shown_journal.display(),
+        elapsed.as_secs_f64()
+    );
+    Ok(verdict.exit_code())
+}
+
+/// One activity of a journal: name, status, seconds, HTTP status if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The activity's name in the experiment.
+    pub name: String,
+    /// `action` or `probe`.
+    pub kind: String,
+    /// How the activity ended: `succeeded` or `failed`.
+    pub status: String,
+    /// How long the activity took, in seconds.
+    pub seconds: f64,
+    /// The HTTP status an HTTP probe got; `None` for other providers.
+    pub http_status: Option<u64>,
+}
+
+impl Step {
+    fn from(run: &Value) -> Step {
+        let activity = &run["activity"];
+        Step {
+            name: activity["name"].as_str().unwrap_or("?").to_string(),
+            kind: activity["type"].as_str().unwrap_or("?").to_string(),
+            status: run["status"].as_str().unwrap_or("?").to_string(),
+            seconds: run["duration"].as_f64().unwrap_or(0.0),
+            // A process provider's `status` is its exit code, not HTTP's.
+            http_status: (activity["provider"]["type"] == "http")
+                .then(|| run["output"]["status"].as_u64())
+                .flatten(),
+        }
+    }
+
+    fn line(&self) -> String {
+        let http = self
+            .http_status
+            .map_or(String::new(), |s| format!(", HTTP {s}"));
+        format!(
+            "{} {} {} in {:.0} ms{http}",
+            self.kind,
+            self.name,
+            self.status,
+            self.seconds * 1000.0
+        )
+    }
+}
+
+/// What a Chaos Toolkit journal says happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The run's status in the journal: `completed`, `failed`, `aborted`, `interrupted`.
+    pub status: String,
+    /// Whether the steady state deviated (the hypothesis was refuted).
+    pub deviated: bool,
+    /// Whether the steady state held before the fault; `None` if not checked.
+    pub before_met: Option<bool>,
+    /// The steady-state probes before the fault.
+    pub before: Vec<Step>,
+    /// The fault's actions and the probes during it.
+    pub method: Vec<Step>,
+    /// Whether the steady state held after the fault; `None` if not checked.
+    pub after_met: Option<bool>,
+    /// The steady-state probes after the fault.
+    pub after: Vec<Step>,
+    /// The rollback actions.
+    pub rollbacks: Vec<Step>,
+}
+
+impl Verdict {
+    /// Reads a Chaos Toolkit journal (journal.json); missing parts read as not run.
+    pub fn from_journal(j: &Value) -> Verdict {
+        let steps = |v: &Value| -> Vec<Step> {
+            v.as_array()
+                .map(|a| a.iter().map(Step::from).collect())
+                .unwrap_or_default()
+        };
+        let states = &j["steady_states"];
+        Verdict {
+            status: j["status"].as_str().unwrap_or("unknown").to_string(),
+            deviated: j["deviated"].as_bool().unwrap_or(false),
+            before_met: states["before"]["steady_state_met"].as_bool(),
+            before: steps(&states["before"]["probes"]),
+            method: steps(&j["run"]),
+            after_met: states["after"]["steady_state_met"].as_bool(),
+            after: steps(&states["after"]["probes"]),
+            rollbacks: steps(&j["rollbacks"]),
+        }
+    }
+
+    fn rollback_failed(&self) -> bool {
+        self.rollbacks.iter().any(|r| r.status != "succeeded")
+    }
+
+    /// 0 when the experiment ran to its end, whatever the hypothesis did;
+    /// 1 when it failed, was stopped, or a rollback failed.
+    pub fn exit_code(&self) -> u8 {
+        if self.status == "completed" && !self.rollback_failed() {
+            0
+        } else {
+            1
+        }
+    }
+
+    /// The verdict in the catalog's vocabulary: confirmed, refuted,
+    /// inconclusive; aborted for a stopped run.
+    pub fn word(&self) -> &'static str {
+        match self.status.as_str() {
+            "completed" if !self.deviated => "confirmed",
+            "completed" => "refuted",
+            "aborted" | "interrupted" => "aborted",
+            _ => "inconclusive",
+        }
+    }
+
+    /// The key measurement: how long the HTTP probes took before, during
+    /// and after the fault.
+    pub fn effect(&self) -> Option<String> {
+        let span = |steps: &[Step]| -> Option<String> {
+            let ms: Vec<f64> = steps
+                .iter()
+                .filter(|s| s.kind == "probe" && s.http_status.is_some())
+                .map(|s| s.seconds * 1000.0)
+                .collect();
+            let lo = ms.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = ms.iter().copied().fold(0.0, f64::max);
+            let mut codes: Vec<u64> = steps.iter().filter_map(|s| s.http_status).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let codes: Vec<String> = codes.iter().map(u64::to_string).collect();
+            let codes = format!(" (HTTP {})", codes.join(", "));
+            match ms.len() {
+                0 => None,
+                1 => Some(format!("{hi:.0} ms{codes}")),
+                _ => Some(format!("{lo:.0}-{hi:.0} ms{codes}")),
+            }
+        };
+        let during = span(&self.method)?;
+        let before = span(&self.before).unwrap_or_else(|| "-".into());
+        let after = span(&self.after).unwrap_or_else(|| "-".into());
+        Some(format!(
+            "probes took {before} before, {during} during the fault, {after} after"
+        ))
+    }
+
+    /// The verdict as `lab run` prints it: steady state before, the fault, after, rollback, effect.
+    pub fn text(&self, scenario: &str, tool: &str) -> String {
+        let met = |m: Option<bool>| match m {
+            Some(true) => "met",
+            Some(false) => "NOT met",
+            None => "not checked",
+        };
+        let mut out = format!(
+            "lab run of {scenario} with {tool}: the run {}\n",
+            self.status
+        );
+        out.push_str(&format!(
+            "  steady state before: {}\n",
+            met(self.before_met)
+        ));
+        for s in &self.before {
+            out.push_str(&format!("    {}\n", s.line()));
+        }
+        out.push_str("  method (the fault and the probes during it):\n");
+        for s in &self.method {
+            out.push_str(&format!("    {}\n", s.line()));
+        }
+        out.push_str(&format!("  steady state after: {}\n", met(self.after_met)));
+        for s in &self.after {
+            out.push_str(&format!("    {}\n", s.line()));
+        }
+        if self.rollbacks.is_empty() {
+            out.push_str("  rollback: none ran\n");
+        } else {
+            out.push_str("  rollback:\n");
+            for s in &self.rollbacks {
+                out.push_str(&format!("    {}\n", s.line()));
+            }
+        }
+        if let Some(effect) = self.effect() {
+            out.push_str(&format!("  effect: {effect}\n"));
+        }
+        let why = match self.word() {
+            "confirmed" => "the hypothesis held",
+            "refuted" => "the steady state deviated: the hypothesis did not hold",
+            "aborted" => "the run was stopped before its end",
+            _ => "the experiment failed before it could test the hypothesis",
+        };
+        let rollback = if self.rollback_failed() {
+            " (a rollback FAILED)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("verdict: {} ({why}){rollback}\n", self.word()));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deviated_run_is_refuted_and_exits_0() {
+        let j = serde_json::json!({
+            "status": "completed",
+            "deviated": true,
+            "steady_states": {
+                "before": {"steady_state_met": true, "probes": [
+                    {"activity": {"name": "answers", "type": "probe", "provider": {"type": "http"}}, "status": "succeeded", "duration": 0.012, "output": {"status": 200}}
+                ]},
+                "after": {"steady_state_met": false, "probes": []}
+            },
+            "run": [
+                {"activity": {"name": "add-latency", "type": "action", "provider": {"type": "python"}}, "status": "succeeded", "duration": 0.01},
+                {"activity": {"name": "slow", "type": "probe", "provider": {"type": "http"}}, "status": "succeeded", "duration": 0.25, "output": {"status": 200}},
+                {"activity": {"name": "kill", "type": "action", "provider": {"type": "process"}}, "status": "succeeded", "duration": 0.01, "output": {"status": 0}},
+                {"activity": {"name": "broken", "type": "probe", "provider": {"type": "http"}}, "status": "succeeded", "duration": 0.004, "output": {"status": 502}}
+            ],
+            "rollbacks": [{"activity": {"name": "remove", "type": "action"}, "status": "succeeded", "duration": 0.01}]
+        });
+        let v = Verdict::from_journal(&j);
+        assert_eq!(v.word(), "refuted");
+        assert_eq!(v.exit_code(), 0);
+        assert_eq!(
+            v.before[0].line(),
+            "probe answers succeeded in 12 ms, HTTP 200"
+        );
+        assert_eq!(v.method[2].line(), "action kill succeeded in 10 ms");
+        assert_eq!(
+            v.effect().unwrap(),
+            "probes took 12 ms (HTTP 200) before, 4-250 ms (HTTP 200, 502) during the fault, - after"
+        );
+    }
+
+    #[test]
+    fn a_failed_rollback_exits_1() {
+        let j = serde_json::json!({
+            "status": "completed", "deviated": false,
+            "rollbacks": [{"activity": {"name": "remove", "type": "action"}, "status": "failed", "duration": 0.01}]
+        });
+        let v = Verdict::from_journal(&j);
+        assert_eq!(v.word(), "confirmed");
+        assert_eq!(v.exit_code(), 1);
+    }
+}
