@@ -63,7 +63,7 @@ test("the search-quality test set: every query finds its pages in the top three"
     hits,
     hitRate: Number((hits / rows.length).toFixed(3)),
     mrr: Number(mrr.toFixed(3)),
-    failing: rows.filter((r) => !r.ok).map((r) => ({ q: r.q, top: r.top, toolOk: r.toolOk })),
+    failing: rows.filter((r) => !r.ok).map((r) => ({ q: r.q, top: r.top, toolOk: r.toolOk, link: r.link })),
   };
   fs.writeFileSync(path.join(work, "search-quality.json"), JSON.stringify({ summary, rows }, null, 2));
   t.diagnostic(`search quality: ${hits}/${rows.length} hits (${summary.hitRate}), MRR ${summary.mrr}`);

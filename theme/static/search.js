@@ -195,6 +195,12 @@
     var still = !/[^\p{Alphabetic}\p{N}]$/u.test(query); // the last word is being typed
     var terms = index.terms;
     var groups = index.synonyms || [];
+    // Words typed as parts of an identifier (`pod-kill`, `terminate_pods`)
+    // name a fault exactly: no synonyms for them.
+    var exactOnly = new Set();
+    query.split(/\s+/).forEach(function (token) {
+      if (/[\p{Alphabetic}\p{N}][-_][\p{Alphabetic}\p{N}]/u.test(token)) words(token).forEach(function (w) { exactOnly.add(w); });
+    });
     var out = surface.map(function (w, n) {
       var s = stem(w);
       var alts = new Map();
@@ -202,7 +208,7 @@
       var exact = find(terms, s);
       add(exact, 1);
       // One-word synonyms of the word (phrases are matched below).
-      for (var g = 0; g < groups.length; g++) {
+      for (var g = 0; g < groups.length && !exactOnly.has(w); g++) {
         var group = groups[g], member = false;
         for (var k = 0; k < group.length; k++) if (group[k].length === 1 && group[k][0] === s) member = true;
         if (!member) continue;

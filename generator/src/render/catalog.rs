@@ -28,6 +28,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::book::{splice, LoadedBook, Placement};
+use crate::catalog::model::Support;
 use crate::catalog::Catalog;
 use crate::render::highlight::{escape, highlight_into};
 use crate::render::markdown::{Hooks, PageInfo};
@@ -472,7 +473,17 @@ impl Hooks for CatalogHooks<'_> {
                     }
                     let mut keywords = vec![imp.tool.clone()];
                     if let Some(m) = self.catalog.manifest(&s.id, &imp.tool) {
-                        keywords.extend(search::manifest_keywords(&m.rendered));
+                        let faults = search::manifest_keywords(&m.rendered);
+                        // Fault names are text of every tab (so a typed fault
+                        // name matches as a phrase), and weigh as keywords only
+                        // where the tool does the scenario's fault itself: an
+                        // approximation, or another tool's fault driven from
+                        // here, ranks below the scenario it really implements.
+                        text.push_str(&faults.join(" "));
+                        text.push(' ');
+                        if matches!(imp.support, Support::Native | Support::Extension) {
+                            keywords.extend(faults);
+                        }
                     }
                     search::Entry {
                         suffix: format!("?tool={}#implementations", imp.tool),
