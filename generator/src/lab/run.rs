@@ -4,7 +4,7 @@
 //! the lab's values over the defaults, `--set` over both, checked like
 //! `export --set`), the shop is started, the tool runs it with a hard
 //! timeout, and its journal gives the verdict. Exit codes: 0 the experiment
-//! ran to its end (the verdict says whether the hypothesis held), 1 it
+//! ran to its end (the verdict says confirmed or refuted), 1 it
 //! failed or a rollback failed, 2 something is missing (what to install).
 
 use std::collections::BTreeMap;
@@ -576,8 +576,9 @@ impl Verdict {
             out.push_str(&format!("  effect: {effect}\n"));
         }
         let why = match self.word() {
-            "confirmed" => "the hypothesis held",
-            "refuted" => "the steady state deviated: the hypothesis did not hold",
+            // The words of catalog/vocabulary.yaml, as the chapters use them.
+            "confirmed" => "the steady state stayed within tolerance",
+            "refuted" => "the steady state deviated during the fault",
             "aborted" => "the run was stopped before its end",
             _ => "the experiment failed before it could test the hypothesis",
         };
