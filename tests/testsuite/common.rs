@@ -44,3 +44,39 @@ pub(crate) fn fixture_project() -> tempfile::TempDir {
     }
     dir
 }
+
+/// The `chaosbook` binary under test.
+pub(crate) fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_chaosbook")
+}
+
+/// Runs `chaosbook ARGS` from the project root, as users do (with `--root`
+/// too, to test it).
+pub(crate) fn run(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(bin())
+        .current_dir(root)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The raw HTTP/1.1 response to `GET path` from a server at `base`
+/// (`http://127.0.0.1:PORT`): what arrived before the server closed or the
+/// read failed.
+pub(crate) fn http_get(base: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}

@@ -7,7 +7,7 @@
 //! each output, so a failure names the field); a property test then tries
 //! random fields with random hostile text, one field at a time.
 
-use crate::common;
+use crate::common::{self, run};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
@@ -213,16 +213,6 @@ fn set_field(root: &Path, rel: &str, pointer: &str, text: &str) {
     *v.pointer_mut(pointer)
         .unwrap_or_else(|| panic!("{rel} has no {pointer}")) = Value::String(text.to_string());
     write_value(root, rel, &v);
-}
-
-fn run(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chaosbook"))
-        .current_dir(root)
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn ok(what: &str, out: &Output) {

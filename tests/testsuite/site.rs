@@ -5,16 +5,13 @@
 //! same site, and `serve` rebuilds, reloads and recovers from broken edits.
 
 use std::collections::BTreeMap;
+
+use crate::common::{bin, run};
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_chaosbook")
-}
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -61,17 +58,6 @@ fn fixture() -> tempfile::TempDir {
     );
     write(root, "src/last.md", "# Last\n\nThe end.\n");
     dir
-}
-
-fn run(root: &Path, args: &[&str]) -> Output {
-    // Run from the project root, as users do (`--root` too, to test it).
-    Command::new(bin())
-        .current_dir(root)
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn build(root: &Path, dest: &Path) -> Output {
@@ -465,17 +451,7 @@ fn start_serve(root: &Path) -> Server {
 
 /// (status, body) of a GET.
 fn get(base: &str, path: &str) -> (u16, String) {
-    let host = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(host).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
+    let text = crate::common::http_get(base, path);
     let status = text
         .split_whitespace()
         .nth(1)

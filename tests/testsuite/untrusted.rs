@@ -8,20 +8,15 @@
 //! nowhere in stdout, stderr or the output folder. A second group checks
 //! that `build --dest` and `pdf --out` never replace what they did not write.
 
-use crate::common;
+use crate::common::{self, bin};
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// In every outside file; must never be shown or published.
 const SECRET: &str = "UNTRUSTED-SECRET-MARKER-5c1e0d";
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_chaosbook")
-}
 
 /// A project (the test fixture) beside a folder `outside/` holding secrets.
 struct Setup {
@@ -258,26 +253,12 @@ fn serve_once(root: &Path) -> String {
         .to_string();
     let mut seen = String::new();
     for path in ["/__chaosbook/version", "/", "/index.html", "/extra.html"] {
-        seen.push_str(&get(&base, path));
+        seen.push_str(&crate::common::http_get(&base, path));
     }
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
     seen.push_str(&text(&out));
     seen
-}
-
-fn get(base: &str, path: &str) -> String {
-    let host = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(host).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
-    String::from_utf8_lossy(&raw).into_owned()
 }
 
 #[test]
