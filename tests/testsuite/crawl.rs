@@ -78,24 +78,13 @@ fn join(dir: &str, path: &str) -> Option<String> {
 fn dead_links(dir: &Path, site_url: &str) -> (Vec<String>, usize) {
     let attr = Regex::new(r#"\s(href|src)="([^"]*)""#).unwrap();
     let id = Regex::new(r#"\sid="([^"]*)""#).unwrap();
-    let mut files: HashSet<String> = HashSet::new();
-    let mut pages: BTreeMap<String, String> = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        if !e.file_type().is_file() {
-            continue;
-        }
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.ends_with(".html") || rel == "toc.js" {
-            pages.insert(rel.clone(), fs::read_to_string(e.path()).unwrap());
-        }
-        files.insert(rel);
-    }
+    let all = crate::common::snapshot(dir);
+    let pages: BTreeMap<String, String> = all
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".html") || rel.as_str() == "toc.js")
+        .map(|(rel, bytes)| (rel.clone(), String::from_utf8(bytes.clone()).unwrap()))
+        .collect();
+    let files: HashSet<String> = all.into_keys().collect();
     let ids: HashMap<&str, HashSet<String>> = pages
         .iter()
         .map(|(p, html)| {

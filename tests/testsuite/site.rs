@@ -4,9 +4,7 @@
 //! preprocessors run, `mdbook build` through `[output.chaosbook]` gives the
 //! same site, and `serve` rebuilds, reloads and recovers from broken edits.
 
-use std::collections::BTreeMap;
-
-use crate::common::{bin, run};
+use crate::common::{bin, run, snapshot};
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -66,24 +64,6 @@ fn build(root: &Path, dest: &Path) -> Output {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Every file under `dir`, relative path -> bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel, fs::read(e.path()).unwrap());
-        }
-    }
-    out
 }
 
 fn read(dir: &Path, rel: &str) -> String {
