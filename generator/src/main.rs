@@ -171,6 +171,9 @@ enum LabCommand {
         port: u16,
         #[arg(long)]
         upstream: Option<String>,
+        /// The folder of the certificate ingress serves.
+        #[arg(long)]
+        tls_dir: Option<PathBuf>,
     },
 }
 
@@ -443,7 +446,8 @@ fn lab(root: &std::path::Path, command: LabCommand) -> Result<ExitCode> {
             name,
             port,
             upstream,
-        } => chaosbook::lab::service(&name, port, upstream)?,
+            tls_dir,
+        } => chaosbook::lab::service(&name, port, upstream, tls_dir)?,
         LabCommand::Up => {
             project_root(root)?;
             chaosbook::lab::up(root)?;

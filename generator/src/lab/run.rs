@@ -410,11 +410,16 @@ pub struct Step {
     pub seconds: f64,
     /// The HTTP status an HTTP probe got; `None` for other providers.
     pub http_status: Option<u64>,
+    /// A process's exit code; `None` for other providers.
+    pub exit_code: Option<i64>,
+    /// The first line a process printed, if any.
+    pub said: Option<String>,
 }
 
 impl Step {
     fn from(run: &Value) -> Step {
         let activity = &run["activity"];
+        let process = activity["provider"]["type"] == "process";
         Step {
             name: activity["name"].as_str().unwrap_or("?").to_string(),
             kind: activity["type"].as_str().unwrap_or("?").to_string(),
@@ -424,6 +429,12 @@ impl Step {
             http_status: (activity["provider"]["type"] == "http")
                 .then(|| run["output"]["status"].as_u64())
                 .flatten(),
+            exit_code: process.then(|| run["output"]["status"].as_i64()).flatten(),
+            said: process
+                .then(|| run["output"]["stdout"].as_str())
+                .flatten()
+                .and_then(|out| out.lines().map(str::trim).find(|l| !l.is_empty()))
+                .map(String::from),
         }
     }
 
@@ -431,8 +442,15 @@ impl Step {
         let http = self
             .http_status
             .map_or(String::new(), |s| format!(", HTTP {s}"));
+        let exit = self
+            .exit_code
+            .map_or(String::new(), |c| format!(", exit {c}"));
+        let said = self
+            .said
+            .as_ref()
+            .map_or(String::new(), |s| format!(": {s}"));
         format!(
-            "{} {} {} in {:.0} ms{http}",
+            "{} {} {} in {:.0} ms{http}{exit}{said}",
             self.kind,
             self.name,
             self.status,
@@ -509,8 +527,12 @@ impl Verdict {
     }
 
     /// The key measurement: how long the HTTP probes took before, during
-    /// and after the fault.
+    /// and after the fault; without HTTP probes, what the process probes
+    /// printed.
     pub fn effect(&self) -> Option<String> {
+        if !self.method.iter().any(|s| s.http_status.is_some()) {
+            return self.process_effect();
+        }
         let span = |steps: &[Step]| -> Option<String> {
             let ms: Vec<f64> = steps
                 .iter()
@@ -535,6 +557,25 @@ impl Verdict {
         let after = span(&self.after).unwrap_or_else(|| "-".into());
         Some(format!(
             "probes took {before} before, {during} during the fault, {after} after"
+        ))
+    }
+
+    /// What the process probes printed before, during and after the fault.
+    fn process_effect(&self) -> Option<String> {
+        let said = |steps: &[Step]| -> Option<String> {
+            let mut lines: Vec<&str> = steps
+                .iter()
+                .filter(|s| s.kind == "probe")
+                .filter_map(|s| s.said.as_deref())
+                .collect();
+            lines.dedup();
+            (!lines.is_empty()).then(|| lines.join(" | "))
+        };
+        let during = said(&self.method)?;
+        let before = said(&self.before).unwrap_or_else(|| "-".into());
+        let after = said(&self.after).unwrap_or_else(|| "-".into());
+        Some(format!(
+            "probes said [{before}] before, [{during}] during the fault, [{after}] after"
         ))
     }
 
@@ -622,10 +663,40 @@ mod tests {
             v.before[0].line(),
             "probe answers succeeded in 12 ms, HTTP 200"
         );
-        assert_eq!(v.method[2].line(), "action kill succeeded in 10 ms");
+        assert_eq!(v.method[2].line(), "action kill succeeded in 10 ms, exit 0");
         assert_eq!(
             v.effect().unwrap(),
             "probes took 12 ms (HTTP 200) before, 4-250 ms (HTTP 200, 502) during the fault, - after"
+        );
+    }
+
+    #[test]
+    fn process_probes_show_their_exit_code_and_first_line() {
+        let probe = |name: &str, status: i64, stdout: &str| {
+            serde_json::json!({"activity": {"name": name, "type": "probe", "provider": {"type": "process"}},
+                "status": "succeeded", "duration": 0.05, "output": {"status": status, "stdout": stdout, "stderr": ""}})
+        };
+        let j = serde_json::json!({
+            "status": "completed", "deviated": true,
+            "steady_states": {
+                "before": {"steady_state_met": true, "probes": [probe("p", 0, "valid: 5 answered\n")]},
+                "after": {"steady_state_met": false, "probes": [probe("p", 0, "\nexpired: 0 answered\n")]}
+            },
+            "run": [
+                {"activity": {"name": "swap", "type": "action", "provider": {"type": "process"}}, "status": "succeeded", "duration": 0.01, "output": {"status": 0, "stdout": "", "stderr": ""}},
+                probe("p", 60, "expired: 0 answered"),
+                probe("p", 60, "expired: 0 answered")
+            ]
+        });
+        let v = Verdict::from_journal(&j);
+        assert_eq!(
+            v.method[1].line(),
+            "probe p succeeded in 50 ms, exit 60: expired: 0 answered"
+        );
+        assert_eq!(v.method[0].line(), "action swap succeeded in 10 ms, exit 0");
+        assert_eq!(
+            v.effect().unwrap(),
+            "probes said [valid: 5 answered] before, [expired: 0 answered] during the fault, [expired: 0 answered] after"
         );
     }
 
