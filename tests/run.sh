@@ -2,7 +2,7 @@
 # Runs every test of the project, installing what the tests need first.
 # Usage: tests/run.sh (from anywhere). Needs a Rust toolchain with rustfmt and
 # clippy; as root on a fresh Debian machine it installs the system packages
-# (poppler-utils, Chromium, Node.js, a Java runtime, stress-ng), and it creates its own Python virtualenv
+# (poppler-utils, Chromium, Node.js, a Java runtime, stress-ng, faketime, curl), and it creates its own Python virtualenv
 # and npm folders under target/ and tests/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,8 @@ command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v stress-ng >/dev/null || missing+=(stress-ng)
+command -v faketime >/dev/null || missing+=(faketime)
+command -v curl >/dev/null || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

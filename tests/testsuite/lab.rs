@@ -22,7 +22,7 @@ fn fixed_ports() -> std::sync::MutexGuard<'static, ()> {
 }
 
 /// The lab's fixed ports (lab::SERVICES and the prices proxy).
-const LAB_PORTS: [u16; 5] = [8474, 18080, 18081, 18082, 18083];
+const LAB_PORTS: [u16; 6] = [8474, 18080, 18081, 18082, 18083, 18443];
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -443,7 +443,22 @@ fn lab_up_serves_the_shop_and_leaves_nothing_behind() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(pids.len(), 4);
+    assert_eq!(pids.len(), 5);
+
+    // Ingress serves the storefront over TLS with a certificate that the
+    // lab's CA signed; an expired one put in its place is refused.
+    let tls = root.path().join("target/lab/tls");
+    let (status, _) = https_get(&tls.join("ca.crt"), "/healthz").unwrap();
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    for (from, to) in [("expired.crt", "tls.crt"), ("expired.key", "tls.key")] {
+        std::fs::copy(tls.join(from), tls.join(to)).unwrap();
+    }
+    let refused = https_get(&tls.join("ca.crt"), "/healthz").unwrap_err();
+    assert!(refused.contains("certificate expired"), "{refused}");
+    for (from, to) in [("original.crt", "tls.crt"), ("original.key", "tls.key")] {
+        std::fs::copy(tls.join(from), tls.join(to)).unwrap();
+    }
+    assert!(https_get(&tls.join("ca.crt"), "/healthz").is_ok());
 
     // Ctrl-C (SIGINT to the lab alone: the services must end anyway).
     Command::new("kill")
@@ -459,6 +474,42 @@ fn lab_up_serves_the_shop_and_leaves_nothing_behind() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// GET `path` from the lab's ingress over TLS, trusting only the CA in
+/// `ca_file`: the status line and the body, or why the connection failed.
+fn https_get(ca_file: &Path, path: &str) -> Result<(String, String), String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(ca_file).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = ServerName::try_from("127.0.0.1").unwrap();
+    let connection = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    let mut tls = rustls::StreamOwned::new(connection, connect(18443));
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    tls.write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    // The server may close without a TLS close_notify once it answered.
+    match tls.read_to_string(&mut answer) {
+        Ok(_) => {}
+        Err(e) if e.kind() == ErrorKind::UnexpectedEof && !answer.is_empty() => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    Ok((
+        head.lines().next().unwrap_or("").to_string(),
+        body.to_string(),
+    ))
 }
 
 #[test]
@@ -524,6 +575,40 @@ fn bad_scenarios_are_exit_2_with_what_to_do() {
         "{stderr}"
     );
 
+    // The same for the clock-skew and TLS experiments' programs: a PATH
+    // with `sh` and `curl` but no `faketime`, then one without `curl`.
+    let bin = tempfile::tempdir().unwrap();
+    for program in ["sh", "curl"] {
+        std::fs::write(bin.path().join(program), "").unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .arg("--root")
+        .arg(repo())
+        .args(["lab", "run", "clock-skew"])
+        .env("PATH", bin.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the experiment runs `faketime`, which is not installed; install it (on Debian or Ubuntu: `apt-get install faketime`)"),
+        "{stderr}"
+    );
+    std::fs::remove_file(bin.path().join("curl")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .arg("--root")
+        .arg(repo())
+        .args(["lab", "run", "expired-certificate"])
+        .env("PATH", bin.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the experiment runs `curl`, which is not installed; install it (on Debian or Ubuntu: `apt-get install curl`)"),
+        "{stderr}"
+    );
+
     let out = lab(
         &repo(),
         &["run", "network-latency", "--set", "latency_ms=fast"],
@@ -546,7 +631,13 @@ fn lab_list_names_each_runnable_scenario_and_its_tool() {
         rows.contains(&vec!["network-latency", "chaos-toolkit"]),
         "{stdout}"
     );
-    for scenario in ["dependency-blackhole", "process-kill", "node-cpu-hog"] {
+    for scenario in [
+        "dependency-blackhole",
+        "process-kill",
+        "node-cpu-hog",
+        "expired-certificate",
+        "clock-skew",
+    ] {
         assert!(rows.contains(&vec![scenario, "chaos-toolkit"]), "{stdout}");
     }
 }

@@ -500,6 +500,10 @@ pub struct ProbeSpan {
     /// How many probes failed (no answer, or a non-zero exit).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub failed: u32,
+    /// What process probes printed (the first line of each, each once):
+    /// their measurement, where it is not an HTTP answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub said: Vec<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -521,6 +525,9 @@ impl ProbeSpan {
         }
         if self.failed > 0 {
             out.push_str(&format!(", {} of {} failed", self.failed, self.count));
+        }
+        if !self.said.is_empty() {
+            out.push_str(&format!(" (said: {})", self.said.join(" | ")));
         }
         out
     }

@@ -4,7 +4,8 @@
 //! ([`proxy`]) as child processes on 127.0.0.1, then runs a scenario's lab
 //! implementation (the `lab` block of the scenario, catalog data like any
 //! implementation) with the real tool, and reads the tool's journal for a
-//! verdict ([`run`]).
+//! verdict ([`run`]). Ingress ([`tls`]) serves the storefront over TLS
+//! with certificates the lab issues at each start.
 //!
 //! Safety: everything binds 127.0.0.1; every child is stopped when the lab
 //! ends (dropping [`Shop`] kills and reaps them) and also ends on its own
@@ -16,6 +17,7 @@ pub mod proxy;
 pub mod record;
 pub mod run;
 pub mod shop;
+pub mod tls;
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -28,11 +30,12 @@ use crate::error::{Error, Result};
 /// The lab's services and the ports they listen on (127.0.0.1 only). The
 /// catalog's lab implementations name these addresses; the Toxiproxy API
 /// is on Toxiproxy's own default port, so its clients need no setting.
-pub const SERVICES: [(&str, u16); 4] = [
+pub const SERVICES: [(&str, u16); 5] = [
     ("toxiproxy", 8474),
     ("prices", 18082),
     ("checkout", 18081),
     ("storefront", 18080),
+    ("ingress", 18443),
 ];
 
 /// The proxy on the checkout -> prices hop: its name in the Toxiproxy API,
@@ -99,6 +102,8 @@ pub fn list(catalog: &crate::Catalog) -> Vec<Listed<'_>> {
 pub struct Shop {
     children: Vec<(String, Child)>,
     pid_dir: PathBuf,
+    /// The lab's certificates, which ingress serves.
+    tls_dir: PathBuf,
     /// This binary: each service is `chaosbook lab service NAME`.
     exe: PathBuf,
 }
@@ -123,9 +128,12 @@ impl Shop {
             .map_err(|e| Error::Env(format!("cannot find the chaosbook binary: {e}")))?;
         let pid_dir = lab_dir(root).join("pids");
         std::fs::create_dir_all(&pid_dir).map_err(|e| Error::io("cannot create", &pid_dir, e))?;
+        let tls_dir = lab_dir(root).join("tls");
+        tls::issue(&tls_dir).map_err(Error::Env)?;
         let mut shop = Shop {
             children: Vec::new(),
             pid_dir,
+            tls_dir,
             exe,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -155,6 +163,7 @@ impl Shop {
         let upstream = match service {
             "checkout" => Some(format!("http://127.0.0.1:{}", PRICES_PROXY.1)),
             "storefront" => Some(format!("http://127.0.0.1:{}", port("checkout"))),
+            "ingress" => Some(format!("http://127.0.0.1:{}", port("storefront"))),
             _ => None,
         };
         let mut cmd = Command::new(&self.exe);
@@ -167,6 +176,9 @@ impl Shop {
         ]);
         if let Some(u) = &upstream {
             cmd.args(["--upstream", u]);
+        }
+        if service == "ingress" {
+            cmd.arg("--tls-dir").arg(&self.tls_dir);
         }
         let child = cmd
             .stdin(Stdio::piped())
@@ -214,14 +226,20 @@ impl Shop {
         let url = format!("http://127.0.0.1:{port}{path}");
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let ok = runtime.block_on(async {
-                client
-                    .get(&url)
-                    .timeout(Duration::from_millis(500))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
-            });
+            // Ingress speaks TLS only: it is ready when it listens, which
+            // it does once it has read its certificate.
+            let ok = if service == "ingress" {
+                std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            } else {
+                runtime.block_on(async {
+                    client
+                        .get(&url)
+                        .timeout(Duration::from_millis(500))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success())
+                })
+            };
             if ok {
                 return Ok(());
             }
@@ -250,6 +268,9 @@ impl Shop {
                 let what = match *s {
                     "toxiproxy" => format!("http://127.0.0.1:{p} (Toxiproxy API)"),
                     "storefront" => format!("http://127.0.0.1:{p}/checkout, /healthz, /metrics"),
+                    "ingress" => format!(
+                        "https://127.0.0.1:{p}/checkout (the storefront over TLS; CA in target/lab/tls/ca.crt)"
+                    ),
                     _ => format!("http://127.0.0.1:{p}/healthz, /metrics"),
                 };
                 (s.to_string(), what)
@@ -273,6 +294,9 @@ impl Drop for Shop {
             let _ = child.wait();
         }
         let _ = std::fs::remove_dir_all(&self.pid_dir);
+        // The keys are throwaway: they do not outlive a lab run (Ctrl-C
+        // on `lab up` skips this; the next start replaces them).
+        let _ = std::fs::remove_dir_all(&self.tls_dir);
     }
 }
 
@@ -326,7 +350,12 @@ pub fn up(root: &Path) -> Result<()> {
 }
 
 /// `chaosbook lab service NAME`: one process of the lab (hidden command).
-pub fn service(name: &str, port: u16, upstream: Option<String>) -> Result<()> {
+pub fn service(
+    name: &str,
+    port: u16,
+    upstream: Option<String>,
+    tls_dir: Option<PathBuf>,
+) -> Result<()> {
     if port == 0 {
         return Err(Error::Usage("--port must be a port number".into()));
     }
@@ -340,6 +369,14 @@ pub fn service(name: &str, port: u16, upstream: Option<String>) -> Result<()> {
     });
     match name {
         "toxiproxy" => serve_proxy(port).map_err(Error::Env),
+        "ingress" => match (upstream, tls_dir) {
+            (Some(upstream), Some(dir)) => {
+                tls::serve_ingress(port, &upstream, &dir).map_err(Error::Env)
+            }
+            _ => Err(Error::Usage(
+                "ingress needs --upstream and --tls-dir".into(),
+            )),
+        },
         "storefront" | "checkout" | "prices" => shop::serve(shop::ServiceConfig {
             name: name.to_string(),
             port,
@@ -347,7 +384,7 @@ pub fn service(name: &str, port: u16, upstream: Option<String>) -> Result<()> {
         })
         .map_err(Error::Env),
         other => Err(Error::Usage(format!(
-            "no lab service called `{other}`; the lab has toxiproxy, prices, checkout, storefront"
+            "no lab service called `{other}`; the lab has toxiproxy, prices, checkout, storefront, ingress"
         ))),
     }
 }

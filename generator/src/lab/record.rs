@@ -89,6 +89,10 @@ fn span_yaml(out: &mut String, phase: &str, span: &ProbeSpan) {
     if span.failed > 0 {
         out.push_str(&format!(", failed: {}", span.failed));
     }
+    if !span.said.is_empty() {
+        let said: Vec<String> = span.said.iter().map(|s| quoted(s)).collect();
+        out.push_str(&format!(", said: [{}]", said.join(", ")));
+    }
     out.push_str("}\n");
 }
 
@@ -154,6 +158,7 @@ mod tests {
                     max_ms: 21,
                     codes: vec![200],
                     failed: 0,
+                    said: vec![],
                 }),
                 during: Some(ProbeSpan {
                     count: 2,
@@ -161,6 +166,7 @@ mod tests {
                     max_ms: 5,
                     codes: vec![],
                     failed: 2,
+                    said: vec!["expired: 0 of 5 answered".into()],
                 }),
                 after: None,
             },
@@ -174,7 +180,7 @@ mod tests {
         assert!(text.starts_with("# The last recorded run"));
         assert_eq!(
             &text[HEADER.len()..],
-            "runs:\n  - scenario: \"network-latency\"\n    tool: \"chaos-toolkit\"\n    date: \"2026-12-03\"\n    tool_version: \"1.21.4\"\n    versions:\n      \"chaostoolkit-lib\": \"1.45.1\"\n    verdict: \"confirmed\"\n    seconds: 41.0\n    probes:\n      before: {count: 1, min_ms: 21, max_ms: 21, codes: [200]}\n      during: {count: 2, min_ms: 3, max_ms: 5, failed: 2}\n"
+            "runs:\n  - scenario: \"network-latency\"\n    tool: \"chaos-toolkit\"\n    date: \"2026-12-03\"\n    tool_version: \"1.21.4\"\n    versions:\n      \"chaostoolkit-lib\": \"1.45.1\"\n    verdict: \"confirmed\"\n    seconds: 41.0\n    probes:\n      before: {count: 1, min_ms: 21, max_ms: 21, codes: [200]}\n      during: {count: 2, min_ms: 3, max_ms: 5, failed: 2, said: [\"expired: 0 of 5 answered\"]}\n"
         );
     }
 

@@ -494,13 +494,19 @@ pub struct Step {
     pub seconds: f64,
     /// The HTTP status an HTTP probe got; `None` for other providers.
     pub http_status: Option<u64>,
-    /// The exit code of a process provider; `None` for other providers.
+    /// A process's exit code; `None` for other providers.
     pub exit_code: Option<i64>,
+    /// The first line a process printed, if any.
+    pub said: Option<String>,
+    /// Whether a steady-state probe's result was within its tolerance;
+    /// `None` for a probe of the method, which has none.
+    pub tolerance_met: Option<bool>,
 }
 
 impl Step {
     fn from(run: &Value) -> Step {
         let activity = &run["activity"];
+        let process = activity["provider"]["type"] == "process";
         Step {
             name: activity["name"].as_str().unwrap_or("?").to_string(),
             kind: activity["type"].as_str().unwrap_or("?").to_string(),
@@ -510,25 +516,35 @@ impl Step {
             http_status: (activity["provider"]["type"] == "http")
                 .then(|| run["output"]["status"].as_u64())
                 .flatten(),
-            exit_code: (activity["provider"]["type"] == "process")
-                .then(|| run["output"]["status"].as_i64())
-                .flatten(),
+            exit_code: process.then(|| run["output"]["status"].as_i64()).flatten(),
+            said: process
+                .then(|| run["output"]["stdout"].as_str())
+                .flatten()
+                .and_then(|out| out.lines().map(str::trim).find(|l| !l.is_empty()))
+                .map(String::from),
+            tolerance_met: run["tolerance_met"].as_bool(),
         }
     }
 
-    /// A probe that got no answer, or whose program exited non-zero.
+    /// A probe that got no answer, or a steady-state probe out of its
+    /// tolerance (a non-zero exit can be what the tolerance expects).
     fn failed(&self) -> bool {
-        self.status != "succeeded" || self.exit_code.is_some_and(|c| c != 0)
+        self.status != "succeeded" || self.tolerance_met == Some(false)
     }
 
     fn line(&self) -> String {
-        let http = match (self.http_status, self.exit_code) {
-            (Some(s), _) => format!(", HTTP {s}"),
-            (None, Some(c)) => format!(", exit {c}"),
-            (None, None) => String::new(),
-        };
+        let http = self
+            .http_status
+            .map_or(String::new(), |s| format!(", HTTP {s}"));
+        let exit = self
+            .exit_code
+            .map_or(String::new(), |c| format!(", exit {c}"));
+        let said = self
+            .said
+            .as_ref()
+            .map_or(String::new(), |s| format!(": {s}"));
         format!(
-            "{} {} {} in {:.0} ms{http}",
+            "{} {} {} in {:.0} ms{http}{exit}{said}",
             self.kind,
             self.name,
             self.status,
@@ -699,6 +715,15 @@ fn span(steps: &[Step]) -> Option<ProbeSpan> {
         max_ms: *ms.iter().max()?,
         codes,
         failed: u32::try_from(probes.iter().filter(|s| s.failed()).count()).unwrap_or(u32::MAX),
+        said: {
+            let mut said: Vec<String> = Vec::new();
+            for line in probes.iter().filter_map(|s| s.said.as_ref()) {
+                if !said.contains(line) {
+                    said.push(line.clone());
+                }
+            }
+            said
+        },
     })
 }
 
@@ -764,6 +789,36 @@ mod tests {
         });
         let v = Verdict::from_journal(&j);
         assert_eq!((v.word(), v.exit_code()), ("inconclusive", 1));
+    }
+
+    #[test]
+    fn process_probes_show_their_exit_code_and_first_line() {
+        let probe = |name: &str, status: i64, stdout: &str| {
+            serde_json::json!({"activity": {"name": name, "type": "probe", "provider": {"type": "process"}},
+                "status": "succeeded", "duration": 0.05, "output": {"status": status, "stdout": stdout, "stderr": ""}})
+        };
+        let j = serde_json::json!({
+            "status": "completed", "deviated": true,
+            "steady_states": {
+                "before": {"steady_state_met": true, "probes": [probe("p", 0, "valid: 5 answered\n")]},
+                "after": {"steady_state_met": false, "probes": [probe("p", 0, "\nexpired: 0 answered\n")]}
+            },
+            "run": [
+                {"activity": {"name": "swap", "type": "action", "provider": {"type": "process"}}, "status": "succeeded", "duration": 0.01, "output": {"status": 0, "stdout": "", "stderr": ""}},
+                probe("p", 60, "expired: 0 answered"),
+                probe("p", 60, "expired: 0 answered")
+            ]
+        });
+        let v = Verdict::from_journal(&j);
+        assert_eq!(
+            v.method[1].line(),
+            "probe p succeeded in 50 ms, exit 60: expired: 0 answered"
+        );
+        assert_eq!(v.method[0].line(), "action swap succeeded in 10 ms, exit 0");
+        assert_eq!(
+            v.effect().unwrap(),
+            "probes took 50 ms (said: valid: 5 answered) before, 50 ms (said: expired: 0 answered) during the fault, 50 ms (said: expired: 0 answered) after"
+        );
     }
 
     #[test]
