@@ -232,7 +232,9 @@ impl Shop {
             .map(|(s, p)| {
                 let what = match *s {
                     "toxiproxy" => format!("http://127.0.0.1:{p} (Toxiproxy API)"),
-                    "storefront" => format!("http://127.0.0.1:{p}/checkout, /healthz, /metrics"),
+                    "storefront" => {
+                        format!("http://127.0.0.1:{p}/checkout, /catalog, /healthz, /metrics")
+                    }
                     _ => format!("http://127.0.0.1:{p}/healthz, /metrics"),
                 };
                 (s.to_string(), what)

@@ -38,6 +38,14 @@ pub struct Options {
 /// lab stops the tool (steady-state probes, start-up, rollbacks).
 const GRACE: Duration = Duration::from_secs(120);
 
+/// The largest share of the machine's memory a lab experiment may hold,
+/// in percent (stress-ng takes `memory_percent` of the free memory, which
+/// is never more than the total, so the bound holds for the total too).
+const MAX_MEMORY_PERCENT: u64 = 25;
+
+/// The largest file a lab disk fill may write, in MiB.
+const MAX_FILL_MIB: u64 = 256;
+
 /// The rendered experiment of a lab run.
 pub struct Prepared {
     /// The id of the tool that runs it.
@@ -141,6 +149,22 @@ pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
             )));
         }
     }
+    // Memory stress holds at most a quarter of the machine's memory.
+    if let Some(percent) = values.get("memory_percent").and_then(|v| v.value.as_u64()) {
+        if percent > MAX_MEMORY_PERCENT {
+            return Err(Error::Usage(format!(
+                "memory_percent={percent}: the lab holds at most {MAX_MEMORY_PERCENT}% of this machine's memory; set memory_percent to {MAX_MEMORY_PERCENT} or less"
+            )));
+        }
+    }
+    // A disk fill writes a fixed size, and never a large one.
+    if let Some(mib) = values.get("fill_mib").and_then(|v| v.value.as_u64()) {
+        if mib > MAX_FILL_MIB {
+            return Err(Error::Usage(format!(
+                "fill_mib={mib}: the lab writes at most {MAX_FILL_MIB} MiB inside its folder; set fill_mib to {MAX_FILL_MIB} or less"
+            )));
+        }
+    }
     let duration = values
         .get("duration")
         .and_then(|v| v.value.as_str())
@@ -231,6 +255,7 @@ fn debian_package(program: &str) -> &str {
     match program {
         "kill" => "procps",
         "sh" => "dash",
+        "cat" | "dd" | "du" | "rm" => "coreutils",
         other => other,
     }
 }
