@@ -551,7 +551,11 @@ fn bad_scenarios_are_exit_2_with_what_to_do() {
         stderr.contains("memory_percent=26: the lab holds at most 25% of this machine's memory; set memory_percent to 25 or less"),
         "{stderr}"
     );
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     // A disk fill has a hard bound, far below what the parameter allows
     // elsewhere.
@@ -562,7 +566,11 @@ fn bad_scenarios_are_exit_2_with_what_to_do() {
         stderr.contains("fill_mib=257: the lab writes at most 256 MiB inside its folder; set fill_mib to 256 or less"),
         "{stderr}"
     );
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     // The disk fill's programs map to their Debian package.
     let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
