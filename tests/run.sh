@@ -53,11 +53,21 @@ tests/validate-exports.sh
 
 section "every lab scenario runs for real on 127.0.0.1 (Chaos Toolkit, stress-ng)"
 # The virtualenv of validate-exports.sh has chaostoolkit-toxiproxy.
+# Each run must end with the verdict recorded in catalog/lab-runs.yaml, the
+# evidence its scenario page shows.
 lab_failed=0
-for scenario in $("$CHAOSBOOK_BIN" lab list | awk '{print $1}' | sort -u); do
-  echo "-- lab run $scenario"
-  "$CHAOSBOOK_BIN" lab run "$scenario" 2>"target/lab-$scenario.log" || { lab_failed=1; tail -20 "target/lab-$scenario.log"; }
-done
+while read -r scenario tool recorded _; do
+  echo "-- lab run $scenario --tool $tool (recorded: $recorded)"
+  out="target/lab-$scenario-$tool.out"
+  if ! "$CHAOSBOOK_BIN" lab run "$scenario" --tool "$tool" >"$out" 2>"target/lab-$scenario-$tool.log"; then
+    lab_failed=1; cat "$out"; tail -20 "target/lab-$scenario-$tool.log"; continue
+  fi
+  grep -E '^(  effect|verdict|recorded run):? ' "$out" || true
+  if ! grep -q '^recorded run .*this run agrees with it$' "$out"; then
+    echo "   the verdict differs from the recorded run (or none is recorded): run it again, investigate, then record it with --record"
+    lab_failed=1
+  fi
+done < <("$CHAOSBOOK_BIN" lab list)
 [ "$lab_failed" -eq 0 ]
 
 section "the site and the catalog pages in headless Chromium"

@@ -157,6 +157,9 @@ enum LabCommand {
         /// Where to write the tool's journal (default: target/lab/SCENARIO/journal.json).
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,
+        /// Record the run (date, versions, verdict, probe times) in catalog/lab-runs.yaml, the evidence its scenario page shows.
+        #[arg(long)]
+        record: bool,
     },
     /// Write every lab implementation, rendered with the lab's values, into DIR/TOOL/SCENARIO.EXT.
     Export {
@@ -453,8 +456,12 @@ fn lab(root: &std::path::Path, command: LabCommand) -> Result<ExitCode> {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
-            for (scenario, tool, title) in chaosbook::lab::list(&catalog) {
-                println!("{scenario:<24} {tool:<16} {title}");
+            for l in chaosbook::lab::list(&catalog) {
+                let recorded = l.recorded.unwrap_or("unrecorded");
+                println!(
+                    "{:<24} {:<16} {recorded:<12} {}",
+                    l.scenario, l.tool, l.title
+                );
             }
         }
         LabCommand::Run {
@@ -462,6 +469,7 @@ fn lab(root: &std::path::Path, command: LabCommand) -> Result<ExitCode> {
             tool,
             set,
             journal,
+            record,
         } => {
             let catalog = match valid_catalog(root)? {
                 Ok(c) => c,
@@ -472,6 +480,7 @@ fn lab(root: &std::path::Path, command: LabCommand) -> Result<ExitCode> {
                 tool,
                 set,
                 journal,
+                record,
             };
             let code = chaosbook::lab::run::run(root, &catalog, &opts)?;
             return Ok(ExitCode::from(code));

@@ -503,7 +503,8 @@ fn neutrality(
     );
 }
 
-/// `{{#scenario ID}}` embeds, found as the site finds them.
+/// `{{#scenario ID}}` embeds and `{{#lab-experiment ID}}` widgets, found as
+/// the site finds them.
 fn check_directives(
     chapter: &Chapter,
     catalog: &Catalog,
@@ -512,6 +513,26 @@ fn check_directives(
     out: &mut Vec<Diagnostic>,
 ) {
     for found in directives::directives(&chapter.text, smart_punctuation) {
+        if found.name == crate::render::catalog::LAB_DIRECTIVE {
+            let id = found.args.as_str();
+            if catalog.scenario(id).is_none_or(|s| s.item.lab.is_none()) {
+                let ids: Vec<&str> = catalog
+                    .scenarios
+                    .iter()
+                    .filter(|s| s.item.lab.is_some())
+                    .map(|s| s.item.id.as_str())
+                    .collect();
+                out.push(crate::catalog::validate::unknown(
+                    &chapter.rel,
+                    index.span(found.args_at.start, found.args_at.end),
+                    "lab scenario",
+                    id,
+                    &ids,
+                    "name a scenario with a `lab` block (`chaosbook lab list` lists them)",
+                ));
+            }
+            continue;
+        }
         if found.name != directives::SCENARIO {
             continue;
         }

@@ -37,6 +37,9 @@ pub struct Discovered {
     pub files: Vec<Found>,
     /// (format name, relative path, absolute path)
     pub formats: Vec<(String, PathBuf, PathBuf)>,
+    /// The recorded lab runs (`catalog/lab-runs.yaml`), if the file exists:
+    /// (relative path, absolute path).
+    pub lab_runs: Option<(PathBuf, PathBuf)>,
 }
 
 fn is_yaml(name: &str) -> bool {
@@ -86,6 +89,7 @@ pub fn discover(config: &Config, report: &mut Report) -> Discovered {
             }
             ["schema", ..] => {}
             [name] if *name == crate::vocabulary::FILE => {} // read by the vocabulary lint
+            [name] if *name == super::LAB_RUNS_FILE => found.lab_runs = Some((rel, abs)),
             ["tools", name] if is_yaml(name) => found.files.push(Found { rel, abs, kind: Kind::Tool, folder: None }),
             ["practices", name] if is_yaml(name) => found.files.push(Found { rel, abs, kind: Kind::Practice, folder: None }),
             ["scenarios", folder, name] if is_yaml(name) => {

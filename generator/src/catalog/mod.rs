@@ -104,6 +104,8 @@ pub struct Catalog {
     pub lab_manifests: BTreeMap<(String, String), Manifest>,
     /// Tool id -> its prerequisites, rendered with their defaults.
     pub prerequisites: BTreeMap<String, Manifest>,
+    /// The recorded lab runs (`catalog/lab-runs.yaml`), if the file exists.
+    pub lab_runs: Option<Entry<model::LabRuns>>,
     /// Groups of words or phrases that search treats as one, from the
     /// vocabulary file (see [`crate::vocabulary::Vocabulary::search_synonyms`]).
     pub search_synonyms: Vec<Vec<String>>,
@@ -139,6 +141,16 @@ impl Catalog {
     pub fn manifest(&self, scenario: &str, tool: &str) -> Option<&Manifest> {
         self.manifests
             .get(&(scenario.to_string(), tool.to_string()))
+    }
+
+    /// The recorded run of the lab experiment of `scenario` with `tool`.
+    pub fn lab_run(&self, scenario: &str, tool: &str) -> Option<&model::LabRun> {
+        self.lab_runs
+            .as_ref()?
+            .item
+            .runs
+            .iter()
+            .find(|r| r.scenario == scenario && r.tool == tool)
     }
 
     /// The implementations of a scenario in tab order: sorted by tool id,
@@ -228,6 +240,10 @@ pub fn load(config: &Config) -> (Catalog, Report) {
             }
         }
     }
+    catalog.lab_runs = discovered
+        .lab_runs
+        .as_ref()
+        .and_then(|(rel, abs)| load_lab_runs(config, rel, abs, &mut report));
     validate::cross_references(&mut catalog, &mut report);
     validate::manifests(&mut catalog, config, &mut report);
     report.sort();
@@ -358,6 +374,72 @@ fn parse_text(
     } else {
         Err(diags)
     }
+}
+
+/// The recorded lab runs, relative to the catalog folder.
+pub const LAB_RUNS_FILE: &str = "lab-runs.yaml";
+
+/// The schema of [`LAB_RUNS_FILE`], built in like the kinds' schemas.
+pub const LAB_RUNS_SCHEMA: &str = include_str!("../../../catalog/schema/lab-runs.schema.json");
+
+/// Reads `catalog/lab-runs.yaml` under the one rule of
+/// [`crate::content_path`] and checks it against its schema, with
+/// diagnostics at the node they concern.
+fn load_lab_runs(
+    config: &Config,
+    rel: &std::path::Path,
+    abs: &std::path::Path,
+    report: &mut Report,
+) -> Option<Entry<model::LabRuns>> {
+    let text = match load::read_text(&config.root, abs, rel, config.settings.max_file_size) {
+        Ok(t) => t,
+        Err(d) => {
+            report.push(*d);
+            return None;
+        }
+    };
+    let text: Arc<str> = Arc::from(text);
+    report.sources.insert(rel.to_path_buf(), text.clone());
+    let doc = match yaml::parse_single(&text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            report.push(yaml_diagnostic(rel, e));
+            return None;
+        }
+    };
+    let schema = serde_json::from_str(LAB_RUNS_SCHEMA)
+        .map_err(|e| e.to_string())
+        .and_then(schema::Schema::compile);
+    let schema = match schema {
+        Ok(s) => s,
+        Err(e) => {
+            report.push(Diagnostic::error(
+                "schema",
+                rel,
+                Span::default(),
+                format!("the built-in schema of the lab runs does not compile: {e}"),
+            ));
+            return None;
+        }
+    };
+    let diags = schema.check(
+        &doc.value,
+        &DocRef {
+            file: rel,
+            doc: &doc,
+            shift: None,
+        },
+        "",
+    );
+    if !diags.is_empty() {
+        // The file is written by `chaosbook lab run SCENARIO --record`:
+        // recording the run again rewrites it whole.
+        report.diagnostics.extend(diags);
+        return None;
+    }
+    let mut list = Vec::new();
+    push_entry(&mut list, doc.value, rel.to_path_buf(), text, report)?;
+    list.pop()
 }
 
 pub(crate) fn yaml_diagnostic(file: &std::path::Path, e: yaml::YamlError) -> Diagnostic {

@@ -433,6 +433,110 @@ pub struct Lab {
     pub implementations: Vec<Implementation>,
 }
 
+/// `catalog/lab-runs.yaml`: the last recorded run of each lab experiment,
+/// written by `chaosbook lab run SCENARIO --record` and shown on the
+/// scenario's page. The test command runs every lab experiment again and
+/// fails when a verdict differs from the recorded one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabRuns {
+    /// One run per (scenario, tool), in the order of the file.
+    pub runs: Vec<LabRun>,
+}
+
+/// One recorded run of a lab experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabRun {
+    /// The scenario whose lab experiment ran.
+    pub scenario: String,
+    /// The tool of the lab implementation that ran.
+    pub tool: String,
+    /// `YYYY-MM-DD`, the day of the run (UTC).
+    pub date: String,
+    /// The version of the tool that ran the experiment.
+    pub tool_version: String,
+    /// Other packages the run used (libraries, extensions), by name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub versions: std::collections::BTreeMap<String, String>,
+    /// The verdict, in the vocabulary's words: confirmed, refuted,
+    /// inconclusive, or aborted for a stopped run.
+    pub verdict: String,
+    /// How long the run took, shop start to teardown.
+    pub seconds: f64,
+    /// What the probes measured before, during and after the fault.
+    pub probes: ProbePhases,
+}
+
+/// The probes of a run: the steady state before the fault, the method
+/// during it, the steady state after it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbePhases {
+    /// The steady-state probes before the fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<ProbeSpan>,
+    /// The probes of the method, during the fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub during: Option<ProbeSpan>,
+    /// The steady-state probes after the fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<ProbeSpan>,
+}
+
+/// How a group of probes went: how many, how long, which HTTP codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeSpan {
+    /// How many probes.
+    pub count: u32,
+    /// The fastest probe, in milliseconds.
+    pub min_ms: u64,
+    /// The slowest probe, in milliseconds.
+    pub max_ms: u64,
+    /// The HTTP status codes the probes got, each once, ascending.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<u16>,
+    /// How many probes failed (no answer, or a non-zero exit).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failed: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl ProbeSpan {
+    /// "21 ms (HTTP 200)", "200-216 ms (HTTP 200, 502)", "3-5 ms, 2 of 2
+    /// failed": the same words in the terminal, on the site and in the PDF.
+    pub fn text(&self) -> String {
+        let mut out = if self.min_ms == self.max_ms {
+            format!("{} ms", self.max_ms)
+        } else {
+            format!("{}\u{2013}{} ms", self.min_ms, self.max_ms)
+        };
+        if !self.codes.is_empty() {
+            let codes: Vec<String> = self.codes.iter().map(u16::to_string).collect();
+            out.push_str(&format!(" (HTTP {})", codes.join(", ")));
+        }
+        if self.failed > 0 {
+            out.push_str(&format!(", {} of {} failed", self.failed, self.count));
+        }
+        out
+    }
+}
+
+/// What a verdict word means, as `lab run` prints it and the scenario page
+/// shows it (the words of catalog/vocabulary.yaml).
+pub fn verdict_meaning(word: &str) -> &'static str {
+    match word {
+        "confirmed" => "the steady state stayed within tolerance",
+        "refuted" => "the steady state deviated during the fault",
+        "aborted" => "the run was stopped before its end",
+        _ => "the experiment failed before it could test the hypothesis",
+    }
+}
+
 /// A best practice (`catalog/practices/<id>.yaml`), linked to the scenarios
 /// that exercise it.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::catalog::manifest::{self, Placement};
-use crate::catalog::model::{ParamType, Parameter, Scenario, Tool};
+use crate::catalog::model::{ParamType, Parameter, Scenario, Tool, VerifiedBy};
 use crate::catalog::template::{self, parse_duration_ms};
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{load, Catalog, Entry, Manifest};
@@ -241,6 +241,104 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
     for (scenario, i, text) in resolved {
         if let Some(entry) = catalog.scenarios.iter_mut().find(|e| e.item.id == scenario) {
             entry.item.implementations[i].reason = Some(text);
+        }
+    }
+    check_lab_runs(catalog, report);
+}
+
+/// The recorded lab runs name lab experiments of the catalog, once each;
+/// and a lab experiment that claims `verified: {by: execution}` has a
+/// recorded run with that version of the tool, so the claim and the
+/// evidence on its page agree.
+fn check_lab_runs(catalog: &Catalog, report: &mut Report) {
+    const RECORD: &str = "run `chaosbook lab run SCENARIO --record` to record the run again";
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    if let Some(runs) = &catalog.lab_runs {
+        let scenario_ids: Vec<&str> = catalog
+            .scenarios
+            .iter()
+            .filter(|e| e.item.lab.is_some())
+            .map(|e| e.item.id.as_str())
+            .collect();
+        for (i, run) in runs.item.runs.iter().enumerate() {
+            let at = |field: &str| runs.doc().locate(&format!("/runs/{i}/{field}"));
+            let Some(lab) = catalog
+                .scenario(&run.scenario)
+                .and_then(|e| e.item.lab.as_ref())
+            else {
+                report.push(unknown(
+                    &runs.file,
+                    at("scenario"),
+                    "lab scenario",
+                    &run.scenario,
+                    &scenario_ids,
+                    "remove this run: its scenario has no lab block",
+                ));
+                continue;
+            };
+            if !lab.implementations.iter().any(|imp| imp.tool == run.tool) {
+                let tools: Vec<&str> = lab
+                    .implementations
+                    .iter()
+                    .map(|imp| imp.tool.as_str())
+                    .collect();
+                report.push(unknown(
+                    &runs.file,
+                    at("tool"),
+                    "lab tool",
+                    &run.tool,
+                    &tools,
+                    "remove this run: the scenario's lab block has no implementation for this tool",
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert((&run.scenario, &run.tool), i) {
+                report.push(
+                    Diagnostic::error(
+                        "duplicate-lab-run",
+                        &runs.file,
+                        at("scenario"),
+                        format!(
+                            "a second run of the lab experiment of `{}` with `{}`",
+                            run.scenario, run.tool
+                        ),
+                    )
+                    .with_related(
+                        &runs.file,
+                        runs.doc().locate(&format!("/runs/{first}/scenario")),
+                        "the first one",
+                    )
+                    .with_help(format!("keep one run per experiment; {RECORD}")),
+                );
+            }
+        }
+    }
+    for entry in &catalog.scenarios {
+        let Some(lab) = &entry.item.lab else { continue };
+        for (i, imp) in lab.implementations.iter().enumerate() {
+            let Some(verified) = imp
+                .verified
+                .as_ref()
+                .filter(|v| v.by == VerifiedBy::Execution)
+            else {
+                continue;
+            };
+            let at = |field: &str| {
+                entry
+                    .doc()
+                    .locate(&format!("/lab/implementations/{i}/verified{field}"))
+            };
+            match catalog.lab_run(&entry.item.id, &imp.tool) {
+                None => report.push(
+                    Diagnostic::error("lab-evidence", &entry.file, at(""), format!("the lab experiment of {} claims it ran, but the catalog's {} records no run of it", imp.tool, super::LAB_RUNS_FILE))
+                        .with_help(format!("run `chaosbook lab run {} --tool {} --record`, or verify it by `validator` instead", entry.item.id, imp.tool)),
+                ),
+                Some(run) if verified.version.as_deref() != Some(run.tool_version.as_str()) => report.push(
+                    Diagnostic::error("lab-evidence", &entry.file, at("/version"), format!("the lab experiment claims it ran with {} {}, but the recorded run used {}", imp.tool, verified.version.as_deref().unwrap_or("(no version)"), run.tool_version))
+                        .with_help(format!("set `version: \"{}\"` (and the run's date), or {RECORD} with that version", run.tool_version)),
+                ),
+                Some(_) => {}
+            }
         }
     }
 }
@@ -1121,6 +1219,126 @@ mod tests {
             ]
         );
         assert!(!crate::check(root).1.has_errors());
+    }
+
+    /// The fixture's scenario with a lab experiment that claims it ran
+    /// with demo-tool 2.1.0, and `runs` as the recorded lab runs.
+    fn with_lab(root: &Path, runs: &str) {
+        edit(
+            root,
+            SCENARIO,
+            "targets: [kubernetes]",
+            "targets: [kubernetes, local]",
+        );
+        let path = root.join(SCENARIO);
+        let mut text = fs::read_to_string(&path).unwrap();
+        text.push_str(concat!(
+            "lab:\n",
+            "  values: {latency_ms: 5}\n",
+            "  implementations:\n",
+            "    - tool: demo-tool\n",
+            "      support: native\n",
+            "      format: shell\n",
+            "      docs: https://demo.example.org/docs/lab\n",
+            "      verified: {version: \"2.1.0\", by: execution, date: 2026-12-01}\n",
+            "      manifest: |\n",
+            "        #!/bin/sh\n",
+            "        echo delay {{ latency_ms }}\n",
+        ));
+        fs::write(&path, text).unwrap();
+        fs::write(root.join("catalog/lab-runs.yaml"), runs).unwrap();
+    }
+
+    const RUN: &str = "  - {scenario: demo-latency, tool: demo-tool, date: \"2026-12-01\", tool_version: \"2.1.0\", verdict: confirmed, seconds: 3.5, probes: {}}\n";
+
+    #[test]
+    fn a_recorded_lab_run_backs_the_execution_claim() {
+        let dir = fixture_project();
+        with_lab(dir.path(), &format!("runs:\n{RUN}"));
+        let errors: Vec<String> = diagnostics(dir.path())
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
+        assert_eq!(errors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_execution_claim_without_a_recorded_run_is_an_error_at_the_claim() {
+        let dir = fixture_project();
+        with_lab(dir.path(), "runs: []\n");
+        let expected_line = fs::read_to_string(dir.path().join(SCENARIO))
+            .unwrap()
+            .lines()
+            .position(|l| l.contains("by: execution"))
+            .unwrap()
+            + 1;
+        assert_eq!(
+            found(dir.path(), "lab-evidence"),
+            [(Severity::Error, SCENARIO.to_string(), expected_line, 17)]
+        );
+        assert_eq!(
+            message(dir.path(), "lab-evidence"),
+            "the lab experiment of demo-tool claims it ran, but the catalog's lab-runs.yaml records no run of it"
+        );
+    }
+
+    #[test]
+    fn a_claimed_version_that_did_not_run_is_an_error_at_the_version() {
+        let dir = fixture_project();
+        with_lab(
+            dir.path(),
+            &format!("runs:\n{}", RUN.replace("\"2.1.0\"", "\"2.0.9\"")),
+        );
+        assert_eq!(
+            message(dir.path(), "lab-evidence"),
+            "the lab experiment claims it ran with demo-tool 2.1.0, but the recorded run used 2.0.9"
+        );
+    }
+
+    #[test]
+    fn runs_of_unknown_or_repeated_experiments_are_errors_in_the_runs_file() {
+        let dir = fixture_project();
+        let runs = format!(
+            "runs:\n{RUN}{}{}{RUN}",
+            RUN.replace("scenario: demo-latency", "scenario: demo-latncy"),
+            RUN.replace("tool: demo-tool", "tool: other-tool"),
+        );
+        with_lab(dir.path(), &runs);
+        let file = "catalog/lab-runs.yaml".to_string();
+        let mut refs = found(dir.path(), "unknown-reference");
+        refs.retain(|(_, f, _, _)| *f == file);
+        assert_eq!(
+            refs,
+            [
+                (Severity::Error, file.clone(), 3, 16),
+                (Severity::Error, file.clone(), 4, 36),
+            ]
+        );
+        assert_eq!(
+            found(dir.path(), "duplicate-lab-run"),
+            [(Severity::Error, file, 5, 16)]
+        );
+    }
+
+    #[test]
+    fn a_runs_file_that_breaks_its_schema_is_located() {
+        let dir = fixture_project();
+        with_lab(
+            dir.path(),
+            &format!(
+                "runs:\n{}",
+                RUN.replace("verdict: confirmed", "verdict: passed")
+            ),
+        );
+        assert_eq!(
+            found(dir.path(), "invalid-value"),
+            [(Severity::Error, "catalog/lab-runs.yaml".to_string(), 2, 99)]
+        );
+        assert_eq!(
+            message(dir.path(), "invalid-value"),
+            "\"passed\" is not an allowed value"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! outside its own processes and its folder `target/lab/`.
 
 pub mod proxy;
+pub mod record;
 pub mod run;
 pub mod shop;
 
@@ -61,17 +62,33 @@ pub fn lab_dir(root: &Path) -> PathBuf {
     root.join("target").join("lab")
 }
 
-/// `chaosbook lab list`: the scenarios with a lab block, one line each.
-pub fn list(catalog: &crate::Catalog) -> Vec<(String, String, String)> {
+/// A line of `chaosbook lab list`: a lab experiment and its recorded run.
+pub struct Listed<'a> {
+    /// The scenario's id.
+    pub scenario: &'a str,
+    /// The tool of the lab implementation.
+    pub tool: &'a str,
+    /// The scenario's title.
+    pub title: &'a str,
+    /// The recorded run's verdict, if the run was recorded.
+    pub recorded: Option<&'a str>,
+}
+
+/// `chaosbook lab list`: every lab experiment, one line each, with the
+/// verdict of its recorded run (what the test command compares runs with).
+pub fn list(catalog: &crate::Catalog) -> Vec<Listed<'_>> {
     let mut out = Vec::new();
     for entry in &catalog.scenarios {
         if let Some(lab) = &entry.item.lab {
             for imp in &lab.implementations {
-                out.push((
-                    entry.item.id.clone(),
-                    imp.tool.clone(),
-                    entry.item.title.clone(),
-                ));
+                out.push(Listed {
+                    scenario: &entry.item.id,
+                    tool: &imp.tool,
+                    title: &entry.item.title,
+                    recorded: catalog
+                        .lab_run(&entry.item.id, &imp.tool)
+                        .map(|r| r.verdict.as_str()),
+                });
             }
         }
     }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::Shop;
-use crate::catalog::model::Scenario;
+use crate::catalog::model::{verdict_meaning, ProbePhases, ProbeSpan, Scenario};
 use crate::catalog::template::{self, ParamValue};
 use crate::catalog::validate::lab_values;
 use crate::error::{Error, Result};
@@ -32,6 +32,9 @@ pub struct Options {
     pub set: Vec<String>,
     /// Where to write the tool's journal; under `target/lab/SCENARIO/` when `None`.
     pub journal: Option<PathBuf>,
+    /// Record the run in `catalog/lab-runs.yaml` (only with the lab's own
+    /// values: the evidence is of the experiment the catalog publishes).
+    pub record: bool,
 }
 
 /// How long a run may take beyond its `duration` parameter before the
@@ -58,6 +61,8 @@ pub struct Prepared {
     pub text: String,
     /// The `duration` parameter in force, if the scenario has one.
     pub duration: Option<Duration>,
+    /// The tool extension the implementation needs (`chaostoolkit-toxiproxy`).
+    pub tool_extension: Option<String>,
 }
 
 /// The scenario's lab implementation for `tool` (or its only one),
@@ -176,6 +181,7 @@ pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
         extension: format.extension.clone(),
         text,
         duration,
+        tool_extension: imp.extension.clone(),
     })
 }
 
@@ -298,6 +304,11 @@ const INSTALL_CHAOS: &str = "install Chaos Toolkit and its Toxiproxy extension: 
 /// Runs the scenario; returns the exit code (0 or 1) after printing the
 /// verdict. Errors are exit 2 (usage, missing tool, port in use).
 pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
+    if opts.record && !opts.set.is_empty() {
+        return Err(Error::Usage(
+            "--record keeps the evidence of the experiment the catalog publishes, with the lab's own values: drop --set, or do not record".into(),
+        ));
+    }
     let prepared = prepare(catalog, opts)?;
     if prepared.format != "chaostoolkit" {
         return Err(Error::Env(format!(
@@ -419,7 +430,80 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
         shown_journal.display(),
         elapsed.as_secs_f64()
     );
+    if let Some(recorded) = catalog.lab_run(&opts.scenario, &prepared.tool) {
+        let agrees = if recorded.verdict == verdict.word() {
+            "agrees with it"
+        } else {
+            "DIFFERS"
+        };
+        println!(
+            "recorded run ({}, {} {}): {}; this run {agrees}",
+            recorded.date, prepared.tool, recorded.tool_version, recorded.verdict
+        );
+    }
+    if opts.record {
+        record(
+            root,
+            catalog,
+            &chaos,
+            &prepared,
+            &opts.scenario,
+            &verdict,
+            elapsed,
+        )?;
+    }
     Ok(verdict.exit_code())
+}
+
+/// Writes the run into `catalog/lab-runs.yaml`, in place of the earlier one.
+fn record(
+    root: &Path,
+    catalog: &Catalog,
+    chaos: &Path,
+    prepared: &Prepared,
+    scenario: &str,
+    verdict: &Verdict,
+    elapsed: Duration,
+) -> Result<()> {
+    let extensions: Vec<&str> = prepared.tool_extension.iter().map(String::as_str).collect();
+    let (tool_version, versions) = super::record::chaostoolkit_versions(chaos, &extensions)
+        .ok_or_else(|| {
+            Error::Env(format!(
+                "cannot tell which versions of Chaos Toolkit ran (no Python beside {}); the run was not recorded",
+                chaos.display()
+            ))
+        })?;
+    let run = crate::catalog::model::LabRun {
+        scenario: scenario.to_string(),
+        tool: prepared.tool.clone(),
+        date: super::record::today(),
+        tool_version,
+        versions,
+        verdict: verdict.word().to_string(),
+        seconds: (elapsed.as_secs_f64() * 10.0).round() / 10.0,
+        probes: verdict.probes(),
+    };
+    let runs = catalog
+        .lab_runs
+        .as_ref()
+        .map(|e| e.item.clone())
+        .unwrap_or_default();
+    let settings = catalog
+        .config
+        .as_ref()
+        .map(|c| c.catalog_dir())
+        .unwrap_or_else(|| root.join("catalog"));
+    let file = settings.join(crate::catalog::LAB_RUNS_FILE);
+    super::record::write(&file, &super::record::with_run(runs, run.clone()))?;
+    println!(
+        "recorded: {} {} on {} ({}) in {}",
+        run.tool,
+        run.tool_version,
+        run.date,
+        run.verdict,
+        file.strip_prefix(root).unwrap_or(&file).display()
+    );
+    Ok(())
 }
 
 /// One activity of a journal: name, status, seconds, HTTP status if any.
@@ -435,6 +519,8 @@ pub struct Step {
     pub seconds: f64,
     /// The HTTP status an HTTP probe got; `None` for other providers.
     pub http_status: Option<u64>,
+    /// The exit code of a process provider; `None` for other providers.
+    pub exit_code: Option<i64>,
 }
 
 impl Step {
@@ -449,13 +535,23 @@ impl Step {
             http_status: (activity["provider"]["type"] == "http")
                 .then(|| run["output"]["status"].as_u64())
                 .flatten(),
+            exit_code: (activity["provider"]["type"] == "process")
+                .then(|| run["output"]["status"].as_i64())
+                .flatten(),
         }
     }
 
+    /// A probe that got no answer, or whose program exited non-zero.
+    fn failed(&self) -> bool {
+        self.status != "succeeded" || self.exit_code.is_some_and(|c| c != 0)
+    }
+
     fn line(&self) -> String {
-        let http = self
-            .http_status
-            .map_or(String::new(), |s| format!(", HTTP {s}"));
+        let http = match (self.http_status, self.exit_code) {
+            (Some(s), _) => format!(", HTTP {s}"),
+            (None, Some(c)) => format!(", exit {c}"),
+            (None, None) => String::new(),
+        };
         format!(
             "{} {} {} in {:.0} ms{http}",
             self.kind,
@@ -515,51 +611,48 @@ impl Verdict {
     /// 0 when the experiment ran to its end, whatever the hypothesis did;
     /// 1 when it failed, was stopped, or a rollback failed.
     pub fn exit_code(&self) -> u8 {
-        if self.status == "completed" && !self.rollback_failed() {
-            0
-        } else {
-            1
+        match self.word() {
+            "confirmed" | "refuted" if !self.rollback_failed() => 0,
+            _ => 1,
         }
     }
 
     /// The verdict in the catalog's vocabulary: confirmed, refuted,
-    /// inconclusive; aborted for a stopped run.
+    /// inconclusive; aborted for a stopped run. Chaos Toolkit marks a run
+    /// whose steady state after the fault was not met `deviated`, with the
+    /// status `completed`, or `failed` when a probe got no answer (a probe's
+    /// timeout is how a lab hypothesis bounds latency): refuted either way.
+    /// A steady state not met before the fault means the fault never ran.
     pub fn word(&self) -> &'static str {
         match self.status.as_str() {
-            "completed" if !self.deviated => "confirmed",
-            "completed" => "refuted",
             "aborted" | "interrupted" => "aborted",
+            _ if self.before_met == Some(false) => "inconclusive",
+            "completed" | "failed" if self.deviated => "refuted",
+            "completed" => "confirmed",
             _ => "inconclusive",
         }
     }
 
-    /// The key measurement: how long the HTTP probes took before, during
-    /// and after the fault.
+    /// The key measurements: how the probes went before, during and after
+    /// the fault (what `--record` keeps and the scenario page shows).
+    pub fn probes(&self) -> ProbePhases {
+        ProbePhases {
+            before: span(&self.before),
+            during: span(&self.method),
+            after: span(&self.after),
+        }
+    }
+
+    /// The key measurement in words: how long the probes took before,
+    /// during and after the fault.
     pub fn effect(&self) -> Option<String> {
-        let span = |steps: &[Step]| -> Option<String> {
-            let ms: Vec<f64> = steps
-                .iter()
-                .filter(|s| s.kind == "probe" && s.http_status.is_some())
-                .map(|s| s.seconds * 1000.0)
-                .collect();
-            let lo = ms.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = ms.iter().copied().fold(0.0, f64::max);
-            let mut codes: Vec<u64> = steps.iter().filter_map(|s| s.http_status).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            let codes: Vec<String> = codes.iter().map(u64::to_string).collect();
-            let codes = format!(" (HTTP {})", codes.join(", "));
-            match ms.len() {
-                0 => None,
-                1 => Some(format!("{hi:.0} ms{codes}")),
-                _ => Some(format!("{lo:.0}-{hi:.0} ms{codes}")),
-            }
-        };
-        let during = span(&self.method)?;
-        let before = span(&self.before).unwrap_or_else(|| "-".into());
-        let after = span(&self.after).unwrap_or_else(|| "-".into());
+        let p = self.probes();
+        let during = p.during?.text();
+        let text = |s: Option<ProbeSpan>| s.map_or_else(|| "-".into(), |s| s.text());
         Some(format!(
-            "probes took {before} before, {during} during the fault, {after} after"
+            "probes took {} before, {during} during the fault, {} after",
+            text(p.before),
+            text(p.after)
         ))
     }
 
@@ -600,13 +693,7 @@ impl Verdict {
         if let Some(effect) = self.effect() {
             out.push_str(&format!("  effect: {effect}\n"));
         }
-        let why = match self.word() {
-            // The words of catalog/vocabulary.yaml, as the chapters use them.
-            "confirmed" => "the steady state stayed within tolerance",
-            "refuted" => "the steady state deviated during the fault",
-            "aborted" => "the run was stopped before its end",
-            _ => "the experiment failed before it could test the hypothesis",
-        };
+        let why = verdict_meaning(self.word());
         let rollback = if self.rollback_failed() {
             " (a rollback FAILED)"
         } else {
@@ -615,6 +702,29 @@ impl Verdict {
         out.push_str(&format!("verdict: {} ({why}){rollback}\n", self.word()));
         out
     }
+}
+
+/// How a group of steps' probes went; `None` without probes.
+fn span(steps: &[Step]) -> Option<ProbeSpan> {
+    let probes: Vec<&Step> = steps.iter().filter(|s| s.kind == "probe").collect();
+    let ms: Vec<u64> = probes
+        .iter()
+        .map(|s| (s.seconds * 1000.0).round() as u64)
+        .collect();
+    let mut codes: Vec<u16> = probes
+        .iter()
+        .filter_map(|s| s.http_status)
+        .filter_map(|c| u16::try_from(c).ok())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    Some(ProbeSpan {
+        count: u32::try_from(probes.len()).unwrap_or(u32::MAX),
+        min_ms: *ms.iter().min()?,
+        max_ms: *ms.iter().max()?,
+        codes,
+        failed: u32::try_from(probes.iter().filter(|s| s.failed()).count()).unwrap_or(u32::MAX),
+    })
 }
 
 #[cfg(test)]
@@ -647,11 +757,38 @@ mod tests {
             v.before[0].line(),
             "probe answers succeeded in 12 ms, HTTP 200"
         );
-        assert_eq!(v.method[2].line(), "action kill succeeded in 10 ms");
+        assert_eq!(v.method[2].line(), "action kill succeeded in 10 ms, exit 0");
         assert_eq!(
             v.effect().unwrap(),
-            "probes took 12 ms (HTTP 200) before, 4-250 ms (HTTP 200, 502) during the fault, - after"
+            "probes took 12 ms (HTTP 200) before, 4\u{2013}250 ms (HTTP 200, 502) during the fault, - after"
         );
+    }
+
+    #[test]
+    fn a_steady_state_probe_that_timed_out_after_the_fault_is_refuted() {
+        // chaoslib 1.45.1: a probe without an answer fails the run; the
+        // hypothesis after the fault deviated all the same.
+        let j = serde_json::json!({
+            "status": "failed", "deviated": true,
+            "steady_states": {
+                "before": {"steady_state_met": true, "probes": []},
+                "after": {"steady_state_met": false, "probes": [
+                    {"activity": {"name": "answers", "type": "probe", "provider": {"type": "http"}}, "status": "failed", "duration": 0.81}
+                ]}
+            }
+        });
+        let v = Verdict::from_journal(&j);
+        assert_eq!((v.word(), v.exit_code()), ("refuted", 0));
+    }
+
+    #[test]
+    fn a_steady_state_not_met_before_the_fault_is_inconclusive() {
+        let j = serde_json::json!({
+            "status": "completed", "deviated": false,
+            "steady_states": {"before": {"steady_state_met": false, "probes": []}}
+        });
+        let v = Verdict::from_journal(&j);
+        assert_eq!((v.word(), v.exit_code()), ("inconclusive", 1));
     }
 
     #[test]

@@ -377,6 +377,88 @@ impl Writer<'_> {
         for imp in &s.implementations {
             self.implementation(out, s, imp, level, key);
         }
+        if level > 0 && s.lab.is_some() {
+            out.push_str("#cb-subhead[Run it in the lab]\n\n");
+            self.lab(out, s, &format!("{key}lab:"));
+        }
+    }
+
+    /// `{{#lab-experiment ID}}` in a chapter: the scenario's lab
+    /// experiments in a frame, named and linked (`n` numbers the chapter's
+    /// widgets, so their labels stay unique).
+    pub fn lab_experiment(&self, s: &ScenarioView<'_>, n: usize) -> String {
+        let mut body = String::new();
+        let _ = write!(
+            body,
+            "#cb-embed-title[The lab experiment of {}]\n\n",
+            Self::link_label(&format!("scenario:{}", s.id), &text(s.title))
+        );
+        self.lab(&mut body, s, &format!("lab{n}:"));
+        format!("#cb-embed[{body}]")
+    }
+
+    /// The lab's values, then each lab experiment: its recorded run, the
+    /// implementation with the manifest rendered with the lab's values, and
+    /// the command (the words of the site's catalog/lab.html).
+    fn lab(&self, out: &mut String, s: &ScenarioView<'_>, key: &str) {
+        let Some(lab) = &s.lab else { return };
+        let mut intro =
+            String::from("The lab runs this scenario on one machine, with no cluster: ");
+        let _ = write!(
+            intro,
+            "{} starts a small shop on 127.0.0.1 and the tool injects a real fault into it.",
+            markup::raw_inline("chaosbook lab", None)
+        );
+        if !lab.values.is_empty() {
+            let values: Vec<String> = lab
+                .values
+                .iter()
+                .map(|v| markup::raw_inline(v, None))
+                .collect();
+            let _ = write!(intro, " The lab's values: {}.", values.join(", "));
+        }
+        let _ = write!(out, "{intro}\n\n");
+        for x in &lab.experiments {
+            let imp = &x.implementation;
+            match &x.run {
+                Some(r) => {
+                    let versions = if r.versions.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", r.versions)
+                    };
+                    let mut line = format!(
+                        "#strong[{}] ({}).",
+                        text(&format!(
+                            "Ran in the lab on {} with {} {}{versions}: verdict {}",
+                            r.date, imp.tool.title, r.tool_version, r.verdict
+                        )),
+                        text(r.meaning)
+                    );
+                    if let Some(during) = &r.during {
+                        let mut probes = String::from("Probes took ");
+                        if let Some(before) = &r.before {
+                            let _ = write!(probes, "{before} before the fault, ");
+                        }
+                        let _ = write!(probes, "{during} during it");
+                        if let Some(after) = &r.after {
+                            let _ = write!(probes, " and {after} after it");
+                        }
+                        probes.push('.');
+                        let _ = write!(line, " {}", text(&probes));
+                    }
+                    let _ = write!(line, " {}", text(&format!("The run took {} s.", r.seconds)));
+                    let _ = write!(out, "{line}\n\n");
+                }
+                None => out.push_str("No run of this experiment is recorded yet.\n\n"),
+            }
+            self.implementation(out, s, imp, 0, key);
+            let _ = write!(
+                out,
+                "#cb-run[Run: {}]\n\n",
+                markup::raw_inline(&x.command, Some("bash"))
+            );
+        }
     }
 
     fn md_list(&self, out: &mut String, title: &str, items: &[String], key: &str, level: usize) {

@@ -364,6 +364,20 @@ impl markup::Env for BookEnv<'_> {
                 };
                 Some(w.introduction())
             }
+            crate::render::catalog::LAB_DIRECTIVE => {
+                let s = self
+                    .view
+                    .scenario(args.trim())
+                    .filter(|s| s.lab.is_some())?;
+                let n = self.embeds.get();
+                self.embeds.set(n + 1);
+                let w = catalog::Writer {
+                    view: self.view,
+                    env: self,
+                    smart_punctuation: self.smart_punctuation,
+                };
+                Some(w.lab_experiment(s, n))
+            }
             crate::render::catalog::SAFETY_DIRECTIVE => {
                 let w = catalog::Writer {
                     view: self.view,

@@ -366,6 +366,10 @@ impl CatalogHooks<'_> {
 /// tool cannot be added without its row.
 pub const SAFETY_DIRECTIVE: &str = "tool-safety";
 
+/// `{{#lab-experiment ID}}`: a scenario's lab experiments, with their
+/// recorded runs, in a chapter (site and PDF alike).
+pub const LAB_DIRECTIVE: &str = "lab-experiment";
+
 /// The columns of the safety table, in order (site and PDF alike).
 pub const SAFETY_COLUMNS: [&str; 5] = [
     "Tool",
@@ -386,6 +390,15 @@ impl Hooks for CatalogHooks<'_> {
             }
             "scenario-facts" => {
                 scenario().map(|s| self.widget("catalog/facts.html", "scenario", s, page))
+            }
+            // `lab` on the scenario's own page; `lab-experiment` in a
+            // chapter, where the widget names and links its scenario.
+            "lab" | LAB_DIRECTIVE => {
+                let s = scenario().filter(|s| s.lab.is_some())?;
+                let mut ctx = tera::Context::new();
+                ctx.insert("scenario", s);
+                ctx.insert("caption", &(name == LAB_DIRECTIVE));
+                Some(self.render_widget("catalog/lab.html", ctx, page))
             }
             "catalog" => Some(self.widget("catalog/index.html", "catalog", &self.view, page)),
             "coverage-matrix" => {

@@ -19,7 +19,10 @@ use std::hash::Hasher;
 
 use serde::Serialize;
 
-use crate::catalog::model::{Implementation, Practice, Reference, Safety, Scenario, Signal, Tool};
+use crate::catalog::model::{
+    verdict_meaning, Implementation, Lab, Practice, ProbeSpan, Reference, Safety, Scenario, Signal,
+    Tool,
+};
 use crate::catalog::Catalog;
 pub use labels::{Label, SupportLabel};
 
@@ -126,6 +129,52 @@ pub struct ImplementationView<'a> {
     pub run: Option<String>,
 }
 
+/// A scenario's lab experiments: how `chaosbook lab` runs it on one machine.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabView<'a> {
+    /// The lab's values of the scenario's parameters, as `name = value`
+    /// pairs, in the order of the lab block.
+    pub values: Vec<String>,
+    /// One per lab implementation, in the lab block's order.
+    pub experiments: Vec<LabExperimentView<'a>>,
+}
+
+/// One lab experiment: the implementation (its manifest rendered with the
+/// lab's values), the command that runs it, and its recorded run.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabExperimentView<'a> {
+    /// The implementation; `manifest` is the lab's experiment.
+    pub implementation: ImplementationView<'a>,
+    /// The command that runs it: `chaosbook lab run ID` (with `--tool`
+    /// when it is not the scenario's first lab implementation).
+    pub command: String,
+    /// The recorded run, if there is one.
+    pub run: Option<LabRunView<'a>>,
+}
+
+/// A recorded lab run, in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabRunView<'a> {
+    /// `YYYY-MM-DD`.
+    pub date: &'a str,
+    /// The tool's version that ran it.
+    pub tool_version: &'a str,
+    /// The other packages, "chaostoolkit-lib 1.45.1, ...".
+    pub versions: String,
+    /// confirmed, refuted, inconclusive or aborted.
+    pub verdict: &'a str,
+    /// What the verdict means.
+    pub meaning: &'static str,
+    /// The probes before, during and after the fault, in words ("21 ms (HTTP 200)").
+    pub before: Option<String>,
+    /// See `before`.
+    pub during: Option<String>,
+    /// See `before`.
+    pub after: Option<String>,
+    /// How long the run took, in whole seconds.
+    pub seconds: u64,
+}
+
 /// A scenario page's data: the experiment design with every label resolved, and
 /// the implementations in tab order.
 #[derive(Debug, Clone, Serialize)]
@@ -180,6 +229,8 @@ pub struct ScenarioView<'a> {
     pub selected: usize,
     /// How many tools do it at all (implementations not unsupported).
     pub supported: usize,
+    /// How the lab runs it on one machine, if it can.
+    pub lab: Option<LabView<'a>>,
 }
 
 /// How many of a tool's entries have one support level.
@@ -520,6 +571,60 @@ fn scenario<'a>(catalog: &'a Catalog, s: &'a Scenario) -> ScenarioView<'a> {
             .unwrap_or(0),
         supported: implementations.iter().filter(|i| i.supported).count(),
         implementations,
+        lab: s.lab.as_ref().map(|lab| lab_view(catalog, s, lab)),
+    }
+}
+
+fn lab_view<'a>(catalog: &'a Catalog, s: &'a Scenario, lab: &'a Lab) -> LabView<'a> {
+    let experiments = lab
+        .implementations
+        .iter()
+        .enumerate()
+        .map(|(i, imp)| {
+            let mut implementation = implementation(catalog, s, imp);
+            let manifest = catalog.lab_manifests.get(&(s.id.clone(), imp.tool.clone()));
+            implementation.manifest = manifest.map(|m| m.rendered.as_str());
+            // The lab needs no set-up of the tool's own, and runs the
+            // experiment itself (`command`).
+            implementation.prerequisites = false;
+            implementation.run = None;
+            let command = match i {
+                0 => format!("chaosbook lab run {}", s.id),
+                _ => format!("chaosbook lab run {} --tool {}", s.id, imp.tool),
+            };
+            let run = catalog.lab_run(&s.id, &imp.tool).map(|r| LabRunView {
+                date: &r.date,
+                tool_version: &r.tool_version,
+                versions: r
+                    .versions
+                    .iter()
+                    .map(|(n, v)| format!("{n} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                verdict: &r.verdict,
+                meaning: verdict_meaning(&r.verdict),
+                before: r.probes.before.as_ref().map(ProbeSpan::text),
+                during: r.probes.during.as_ref().map(ProbeSpan::text),
+                after: r.probes.after.as_ref().map(ProbeSpan::text),
+                seconds: r.seconds.round() as u64,
+            });
+            LabExperimentView {
+                implementation,
+                command,
+                run,
+            }
+        })
+        .collect();
+    LabView {
+        values: lab
+            .values
+            .iter()
+            .map(|(k, v)| match v.as_str() {
+                Some(text) => format!("{k} = {text}"),
+                None => format!("{k} = {v}"),
+            })
+            .collect(),
+        experiments,
     }
 }
 
