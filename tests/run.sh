@@ -70,6 +70,21 @@ while read -r scenario tool recorded _; do
     lab_failed=1
   fi
 done < <("$CHAOSBOOK_BIN" lab list)
+# Ctrl-C in the middle of a run: the tool plays its rollbacks, the verdict
+# says aborted, exit 1.
+echo "-- lab run network-latency, stopped with SIGINT after 8 s"
+"$CHAOSBOOK_BIN" lab run network-latency >target/lab-interrupted.out 2>target/lab-interrupted.log &
+lab_pid=$!
+sleep 8
+kill -INT "$lab_pid"
+lab_code=0; wait "$lab_pid" || lab_code=$?
+grep -E '^(verdict: |    action remove-latency )' target/lab-interrupted.out || true
+if [ "$lab_code" -ne 1 ] || ! grep -q '^verdict: aborted' target/lab-interrupted.out \
+  || ! grep -q '^    action remove-latency succeeded' target/lab-interrupted.out; then
+  echo "   the interrupted run did not end aborted (exit 1) with its rollback"
+  cat target/lab-interrupted.out; tail -20 target/lab-interrupted.log
+  lab_failed=1
+fi
 [ "$lab_failed" -eq 0 ]
 
 section "the site and the catalog pages in headless Chromium"

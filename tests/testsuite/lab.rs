@@ -433,6 +433,20 @@ fn lab_up_serves_the_shop_and_leaves_nothing_behind() {
     );
     assert!(text.contains("# TYPE http_request_duration_seconds histogram"));
 
+    // The price list, the shop's one large answer, comes through the chain.
+    let mut catalog = TcpStream::connect(("127.0.0.1", 18080)).unwrap();
+    catalog
+        .write_all(b"GET /catalog HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut list = String::new();
+    catalog.read_to_string(&mut list).unwrap();
+    assert!(list.starts_with("HTTP/1.1 200"), "{list}");
+    assert!(
+        list.contains("{\"sku\":\"book-0800\",\"title\":\"Volume 800 of the collected works\",\"price\":\"5.00\"}]"),
+        "{}",
+        &list[..200]
+    );
+
     let pids: Vec<u32> = std::fs::read_dir(root.path().join("target/lab/pids"))
         .unwrap()
         .map(|e| {
@@ -460,12 +474,20 @@ fn lab_up_serves_the_shop_and_leaves_nothing_behind() {
     }
     assert!(https_get(&tls.join("ca.crt"), "/healthz").is_ok());
 
-    // Ctrl-C (SIGINT to the lab alone: the services must end anyway).
+    // Ctrl-C (SIGINT to the lab alone, as a terminal now sends it: the
+    // services run in process groups of their own): the lab tears the
+    // shop down, says so and exits 0.
     Command::new("kill")
         .args(["-INT", &up.id().to_string()])
         .status()
         .unwrap();
-    up.wait().unwrap();
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert_eq!(
+        rest,
+        ["stopped: every process of the shop has ended and its ports are free"]
+    );
+    assert!(up.wait().unwrap().success());
+    assert!(!root.path().join("target/lab/pids").exists());
     let deadline = Instant::now() + Duration::from_secs(10);
     while pids.iter().any(|p| alive(*p)) || !LAB_PORTS.iter().all(|p| port_is_free(*p)) {
         assert!(
@@ -609,6 +631,55 @@ fn bad_scenarios_are_exit_2_with_what_to_do() {
         "{stderr}"
     );
 
+    // Memory stress holds at most a quarter of the machine's memory,
+    // refused before the shop or stress-ng starts (nothing is printed on
+    // standard output: no run, no verdict).
+    let out = lab(
+        &repo(),
+        &["run", "node-memory-hog", "--set", "memory_percent=26"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("memory_percent=26: the lab holds at most 25% of this machine's memory; set memory_percent to 25 or less"),
+        "{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // A disk fill has a hard bound, far below what the parameter allows
+    // elsewhere.
+    let out = lab(&repo(), &["run", "disk-fill", "--set", "fill_mib=257"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("fill_mib=257: the lab writes at most 256 MiB inside its folder; set fill_mib to 256 or less"),
+        "{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // The disk fill's programs map to their Debian package.
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .arg("--root")
+        .arg(repo())
+        .args(["lab", "run", "disk-fill"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the experiment runs `dd`, which is not installed; install it (on Debian or Ubuntu: `apt-get install coreutils`)"),
+        "{stderr}"
+    );
+
     let out = lab(
         &repo(),
         &["run", "network-latency", "--set", "latency_ms=fast"],
@@ -637,6 +708,10 @@ fn lab_list_names_each_runnable_scenario_and_its_tool() {
         "node-cpu-hog",
         "expired-certificate",
         "clock-skew",
+        "bandwidth-limit",
+        "http-abort",
+        "node-memory-hog",
+        "disk-fill",
     ] {
         assert!(rows.contains(&vec![scenario, "chaos-toolkit"]), "{stdout}");
     }

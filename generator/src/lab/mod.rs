@@ -21,8 +21,10 @@ pub mod tls;
 
 use std::io::Read;
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -96,6 +98,24 @@ pub fn list(catalog: &crate::Catalog) -> Vec<Listed<'_>> {
         }
     }
     out
+}
+
+/// Set when the user asks the lab to stop (Ctrl-C, SIGTERM, SIGHUP).
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// From now on a stop request sets a flag that the lab's loops check,
+/// instead of ending the process: the lab then lets the tool finish its
+/// rollbacks and tears the shop down. The shop's processes and the tool
+/// run in process groups of their own, so a Ctrl-C in the terminal
+/// reaches the lab alone, which decides the order.
+pub(crate) fn stop_on_signal() {
+    // A second call (a second run in one process) keeps the first handler.
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+}
+
+/// Whether the user asked the lab to stop.
+pub(crate) fn stop_requested() -> bool {
+    STOP.load(Ordering::SeqCst)
 }
 
 /// The running shop: its child processes, stopped on drop.
@@ -181,6 +201,8 @@ impl Shop {
             cmd.arg("--tls-dir").arg(&self.tls_dir);
         }
         let child = cmd
+            // Not in the terminal's process group: Ctrl-C is the lab's to handle.
+            .process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -197,6 +219,9 @@ impl Shop {
     /// proxies and toxics are gone with it.
     pub fn supervise(&mut self) -> Result<Vec<String>> {
         let mut done = Vec::new();
+        if stop_requested() {
+            return Ok(done);
+        }
         for i in 0..self.children.len() {
             let Ok(Some(status)) = self.children[i].1.try_wait() else {
                 continue;
@@ -267,7 +292,9 @@ impl Shop {
             .map(|(s, p)| {
                 let what = match *s {
                     "toxiproxy" => format!("http://127.0.0.1:{p} (Toxiproxy API)"),
-                    "storefront" => format!("http://127.0.0.1:{p}/checkout, /healthz, /metrics"),
+                    "storefront" => {
+                        format!("http://127.0.0.1:{p}/checkout, /catalog, /healthz, /metrics")
+                    }
                     "ingress" => format!(
                         "https://127.0.0.1:{p}/checkout (the storefront over TLS; CA in target/lab/tls/ca.crt)"
                     ),
@@ -341,12 +368,16 @@ pub fn up(root: &Path) -> Result<()> {
         println!("  {name:<14} {what}");
     }
     println!("press Ctrl-C to stop it; nothing is left running");
-    loop {
+    stop_on_signal();
+    while !stop_requested() {
         std::thread::sleep(Duration::from_millis(100));
         for line in shop.supervise()? {
             println!("{line}");
         }
     }
+    drop(shop);
+    println!("stopped: every process of the shop has ended and its ports are free");
+    Ok(())
 }
 
 /// `chaosbook lab service NAME`: one process of the lab (hidden command).

@@ -8,6 +8,7 @@
 //! failed or a rollback failed, 2 something is missing (what to install).
 
 use std::collections::BTreeMap;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -37,9 +38,21 @@ pub struct Options {
     pub record: bool,
 }
 
+/// How long the tool has to play its rollbacks after a stop request
+/// before the lab stops it.
+const STOP_GRACE: Duration = Duration::from_secs(30);
+
 /// How long a run may take beyond its `duration` parameter before the
 /// lab stops the tool (steady-state probes, start-up, rollbacks).
 const GRACE: Duration = Duration::from_secs(120);
+
+/// The largest share of the machine's memory a lab experiment may hold,
+/// in percent (stress-ng takes `memory_percent` of the free memory, which
+/// is never more than the total, so the bound holds for the total too).
+const MAX_MEMORY_PERCENT: u64 = 25;
+
+/// The largest file a lab disk fill may write, in MiB.
+const MAX_FILL_MIB: u64 = 256;
 
 /// The rendered experiment of a lab run.
 pub struct Prepared {
@@ -146,6 +159,22 @@ pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
             )));
         }
     }
+    // Memory stress holds at most a quarter of the machine's memory.
+    if let Some(percent) = values.get("memory_percent").and_then(|v| v.value.as_u64()) {
+        if percent > MAX_MEMORY_PERCENT {
+            return Err(Error::Usage(format!(
+                "memory_percent={percent}: the lab holds at most {MAX_MEMORY_PERCENT}% of this machine's memory; set memory_percent to {MAX_MEMORY_PERCENT} or less"
+            )));
+        }
+    }
+    // A disk fill writes a fixed size, and never a large one.
+    if let Some(mib) = values.get("fill_mib").and_then(|v| v.value.as_u64()) {
+        if mib > MAX_FILL_MIB {
+            return Err(Error::Usage(format!(
+                "fill_mib={mib}: the lab writes at most {MAX_FILL_MIB} MiB inside its folder; set fill_mib to {MAX_FILL_MIB} or less"
+            )));
+        }
+    }
     let duration = values
         .get("duration")
         .and_then(|v| v.value.as_str())
@@ -237,6 +266,7 @@ fn debian_package(program: &str) -> &str {
     match program {
         "kill" => "procps",
         "sh" => "dash",
+        "cat" | "dd" | "du" | "rm" => "coreutils",
         other => other,
     }
 }
@@ -330,6 +360,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     let cwd = std::env::current_dir().map_err(|e| Error::Env(e.to_string()))?;
     let shown_journal = journal.clone();
     let (experiment, journal) = (cwd.join(experiment), cwd.join(journal));
+    super::stop_on_signal();
     let started = Instant::now();
     let mut shop = Shop::start(root)?;
     eprintln!(
@@ -353,12 +384,39 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
         // (target/lab/pids/SERVICE.pid).
         .current_dir(root)
         .stdin(Stdio::null())
+        // Ctrl-C reaches the lab alone, which forwards it (below) while
+        // the shop still runs, so the rollbacks have something to talk to.
+        .process_group(0)
         .spawn()
         .map_err(|e| Error::Env(format!("cannot run {}: {e}", chaos.display())))?;
-    let deadline = Instant::now() + limit;
+    let mut deadline = Instant::now() + limit;
+    let mut forwarded = false;
     let status = loop {
         if let Ok(Some(status)) = child.try_wait() {
             break Some(status);
+        }
+        // A stop request, or the hard limit: first SIGINT, which Chaos
+        // Toolkit reads as Ctrl-C (it marks the run interrupted and, with
+        // `--rollback-strategy always`, plays the rollbacks before it
+        // exits); SIGKILL only if it has not ended STOP_GRACE later.
+        let over_time = Instant::now() > deadline;
+        if (super::stop_requested() || over_time) && !forwarded {
+            forwarded = true;
+            if let Ok(pid) = i32::try_from(child.id()) {
+                // SAFETY: kill(2) on the pid of our own child, not yet reaped.
+                unsafe { libc::kill(pid, libc::SIGINT) };
+            }
+            deadline = Instant::now() + STOP_GRACE;
+            let why = if over_time {
+                format!("the run passed its hard limit of {} s", limit.as_secs())
+            } else {
+                "stop requested".to_string()
+            };
+            eprintln!(
+                "lab: {why}: the tool plays its rollbacks (at most {} s more), then the shop is torn down",
+                STOP_GRACE.as_secs()
+            );
+            continue;
         }
         match shop.supervise() {
             Ok(restarts) => {
@@ -374,7 +432,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
                 return Ok(1);
             }
         }
-        if Instant::now() > deadline {
+        if forwarded && Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
             break None;
@@ -385,8 +443,8 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     drop(shop);
     if status.is_none() {
         println!(
-            "aborted: the run took longer than its hard limit of {} s and was stopped; the shop was torn down",
-            limit.as_secs()
+            "aborted: the tool did not end within {} s of being interrupted and was killed (its rollbacks may not have run); the shop was torn down",
+            STOP_GRACE.as_secs()
         );
         return Ok(1);
     }

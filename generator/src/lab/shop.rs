@@ -8,9 +8,17 @@
 //! binary run as `chaosbook lab service NAME`, so process faults (signals)
 //! hit one service only.
 //!
+//! `/catalog` is the shop's one large answer: the whole price list
+//! (about 64 KiB, as a product listing page would load), from prices
+//! through checkout to the storefront, so a bandwidth cap on the prices
+//! link has something to slow down; `/checkout` answers are a few dozen
+//! bytes.
+//!
 //! Resilience the scenarios' hypotheses rely on: checkout gives prices
 //! 500 ms and one retry, then answers from its last known price (a cache)
-//! or, without one, with a 503; storefront gives checkout 3 s.
+//! or, without one, with a 503; storefront gives checkout 3 s. For the
+//! price list, checkout gives prices 3 s and storefront gives checkout 5 s,
+//! without retries or cache.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -163,6 +171,12 @@ fn answer(shared: &Shared, request: tiny_http::Request) {
             "{\"item\":\"book\",\"price\":\"12.50\"}\n".to_string(),
             "/price",
         ),
+        "/catalog" if shared.name == "prices" => (200, price_list(), "/catalog"),
+        "/catalog" => {
+            let timeout = if shared.name == "storefront" { 5 } else { 3 };
+            let (c, b) = call(shared, "/catalog", Duration::from_secs(timeout), 0);
+            (c, b, "/catalog")
+        }
         _ => (404, "not found\n".to_string(), "other"),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -172,6 +186,23 @@ fn answer(shared: &Shared, request: tiny_http::Request) {
         .unwrap_or_else(|e| e.into_inner())
         .record(route, code, seconds);
     let _ = request.respond(Response::from_string(body).with_status_code(code));
+}
+
+/// Items in the price list: about 64 KiB of JSON.
+const PRICE_LIST_ITEMS: usize = 800;
+
+/// prices' `/catalog`: every item with its price, one JSON array.
+fn price_list() -> String {
+    let items: Vec<String> = (1..=PRICE_LIST_ITEMS)
+        .map(|i| {
+            format!(
+                "{{\"sku\":\"book-{i:04}\",\"title\":\"Volume {i} of the collected works\",\"price\":\"{}.{:02}\"}}",
+                5 + i % 40,
+                (i * 7) % 100
+            )
+        })
+        .collect();
+    format!("[{}]\n", items.join(",\n"))
 }
 
 /// checkout: the price from prices (500 ms, one retry), else the cached one.
@@ -239,6 +270,16 @@ fn call(shared: &Shared, path: &str, timeout: Duration, retries: u32) -> (u16, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_price_list_is_large_enough_for_a_bandwidth_cap_to_show() {
+        let list = price_list();
+        // 64 KiB +/- 10%: at the lab's 64 KB/s cap it takes about a second.
+        assert!((59_000..=72_000).contains(&list.len()), "{}", list.len());
+        assert!(list.starts_with("[{\"sku\":\"book-0001\",\"title\":\"Volume 1 of the collected works\",\"price\":\"6.07\"},\n"));
+        let items: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+        assert_eq!(items.len(), 800);
+    }
 
     #[test]
     fn metrics_are_prometheus_text_with_cumulative_buckets() {
