@@ -217,6 +217,29 @@ pub fn collect(config: &Config, catalog: &Catalog) -> Found {
     found
 }
 
+/// The external links of one chapter, each at its URL in the text; a URL
+/// written otherwise than it reads (an entity such as `&amp;`, an escape,
+/// a reference link whose definition is elsewhere) is placed at the link
+/// as written, never past it.
+fn chapter_uses(text: &str, rel: &Path) -> Vec<Use> {
+    let index = LineIndex::new(text);
+    markdown_links(text)
+        .into_iter()
+        .filter(|(dest, _)| is_external(dest))
+        .map(|(dest, range)| {
+            let span = match text[range.clone()].rfind(dest.as_str()) {
+                Some(i) => range.start + i..range.start + i + dest.len(),
+                None => range,
+            };
+            Use {
+                span: index.span(span.start, span.end),
+                url: dest,
+                file: rel.to_path_buf(),
+            }
+        })
+        .collect()
+}
+
 /// Links of the book's chapters (every `.md` file under `[book] src`, as
 /// `check` reads them).
 fn chapters(config: &Config, found: &mut Found) {
@@ -230,23 +253,9 @@ fn chapters(config: &Config, found: &mut Found) {
             found.unreadable += 1;
             continue;
         };
-        let index = LineIndex::new(&text);
-        let mut any = false;
-        for (dest, range) in markdown_links(&text) {
-            if !is_external(&dest) {
-                continue;
-            }
-            let at = text[range.clone()]
-                .rfind(dest.as_str())
-                .map_or(range.start, |i| range.start + i);
-            any = true;
-            found.uses.push(Use {
-                span: index.span(at, at + dest.len()),
-                url: dest,
-                file: rel.clone(),
-            });
-        }
-        if any {
+        let uses = chapter_uses(&text, &rel);
+        if !uses.is_empty() {
+            found.uses.extend(uses);
             found.texts.push((rel, text));
         }
     }
@@ -339,6 +348,26 @@ pub fn url_key(url: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_written_otherwise_is_placed_at_its_link_inside_the_text() {
+        // Found by fuzzing (link_extract): the definition's `&amp;` reads
+        // `&`, so the URL is nowhere in the text, and the span went past
+        // the end of the chapter.
+        let text = "[c]: https://ref.example/&amp;\n\n[c][] and [d](https://e.org/\\_x)\n";
+        let uses = chapter_uses(text, Path::new("src/a.md"));
+        let got: Vec<(&str, &str)> = uses
+            .iter()
+            .map(|u| (u.url.as_str(), &text[u.span.start..u.span.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("https://ref.example/&", "[c]"),
+                ("https://e.org/_x", "[d](https://e.org/\\_x)"),
+            ]
+        );
+    }
 
     #[test]
     fn schemes_and_keys() {
