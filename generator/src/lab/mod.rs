@@ -19,7 +19,7 @@ pub mod run;
 pub mod shop;
 pub mod tls;
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -376,7 +376,11 @@ pub fn up(root: &Path) -> Result<()> {
         }
     }
     drop(shop);
-    println!("stopped: every process of the shop has ended and its ports are free");
+    // Whoever read the endpoints may be gone by now (`lab up | head`).
+    let _ = writeln!(
+        std::io::stdout(),
+        "stopped: every process of the shop has ended and its ports are free"
+    );
     Ok(())
 }
 
