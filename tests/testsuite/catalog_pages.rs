@@ -259,3 +259,123 @@ fn a_broken_catalog_template_is_reported_and_the_site_kept() {
     );
     assert!(page.contains("<dl class=\"cb-facts\">"), "{page}");
 }
+
+/// The fixture's scenario with a lab experiment and its recorded run, and
+/// a chapter that shows the experiment with `{{#lab-experiment}}`.
+fn lab_project() -> tempfile::TempDir {
+    let dir = common::fixture_project();
+    let scenario = dir
+        .path()
+        .join("catalog/scenarios/network/demo-latency.yaml");
+    let mut text = fs::read_to_string(&scenario)
+        .unwrap()
+        .replace("targets: [kubernetes]", "targets: [kubernetes, local]");
+    text.push_str(concat!(
+        "lab:\n",
+        "  values: {latency_ms: 5}\n",
+        "  implementations:\n",
+        "    - tool: demo-tool\n",
+        "      support: native\n",
+        "      format: shell\n",
+        "      docs: https://demo.example.org/docs/lab\n",
+        "      verified: {version: \"2.1.0\", by: execution, date: 2026-12-01}\n",
+        "      manifest: |\n",
+        "        #!/bin/sh\n",
+        "        echo delay {{ latency_ms }}\n",
+    ));
+    fs::write(&scenario, text).unwrap();
+    fs::write(
+        dir.path().join("catalog/lab-runs.yaml"),
+        concat!(
+            "runs:\n",
+            "  - scenario: demo-latency\n",
+            "    tool: demo-tool\n",
+            "    date: \"2026-12-01\"\n",
+            "    tool_version: \"2.1.0\"\n",
+            "    versions: {demo-lib: \"0.3.1\"}\n",
+            "    verdict: refuted\n",
+            "    seconds: 31.6\n",
+            "    probes:\n",
+            "      before: {count: 1, min_ms: 12, max_ms: 12, codes: [200]}\n",
+            "      during: {count: 2, min_ms: 21, max_ms: 30, codes: [200, 503], failed: 1}\n",
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("whitepaper/SUMMARY.md"),
+        "# Summary\n\n- [Intro](intro.md)\n- [Catalog](catalog.md)\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("whitepaper/intro.md"),
+        "# Intro\n\n{{#lab-experiment demo-latency}}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("whitepaper/catalog.md"),
+        "# Catalog\n\n{{#catalog}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_lab_experiment_and_its_recorded_run_are_on_the_scenario_page_and_in_chapters() {
+    let project = lab_project();
+    let site = project.path().join("site");
+    build(project.path(), &site);
+    let page =
+        fs::read_to_string(site.join("catalog/scenarios/network/demo-latency.html")).unwrap();
+    let text = page.replace("&#x2F;", "/");
+    for expected in [
+        ">Run it in the lab</a></h2>",
+        "The lab's values: <code>latency_ms = 5</code>.",
+        "<strong>Ran in the lab on 2026-12-01 with Demo Tool 2.1.0 (demo-lib 0.3.1): verdict refuted</strong> (the steady state deviated during the fault). Probes took 12 ms (HTTP 200) before the fault, 21\u{2013}30 ms (HTTP 200, 503), 1 of 2 failed during it. The run took 32 s.",
+        "id=\"lab-demo-latency-demo-tool\"",
+        "aria-label=\"Demo Tool lab experiment\"",
+        "Run: <code>chaosbook lab run demo-latency</code>",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{page}");
+    }
+    // The experiment is rendered with the lab's value, not the default.
+    let code = &page[page.find("id=\"lab-demo-latency-demo-tool\"").unwrap()..];
+    let code = &code[..code.find("</code>").unwrap()];
+    assert!(code.contains(">5<") || code.contains(" 5"), "{code}");
+    assert!(!code.contains("100"), "{code}");
+    let intro = fs::read_to_string(site.join("intro.html")).unwrap();
+    assert!(
+        intro.contains("<p class=\"cb-lab-caption\">The lab experiment of <a href=\"catalog/scenarios/network/demo-latency.html\">Demo latency</a></p>"),
+        "{intro}"
+    );
+}
+
+#[test]
+fn a_lab_experiment_of_a_scenario_without_a_lab_is_an_error_at_its_id() {
+    let project = lab_project();
+    fs::write(
+        project.path().join("whitepaper/intro.md"),
+        "# Intro\n\n{{#lab-experiment demo-latncy}}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+        .arg("--root")
+        .arg(project.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("\"code\": \"unknown-reference\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("unknown lab scenario `demo-latncy`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean `demo-latency`?"), "{stdout}");
+    assert!(
+        stdout.contains("\"line\": 3,") && stdout.contains("\"column\": 19"),
+        "{stdout}"
+    );
+}
