@@ -553,140 +553,98 @@ fn a_port_in_use_is_exit_2_and_starts_nothing() {
     assert!(LAB_PORTS.iter().all(|p| port_is_free(*p)));
 }
 
+/// `chaosbook lab ARGS` with `path` as the PATH (the test's own when
+/// `None`) is refused before anything starts: exit 2, `message` on standard
+/// error, nothing on standard output (no run, no verdict).
+fn refused(args: &[&str], path: Option<&Path>, message: &str) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chaosbook"));
+    cmd.arg("--root").arg(repo()).arg("lab").args(args);
+    if let Some(path) = path {
+        cmd.env("PATH", path);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(message), "{args:?}: {stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 #[test]
 fn bad_scenarios_are_exit_2_with_what_to_do() {
-    let out = lab(&repo(), &["run", "no-such-scenario"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("no scenario called `no-such-scenario`; the lab runs: "),
-        "{stderr}"
+    refused(
+        &["run", "no-such-scenario"],
+        None,
+        "no scenario called `no-such-scenario`; the lab runs: bandwidth-limit, clock-skew, dependency-blackhole, disk-fill, expired-certificate, http-abort, network-latency, node-cpu-hog, node-memory-hog, process-kill (`chaosbook lab list`)",
     );
-    assert!(stderr.contains("network-latency"), "{stderr}");
-
-    let out = lab(&repo(), &["run", "pod-delete"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("scenario `pod-delete` has no lab implementation yet"),
-        "{stderr}"
+    refused(
+        &["run", "pod-delete"],
+        None,
+        "scenario `pod-delete` has no lab implementation yet",
+    );
+    refused(
+        &["run", "network-latency", "--set", "latency_ms=fast"],
+        None,
+        "--set latency_ms=fast",
+    );
+    refused(
+        &["run", "network-latency", "--set", "latency_ms=300", "--record"],
+        None,
+        "--record keeps the evidence of the experiment the catalog publishes, with the lab's own values: drop --set, or do not record",
     );
 
-    // Stress is bounded by the machine's cores.
-    let out = lab(&repo(), &["run", "node-cpu-hog", "--set", "workers=64"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("workers=64: the lab runs at most one CPU worker per core"),
-        "{stderr}"
+    // Stress is bounded: CPU workers by the machine's cores, memory at a
+    // quarter of it, a disk fill far below what the parameter allows
+    // elsewhere.
+    refused(
+        &["run", "node-cpu-hog", "--set", "workers=64"],
+        None,
+        "workers=64: the lab runs at most one CPU worker per core",
+    );
+    refused(
+        &["run", "node-memory-hog", "--set", "memory_percent=26"],
+        None,
+        "memory_percent=26: the lab holds at most 25% of this machine's memory; set memory_percent to 25 or less",
+    );
+    refused(
+        &["run", "disk-fill", "--set", "fill_mib=257"],
+        None,
+        "fill_mib=257: the lab writes at most 256 MiB inside its folder; set fill_mib to 256 or less",
     );
 
     // A program the experiment runs is missing: what to install, before
     // anything starts.
-    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
-        .arg("--root")
-        .arg(repo())
-        .args(["lab", "run", "node-cpu-hog"])
-        .env("PATH", "/nonexistent")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the experiment runs `stress-ng`, which is not installed; install it (on Debian or Ubuntu: `apt-get install stress-ng`)"),
-        "{stderr}"
+    let nowhere = Path::new("/nonexistent");
+    refused(
+        &["run", "node-cpu-hog"],
+        Some(nowhere),
+        "the experiment runs `stress-ng`, which is not installed; install it (on Debian or Ubuntu: `apt-get install stress-ng`)",
     );
-
-    // The same for the clock-skew and TLS experiments' programs: a PATH
-    // with `sh` and `curl` but no `faketime`, then one without `curl`.
+    refused(
+        &["run", "disk-fill"],
+        Some(nowhere),
+        "the experiment runs `dd`, which is not installed; install it (on Debian or Ubuntu: `apt-get install coreutils`)",
+    );
+    // The clock-skew and TLS experiments' programs: a PATH with `sh` and
+    // `curl` but no `faketime`, then one without `curl`.
     let bin = tempfile::tempdir().unwrap();
     for program in ["sh", "curl"] {
         std::fs::write(bin.path().join(program), "").unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
-        .arg("--root")
-        .arg(repo())
-        .args(["lab", "run", "clock-skew"])
-        .env("PATH", bin.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the experiment runs `faketime`, which is not installed; install it (on Debian or Ubuntu: `apt-get install faketime`)"),
-        "{stderr}"
+    refused(
+        &["run", "clock-skew"],
+        Some(bin.path()),
+        "the experiment runs `faketime`, which is not installed; install it (on Debian or Ubuntu: `apt-get install faketime`)",
     );
     std::fs::remove_file(bin.path().join("curl")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
-        .arg("--root")
-        .arg(repo())
-        .args(["lab", "run", "expired-certificate"])
-        .env("PATH", bin.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the experiment runs `curl`, which is not installed; install it (on Debian or Ubuntu: `apt-get install curl`)"),
-        "{stderr}"
+    refused(
+        &["run", "expired-certificate"],
+        Some(bin.path()),
+        "the experiment runs `curl`, which is not installed; install it (on Debian or Ubuntu: `apt-get install curl`)",
     );
-
-    // Memory stress holds at most a quarter of the machine's memory,
-    // refused before the shop or stress-ng starts (nothing is printed on
-    // standard output: no run, no verdict).
-    let out = lab(
-        &repo(),
-        &["run", "node-memory-hog", "--set", "memory_percent=26"],
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("memory_percent=26: the lab holds at most 25% of this machine's memory; set memory_percent to 25 or less"),
-        "{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-
-    // A disk fill has a hard bound, far below what the parameter allows
-    // elsewhere.
-    let out = lab(&repo(), &["run", "disk-fill", "--set", "fill_mib=257"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("fill_mib=257: the lab writes at most 256 MiB inside its folder; set fill_mib to 256 or less"),
-        "{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-
-    // The disk fill's programs map to their Debian package.
-    let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
-        .arg("--root")
-        .arg(repo())
-        .args(["lab", "run", "disk-fill"])
-        .env("PATH", "/nonexistent")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the experiment runs `dd`, which is not installed; install it (on Debian or Ubuntu: `apt-get install coreutils`)"),
-        "{stderr}"
-    );
-
-    let out = lab(
-        &repo(),
-        &["run", "network-latency", "--set", "latency_ms=fast"],
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("--set latency_ms=fast"), "{stderr}");
 }
 
 #[test]

@@ -342,50 +342,33 @@ impl markup::Env for BookEnv<'_> {
     }
 
     fn directive(&self, name: &str, args: &str) -> Option<String> {
+        let w = catalog::Writer {
+            view: self.view,
+            env: self,
+            smart_punctuation: self.smart_punctuation,
+        };
+        // Numbers the chapter's widgets, so their labels stay unique.
+        let next = || {
+            let n = self.embeds.get();
+            self.embeds.set(n + 1);
+            n
+        };
         match name {
             "scenario" => {
                 let (scenario, embed) = crate::embed::for_render(self.catalog, args)?;
                 let s = crate::embed::apply(self.view.scenario(&scenario.id)?, &embed);
                 let values = crate::embed::changed_sentence(&embed.changed);
-                let n = self.embeds.get();
-                self.embeds.set(n + 1);
-                let w = catalog::Writer {
-                    view: self.view,
-                    env: self,
-                    smart_punctuation: self.smart_punctuation,
-                };
-                Some(w.embed(&s, values.as_deref(), n))
+                Some(w.embed(&s, values.as_deref(), next()))
             }
-            "catalog" => {
-                let w = catalog::Writer {
-                    view: self.view,
-                    env: self,
-                    smart_punctuation: self.smart_punctuation,
-                };
-                Some(w.introduction())
-            }
+            "catalog" => Some(w.introduction()),
             crate::render::catalog::LAB_DIRECTIVE => {
                 let s = self
                     .view
                     .scenario(args.trim())
                     .filter(|s| s.lab.is_some())?;
-                let n = self.embeds.get();
-                self.embeds.set(n + 1);
-                let w = catalog::Writer {
-                    view: self.view,
-                    env: self,
-                    smart_punctuation: self.smart_punctuation,
-                };
-                Some(w.lab_experiment(s, n))
+                Some(w.lab_experiment(s, next()))
             }
-            crate::render::catalog::SAFETY_DIRECTIVE => {
-                let w = catalog::Writer {
-                    view: self.view,
-                    env: self,
-                    smart_punctuation: self.smart_punctuation,
-                };
-                Some(w.safety_table())
-            }
+            crate::render::catalog::SAFETY_DIRECTIVE => Some(w.safety_table()),
             _ => None,
         }
     }
