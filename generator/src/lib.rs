@@ -293,7 +293,7 @@ pub fn mdbook_backend(input: impl std::io::Read) -> Result<Built, BuildError> {
     // mdBook starts backends in the destination folder; everything here is
     // relative to the project root, as under `chaosbook build`.
     std::env::set_current_dir(&book.root)
-        .map_err(|e| BuildError::Env(format!("cannot enter {}: {e}", book.root.display())))?;
+        .map_err(|e| BuildError::io("cannot enter", &book.root, e))?;
     let (catalog, report) = check(&book.root);
     if report.has_errors() {
         return Err(BuildError::Input(report));

@@ -72,8 +72,7 @@ pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
     let config = load_config(root)?;
     let settings = settings_of(&config)?;
     let src_dir = root.join(&config.book.src);
-    let project = Project::new(root)
-        .map_err(|e| BuildError::Env(format!("cannot resolve {}: {e}", root.display())))?;
+    let project = Project::new(root).map_err(|e| BuildError::io("cannot resolve", root, e))?;
     let summary = load_summary(&project, root, &src_dir)?;
     // mdBook's `links` preprocessor reads any path a chapter names; ours
     // takes its place (same name, same position) and reads under the rule.

@@ -507,7 +507,7 @@ impl PrintAttributes<'_> {
 /// project, a FIFO or a device is an error at its path, never copied.
 fn source_assets(root: &Path, src: &Path) -> Result<Vec<(String, Bytes)>, BuildError> {
     let rule = crate::content_path::Project::new(root)
-        .map_err(|e| BuildError::Env(format!("cannot resolve {}: {e}", root.display())))?;
+        .map_err(|e| BuildError::io("cannot resolve", root, e))?;
     let refused = |d: crate::diagnostics::Diagnostic| {
         let mut r = crate::Report::default();
         r.push(d);

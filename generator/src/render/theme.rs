@@ -62,7 +62,7 @@ impl Theme {
             // Theme files are content too: read under the one rule (a link
             // out of the project or a FIFO is an error at its path).
             let rule = crate::content_path::Project::new(root)
-                .map_err(|e| BuildError::Env(format!("cannot resolve {}: {e}", root.display())))?;
+                .map_err(|e| BuildError::io("cannot resolve", root, e))?;
             let refused = |d: Diagnostic| {
                 let mut r = Report::default();
                 r.push(d);
