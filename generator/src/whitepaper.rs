@@ -516,18 +516,12 @@ fn check_directives(
         if found.name == crate::render::catalog::LAB_DIRECTIVE {
             let id = found.args.as_str();
             if catalog.scenario(id).is_none_or(|s| s.item.lab.is_none()) {
-                let ids: Vec<&str> = catalog
-                    .scenarios
-                    .iter()
-                    .filter(|s| s.item.lab.is_some())
-                    .map(|s| s.item.id.as_str())
-                    .collect();
                 out.push(crate::catalog::validate::unknown(
                     &chapter.rel,
                     index.span(found.args_at.start, found.args_at.end),
                     "lab scenario",
                     id,
-                    &ids,
+                    &catalog.lab_scenario_ids(),
                     "name a scenario with a `lab` block (`chaosbook lab list` lists them)",
                 ));
             }

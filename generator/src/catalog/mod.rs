@@ -143,6 +143,15 @@ impl Catalog {
             .get(&(scenario.to_string(), tool.to_string()))
     }
 
+    /// The ids of the scenarios with a lab block (what `chaosbook lab` runs).
+    pub fn lab_scenario_ids(&self) -> Vec<&str> {
+        self.scenarios
+            .iter()
+            .filter(|e| e.item.lab.is_some())
+            .map(|e| e.item.id.as_str())
+            .collect()
+    }
+
     /// The recorded run of the lab experiment of `scenario` with `tool`.
     pub fn lab_run(&self, scenario: &str, tool: &str) -> Option<&model::LabRun> {
         self.lab_runs

@@ -252,14 +252,9 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
 /// evidence on its page agree.
 fn check_lab_runs(catalog: &Catalog, report: &mut Report) {
     const RECORD: &str = "run `chaosbook lab run SCENARIO --record` to record the run again";
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     if let Some(runs) = &catalog.lab_runs {
-        let scenario_ids: Vec<&str> = catalog
-            .scenarios
-            .iter()
-            .filter(|e| e.item.lab.is_some())
-            .map(|e| e.item.id.as_str())
-            .collect();
+        let scenario_ids = catalog.lab_scenario_ids();
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, run) in runs.item.runs.iter().enumerate() {
             let at = |field: &str| runs.doc().locate(&format!("/runs/{i}/{field}"));
             let Some(lab) = catalog

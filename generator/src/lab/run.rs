@@ -73,12 +73,7 @@ pub struct Prepared {
 /// The scenario's lab implementation for `tool` (or its only one),
 /// rendered with the lab's values and `set`.
 pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
-    let runnable: Vec<&str> = catalog
-        .scenarios
-        .iter()
-        .filter(|e| e.item.lab.is_some())
-        .map(|e| e.item.id.as_str())
-        .collect();
+    let runnable = catalog.lab_scenario_ids();
     let Some(entry) = catalog.scenario(&opts.scenario) else {
         return Err(Error::Usage(format!(
             "no scenario called `{}`; the lab runs: {} (`chaosbook lab list`)",
@@ -521,12 +516,12 @@ fn record(
         .as_ref()
         .map(|e| e.item.clone())
         .unwrap_or_default();
-    let settings = catalog
+    let catalog_dir = catalog
         .config
         .as_ref()
         .map(|c| c.catalog_dir())
         .unwrap_or_else(|| root.join("catalog"));
-    let file = settings.join(crate::catalog::LAB_RUNS_FILE);
+    let file = catalog_dir.join(crate::catalog::LAB_RUNS_FILE);
     super::record::write(&file, &super::record::with_run(runs, run.clone()))?;
     println!(
         "recorded: {} {} on {} ({}) in {}",
