@@ -24,7 +24,8 @@ pub(crate) fn project_manifests(languages: &[&str]) -> Vec<(String, &'static str
 }
 
 /// A copy of the fixture project (tests/fixtures/minimal) in a temporary
-/// folder, with the real `chaos-mesh` and `shell` format schemas it uses.
+/// folder, with the real `chaos-mesh` and `shell` format schemas it uses
+/// and `toxiproxy`, a format the lab runs.
 pub(crate) fn fixture_project() -> tempfile::TempDir {
     fn copy(from: &std::path::Path, to: &std::path::Path) {
         std::fs::create_dir_all(to).unwrap();
@@ -42,7 +43,7 @@ pub(crate) fn fixture_project() -> tempfile::TempDir {
     copy(&project_root().join("tests/fixtures/minimal"), dir.path());
     let formats = dir.path().join("catalog/schema/formats");
     std::fs::create_dir_all(&formats).unwrap();
-    for f in ["chaos-mesh", "shell"] {
+    for f in ["chaos-mesh", "shell", "toxiproxy"] {
         let name = format!("{f}.schema.json");
         std::fs::copy(
             project_root().join("catalog/schema/formats").join(&name),

@@ -273,17 +273,26 @@ fn lab_project() -> tempfile::TempDir {
     text.push_str(concat!(
         "lab:\n",
         "  values: {latency_ms: 5}\n",
+        "  steady_state:\n",
+        "    title: checkout answers within a second\n",
+        "    probes: [{url: \"http://127.0.0.1:18080/checkout\", within: 1s}]\n",
         "  implementations:\n",
         "    - tool: demo-tool\n",
         "      support: native\n",
-        "      format: shell\n",
+        "      format: toxiproxy\n",
         "      docs: https://demo.example.org/docs/lab\n",
         "      verified: {version: \"2.1.0\", by: execution, date: 2026-12-01}\n",
         "      manifest: |\n",
         "        #!/bin/sh\n",
-        "        echo delay {{ latency_ms }}\n",
+        "        curl -sSf --data '{\"type\": \"latency\", \"attributes\": {\"latency\": {{ latency_ms }}}}' http://127.0.0.1:8474/proxies/prices/toxics\n",
     ));
     fs::write(&scenario, text).unwrap();
+    let tool = dir.path().join("catalog/tools/demo-tool.yaml");
+    let declared = fs::read_to_string(&tool).unwrap().replace(
+        "formats: [chaos-mesh, shell]",
+        "formats: [chaos-mesh, shell, toxiproxy]",
+    );
+    fs::write(&tool, declared).unwrap();
     fs::write(
         dir.path().join("catalog/lab-runs.yaml"),
         concat!(
@@ -292,6 +301,7 @@ fn lab_project() -> tempfile::TempDir {
             "    tool: demo-tool\n",
             "    date: \"2026-12-01\"\n",
             "    tool_version: \"2.1.0\"\n",
+            "    server: \"a stand-in <b>server</b>\"\n",
             "    versions: {demo-lib: \"0.3.1\"}\n",
             "    verdict: refuted\n",
             "    seconds: 31.6\n",
@@ -330,7 +340,7 @@ fn a_lab_experiment_and_its_recorded_run_are_on_the_scenario_page_and_in_chapter
     for expected in [
         ">Run it in the lab</a></h2>",
         "The lab's values: <code>latency_ms = 5</code>.",
-        "<strong>Ran in the lab on 2026-12-01 with Demo Tool 2.1.0 (demo-lib 0.3.1): verdict refuted</strong> (the steady state deviated during the fault). Probes took 12 ms (HTTP 200) before the fault, 21\u{2013}30 ms (HTTP 200, 503), 1 of 2 failed during it. The run took 32 s.",
+        "<strong>Ran in the lab on 2026-12-01 with Demo Tool 2.1.0 (demo-lib 0.3.1; its API served by a stand-in &lt;b&gt;server&lt;/b&gt;, not by the tool's own server): verdict refuted</strong> (the steady state deviated during the fault). Probes took 12 ms (HTTP 200) before the fault, 21\u{2013}30 ms (HTTP 200, 503), 1 of 2 failed during it. The run took 32 s.",
         "id=\"lab-demo-latency-demo-tool\"",
         "aria-label=\"Demo Tool lab experiment\"",
         "Run: <code>chaosbook lab run demo-latency</code>",

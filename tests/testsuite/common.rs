@@ -29,13 +29,13 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A copy of the fixture project, with the real `chaos-mesh` and `shell`
-/// format schemas it uses.
+/// format schemas it uses and `toxiproxy`, a format the lab runs.
 pub(crate) fn fixture_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures/minimal"), dir.path());
     let formats = dir.path().join("catalog/schema/formats");
     fs::create_dir_all(&formats).unwrap();
-    for f in ["chaos-mesh", "shell"] {
+    for f in ["chaos-mesh", "shell", "toxiproxy"] {
         let name = format!("{f}.schema.json");
         fs::copy(
             repo().join("catalog/schema/formats").join(&name),

@@ -645,6 +645,13 @@ fn bad_scenarios_are_exit_2_with_what_to_do() {
         Some(bin.path()),
         "the experiment runs `curl`, which is not installed; install it (on Debian or Ubuntu: `apt-get install curl`)",
     );
+    // A Toxiproxy script needs bash and curl, which the lab runs itself.
+    std::fs::write(bin.path().join("bash"), "").unwrap();
+    refused(
+        &["run", "network-latency", "--tool", "toxiproxy"],
+        Some(bin.path()),
+        "the toxiproxy experiment runs `curl`, which is not installed; install it (on Debian or Ubuntu: `apt-get install curl`)",
+    );
 }
 
 #[test]
@@ -672,5 +679,14 @@ fn lab_list_names_each_runnable_scenario_and_its_tool() {
         "disk-fill",
     ] {
         assert!(rows.contains(&vec![scenario, "chaos-toolkit"]), "{stdout}");
+    }
+    // The network faults also run as Toxiproxy scripts the lab conducts.
+    for scenario in [
+        "network-latency",
+        "dependency-blackhole",
+        "bandwidth-limit",
+        "http-abort",
+    ] {
+        assert!(rows.contains(&vec![scenario, "toxiproxy"]), "{stdout}");
     }
 }

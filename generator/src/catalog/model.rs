@@ -429,8 +429,60 @@ pub struct Lab {
     /// The scenario's own parameters set for the lab (short durations, loopback addresses), over the defaults.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub values: serde_json::Map<String, serde_json::Value>,
+    /// The hypothesis the lab checks itself when it conducts an experiment
+    /// whose tool only injects the fault (a Toxiproxy script): required
+    /// by such an implementation, unused by a tool with a hypothesis of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steady_state: Option<LabSteadyState>,
     /// The experiments that run in the lab; never `unsupported`.
     pub implementations: Vec<Implementation>,
+}
+
+/// The lab's own steady-state hypothesis: every probe answers with a 2xx
+/// status within its time, before the fault, during it and after it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabSteadyState {
+    /// The hypothesis in words ("the storefront's checkout answers within 1.5 s").
+    pub title: String,
+    /// The HTTP GETs on the shop that must answer in time.
+    pub probes: Vec<LabProbe>,
+}
+
+/// One probe of the lab's steady state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabProbe {
+    /// An address of the shop on 127.0.0.1.
+    pub url: String,
+    /// How long the answer may take, as a duration (`1500ms`, `2s`).
+    pub within: String,
+}
+
+/// How the lab runs a lab implementation, decided by its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabRunner {
+    /// The tool brings its hypothesis and writes a journal (Chaos Toolkit):
+    /// the lab starts it and reads its journal.
+    Journal,
+    /// The tool only injects (a Toxiproxy script): the lab conducts the
+    /// experiment, probing the lab block's `steady_state` before, during
+    /// and after the script, and checks that the proxies are clean after it.
+    Conducted,
+}
+
+impl LabRunner {
+    /// The runner for a manifest format; `None` for a format the lab cannot run.
+    pub fn for_format(format: &str) -> Option<LabRunner> {
+        match format {
+            "chaostoolkit" => Some(LabRunner::Journal),
+            "toxiproxy" => Some(LabRunner::Conducted),
+            _ => None,
+        }
+    }
+
+    /// The formats the lab runs, for messages.
+    pub const FORMATS: &'static str = "chaostoolkit, toxiproxy";
 }
 
 /// `catalog/lab-runs.yaml`: the last recorded run of each lab experiment,
@@ -466,6 +518,10 @@ pub struct LabRun {
     pub seconds: f64,
     /// What the probes measured before, during and after the fault.
     pub probes: ProbePhases,
+    /// What served the tool's API when the tool's own server did not run
+    /// (the lab's Toxiproxy-compatible proxy); absent when the tool ran whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
 }
 
 /// The probes of a run: the steady state before the fault, the method

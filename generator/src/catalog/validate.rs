@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::catalog::manifest::{self, Placement};
-use crate::catalog::model::{ParamType, Parameter, Scenario, Tool, VerifiedBy};
+use crate::catalog::model::{LabRunner, ParamType, Parameter, Scenario, Tool, VerifiedBy};
 use crate::catalog::template::{self, parse_duration_ms};
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{load, Catalog, Entry, Manifest};
@@ -528,6 +528,22 @@ fn check_lab(entry: &Entry<Scenario>, report: &mut Report) {
         _ => {}
     }
     let Some(lab) = &s.lab else { return };
+    for (i, imp) in lab.implementations.iter().enumerate() {
+        let at = entry
+            .doc()
+            .locate(&format!("/lab/implementations/{i}/format"));
+        match LabRunner::for_format(imp.format.as_deref().unwrap_or_default()) {
+            None => report.push(
+                Diagnostic::error("lab-format", &entry.file, at, format!("the lab cannot run an experiment in the `{}` format", imp.format.as_deref().unwrap_or_default()))
+                    .with_help(format!("write the lab experiment in a format the lab runs: {}", LabRunner::FORMATS)),
+            ),
+            Some(LabRunner::Conducted) if lab.steady_state.is_none() => report.push(
+                Diagnostic::error("lab-steady-state", &entry.file, at, format!("a `{}` experiment brings no hypothesis of its own, and the lab block has no `steady_state` for the lab to check", imp.format.as_deref().unwrap_or_default()))
+                    .with_help("add `steady_state` to the lab block: a title and the shop's addresses that must answer in time (see catalog/schema/README.md)"),
+            ),
+            Some(_) => {}
+        }
+    }
     for (key, value) in &lab.values {
         let at = entry.doc().locate(&format!("/lab/values/{key}"));
         match s.parameters.iter().find(|p| &p.name == key) {
@@ -1216,8 +1232,9 @@ mod tests {
         assert!(!crate::check(root).1.has_errors());
     }
 
-    /// The fixture's scenario with a lab experiment that claims it ran
-    /// with demo-tool 2.1.0, and `runs` as the recorded lab runs.
+    /// The fixture's scenario with a lab experiment (a Toxiproxy script,
+    /// with the lab's steady state) that claims it ran with demo-tool
+    /// 2.1.0, and `runs` as the recorded lab runs.
     fn with_lab(root: &Path, runs: &str) {
         edit(
             root,
@@ -1225,23 +1242,89 @@ mod tests {
             "targets: [kubernetes]",
             "targets: [kubernetes, local]",
         );
+        edit(
+            root,
+            "catalog/tools/demo-tool.yaml",
+            "formats: [chaos-mesh, shell]",
+            "formats: [chaos-mesh, shell, toxiproxy]",
+        );
         let path = root.join(SCENARIO);
         let mut text = fs::read_to_string(&path).unwrap();
         text.push_str(concat!(
             "lab:\n",
             "  values: {latency_ms: 5}\n",
+            "  steady_state:\n",
+            "    title: checkout answers within a second\n",
+            "    probes: [{url: \"http://127.0.0.1:18080/checkout\", within: 1s}]\n",
             "  implementations:\n",
             "    - tool: demo-tool\n",
             "      support: native\n",
-            "      format: shell\n",
+            "      format: toxiproxy\n",
             "      docs: https://demo.example.org/docs/lab\n",
             "      verified: {version: \"2.1.0\", by: execution, date: 2026-12-01}\n",
             "      manifest: |\n",
             "        #!/bin/sh\n",
-            "        echo delay {{ latency_ms }}\n",
+            "        curl -sSf --data '{\"type\": \"latency\", \"attributes\": {\"latency\": {{ latency_ms }}}}' http://127.0.0.1:8474/proxies/prices/toxics\n",
         ));
         fs::write(&path, text).unwrap();
         fs::write(root.join("catalog/lab-runs.yaml"), runs).unwrap();
+    }
+
+    #[test]
+    fn a_lab_script_needs_the_labs_steady_state_and_a_format_the_lab_runs() {
+        let dir = fixture_project();
+        with_lab(dir.path(), &format!("runs:\n{RUN}"));
+        edit(
+            dir.path(),
+            SCENARIO,
+            "  steady_state:\n    title: checkout answers within a second\n    probes: [{url: \"http://127.0.0.1:18080/checkout\", within: 1s}]\n",
+            "",
+        );
+        let format_line = |root: &Path| {
+            fs::read_to_string(root.join(SCENARIO))
+                .unwrap()
+                .lines()
+                .collect::<Vec<_>>()
+                .iter()
+                .rposition(|l| l.contains("format: "))
+                .unwrap()
+                + 1
+        };
+        assert_eq!(
+            found(dir.path(), "lab-steady-state"),
+            [(
+                Severity::Error,
+                SCENARIO.to_string(),
+                format_line(dir.path()),
+                15
+            )]
+        );
+        assert_eq!(
+            message(dir.path(), "lab-steady-state"),
+            "a `toxiproxy` experiment brings no hypothesis of its own, and the lab block has no `steady_state` for the lab to check"
+        );
+
+        let dir = fixture_project();
+        with_lab(dir.path(), &format!("runs:\n{RUN}"));
+        edit(
+            dir.path(),
+            SCENARIO,
+            "      format: toxiproxy\n",
+            "      format: shell\n",
+        );
+        assert_eq!(
+            found(dir.path(), "lab-format"),
+            [(
+                Severity::Error,
+                SCENARIO.to_string(),
+                format_line(dir.path()),
+                15
+            )]
+        );
+        assert_eq!(
+            message(dir.path(), "lab-format"),
+            "the lab cannot run an experiment in the `shell` format"
+        );
     }
 
     const RUN: &str = "  - {scenario: demo-latency, tool: demo-tool, date: \"2026-12-01\", tool_version: \"2.1.0\", verdict: confirmed, seconds: 3.5, probes: {}}\n";

@@ -4,7 +4,8 @@
 //! ([`proxy`]) as child processes on 127.0.0.1, then runs a scenario's lab
 //! implementation (the `lab` block of the scenario, catalog data like any
 //! implementation) with the real tool, and reads the tool's journal for a
-//! verdict ([`run`]). Ingress ([`tls`]) serves the storefront over TLS
+//! verdict ([`run`]); around a tool that only injects (a Toxiproxy script)
+//! the lab conducts the experiment itself ([`conduct`]). Ingress ([`tls`]) serves the storefront over TLS
 //! with certificates the lab issues at each start.
 //!
 //! Safety: everything binds 127.0.0.1; every child is stopped when the lab
@@ -13,6 +14,7 @@
 //! closes); the tool's run has a hard timeout; the lab changes nothing
 //! outside its own processes and its folder `target/lab/`.
 
+pub mod conduct;
 pub mod proxy;
 pub mod record;
 pub mod run;
@@ -44,7 +46,7 @@ pub const SERVICES: [(&str, u16); 5] = [
 /// where it listens, and where it forwards to.
 pub const PRICES_PROXY: (&str, u16, u16) = ("prices", 18083, 18082);
 
-fn port(service: &str) -> u16 {
+pub(crate) fn port(service: &str) -> u16 {
     SERVICES
         .iter()
         .find(|(s, _)| *s == service)

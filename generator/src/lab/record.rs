@@ -59,6 +59,39 @@ pub fn chaostoolkit_versions(
     Some((cli, versions))
 }
 
+/// The versions of programs a conducted run used (`bash`, `curl`), read
+/// from the first line of their `--version`: the first word that starts
+/// with a digit (`curl 8.14.1 (x86_64...)`, `GNU bash, version
+/// 5.2.37(1)-release`). A program that does not say is left out.
+pub fn program_versions(programs: &[&str]) -> BTreeMap<String, String> {
+    programs
+        .iter()
+        .filter_map(|program| {
+            let out = Command::new(program)
+                .arg("--version")
+                .stderr(Stdio::null())
+                .output()
+                .ok()?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            let version = version_in(text.lines().next()?)?;
+            Some((program.to_string(), version))
+        })
+        .collect()
+}
+
+/// The first word of `line` that starts with a digit, up to the first
+/// character that is not a digit or a dot.
+fn version_in(line: &str) -> Option<String> {
+    line.split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|w| {
+            w.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect::<String>()
+        })
+        .map(|v| v.trim_end_matches('.').to_string())
+}
+
 /// `runs` with `run` in place of the earlier run of the same experiment,
 /// sorted by scenario, then tool.
 pub fn with_run(mut runs: LabRuns, run: LabRun) -> LabRuns {
@@ -105,6 +138,9 @@ pub fn to_yaml(runs: &LabRuns) -> String {
         out.push_str(&format!("    tool: {}\n", quoted(&r.tool)));
         out.push_str(&format!("    date: {}\n", quoted(&r.date)));
         out.push_str(&format!("    tool_version: {}\n", quoted(&r.tool_version)));
+        if let Some(server) = &r.server {
+            out.push_str(&format!("    server: {}\n", quoted(server)));
+        }
         if !r.versions.is_empty() {
             out.push_str("    versions:\n");
             for (name, version) in &r.versions {
@@ -140,10 +176,24 @@ pub fn write(file: &Path, runs: &LabRuns) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_are_read_from_the_first_line_of_version_output() {
+        assert_eq!(
+            version_in("curl 8.14.1 (x86_64-pc-linux-gnu) libcurl/8.14.1").as_deref(),
+            Some("8.14.1")
+        );
+        assert_eq!(
+            version_in("GNU bash, version 5.2.37(1)-release (x86_64-pc-linux-gnu)").as_deref(),
+            Some("5.2.37")
+        );
+        assert_eq!(version_in("no version here"), None);
+    }
     use crate::catalog::model::ProbePhases;
 
     fn run(scenario: &str, verdict: &str) -> LabRun {
         LabRun {
+            server: None,
             scenario: scenario.into(),
             tool: "chaos-toolkit".into(),
             date: "2026-12-03".into(),

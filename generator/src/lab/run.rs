@@ -15,8 +15,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::conduct::{self, Conductor};
 use super::Shop;
-use crate::catalog::model::{verdict_meaning, ProbePhases, ProbeSpan, Scenario};
+use crate::catalog::model::{
+    verdict_meaning, LabRunner, LabSteadyState, ProbePhases, ProbeSpan, Scenario,
+};
 use crate::catalog::template::{self, ParamValue};
 use crate::catalog::validate::lab_values;
 use crate::error::{Error, Result};
@@ -68,6 +71,10 @@ pub struct Prepared {
     pub duration: Option<Duration>,
     /// The tool extension the implementation needs (`chaostoolkit-toxiproxy`).
     pub tool_extension: Option<String>,
+    /// How the lab runs it.
+    pub runner: LabRunner,
+    /// The lab's own hypothesis, for a conducted experiment.
+    pub steady_state: Option<LabSteadyState>,
 }
 
 /// The scenario's lab implementation for `tool` (or its only one),
@@ -119,6 +126,15 @@ pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
         .formats
         .get(&manifest.format)
         .ok_or_else(|| Error::Invalid(format!("unknown format `{}`", manifest.format)))?;
+    let runner = LabRunner::for_format(&manifest.format).ok_or_else(|| {
+        Error::Invalid(format!(
+            "the lab cannot run the `{}` format of the {} experiment of `{}`; it runs {}",
+            manifest.format,
+            imp.tool,
+            scenario.id,
+            LabRunner::FORMATS
+        ))
+    })?;
     let (values, overrides) = values_with(scenario, &opts.set)?;
     let text = template::render(&manifest.template, &values).map_err(|e| {
         Error::Invalid(
@@ -182,6 +198,8 @@ pub fn prepare(catalog: &Catalog, opts: &Options) -> Result<Prepared> {
         text,
         duration,
         tool_extension: imp.extension.clone(),
+        runner,
+        steady_state: lab.steady_state.clone(),
     })
 }
 
@@ -301,105 +319,113 @@ fn find_chaos(root: &Path) -> Option<PathBuf> {
 
 const INSTALL_CHAOS: &str = "install Chaos Toolkit and its Toxiproxy extension: `python3 -m venv .venv && .venv/bin/pip install chaostoolkit chaostoolkit-toxiproxy`, then put .venv/bin on the PATH (tests/validate-exports.sh also creates target/validators-venv with both)";
 
-/// Runs the scenario; returns the exit code (0 or 1) after printing the
-/// verdict. Errors are exit 2 (usage, missing tool, port in use).
-pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
-    if opts.record && !opts.set.is_empty() {
-        return Err(Error::Usage(
-            "--record keeps the evidence of the experiment the catalog publishes, with the lab's own values: drop --set, or do not record".into(),
-        ));
-    }
-    let prepared = prepare(catalog, opts)?;
-    if prepared.format != "chaostoolkit" {
-        return Err(Error::Env(format!(
-            "the lab runs Chaos Toolkit experiments so far; the {} implementation of `{}` is in the `{}` format",
-            prepared.tool, opts.scenario, prepared.format
-        )));
-    }
-    check_programs(&prepared.text)?;
-    let chaos = find_chaos(root).ok_or_else(|| {
-        Error::Env(format!(
-            "Chaos Toolkit (`chaos`) was not found; {INSTALL_CHAOS}"
-        ))
-    })?;
-    // The extension must import in the Python that runs `chaos`.
-    if let Some(python) = chaos
-        .parent()
-        .map(|d| d.join("python"))
-        .filter(|p| p.is_file())
-    {
-        let ok = Command::new(&python)
-            .args(["-c", "import chaostoxi"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            return Err(Error::Env(format!(
-                "chaostoolkit-toxiproxy is not installed beside {}; {INSTALL_CHAOS}",
-                chaos.display()
-            )));
-        }
-    }
-    let dir = super::lab_dir(root).join(&opts.scenario);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
-    let experiment = dir.join(format!("experiment.{}", prepared.extension));
-    std::fs::write(&experiment, &prepared.text)
-        .map_err(|e| Error::io("cannot write", &experiment, e))?;
-    let journal = opts
-        .journal
-        .clone()
-        .unwrap_or_else(|| dir.join("journal.json"));
-    let _ = std::fs::remove_file(&journal);
+/// What runs the experiment, found before anything starts.
+enum Runner {
+    /// Chaos Toolkit's `chaos`.
+    Chaos(PathBuf),
+    /// A script the lab conducts, run by `bash`.
+    Script,
+}
 
-    let cwd = std::env::current_dir().map_err(|e| Error::Env(e.to_string()))?;
-    let shown_journal = journal.clone();
-    let (experiment, journal) = (cwd.join(experiment), cwd.join(journal));
-    super::stop_on_signal();
-    let started = Instant::now();
-    let mut shop = Shop::start(root)?;
-    eprintln!(
-        "lab: the shop is up in {} ms; running {} with {}",
-        started.elapsed().as_millis(),
-        experiment.display(),
-        chaos.display()
-    );
-    let limit = prepared.duration.unwrap_or(Duration::from_secs(60)) + GRACE;
-    let mut child = Command::new(&chaos)
-        .arg("--no-version-check")
-        .arg("--log-file")
-        .arg(cwd.join(&dir).join("chaostoolkit.log"))
-        .arg("run")
-        .arg("--journal-path")
-        .arg(&journal)
-        // Rollbacks always run, so a fault never outlives a failed run.
-        .args(["--rollback-strategy", "always"])
-        .arg(&experiment)
-        // Lab manifests name the lab's files relative to the project root
-        // (target/lab/pids/SERVICE.pid).
-        .current_dir(root)
-        .stdin(Stdio::null())
-        // Ctrl-C reaches the lab alone, which forwards it (below) while
-        // the shop still runs, so the rollbacks have something to talk to.
-        .process_group(0)
-        .spawn()
-        .map_err(|e| Error::Env(format!("cannot run {}: {e}", chaos.display())))?;
-    let mut deadline = Instant::now() + limit;
-    let mut forwarded = false;
-    let status = loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            break Some(status);
+/// Finds what runs `prepared` and checks that what it needs is installed:
+/// a missing program is exit 2 with the package to install.
+fn find_runner(root: &Path, prepared: &Prepared) -> Result<Runner> {
+    match prepared.runner {
+        LabRunner::Journal => {
+            check_programs(&prepared.text)?;
+            let chaos = find_chaos(root).ok_or_else(|| {
+                Error::Env(format!(
+                    "Chaos Toolkit (`chaos`) was not found; {INSTALL_CHAOS}"
+                ))
+            })?;
+            // The extension must import in the Python that runs `chaos`.
+            if let Some(python) = chaos
+                .parent()
+                .map(|d| d.join("python"))
+                .filter(|p| p.is_file())
+            {
+                let ok = Command::new(&python)
+                    .args(["-c", "import chaostoxi"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                if !ok {
+                    return Err(Error::Env(format!(
+                        "chaostoolkit-toxiproxy is not installed beside {}; {INSTALL_CHAOS}",
+                        chaos.display()
+                    )));
+                }
+            }
+            Ok(Runner::Chaos(chaos))
         }
-        // A stop request, or the hard limit: first SIGINT, which Chaos
-        // Toolkit reads as Ctrl-C (it marks the run interrupted and, with
-        // `--rollback-strategy always`, plays the rollbacks before it
-        // exits); SIGKILL only if it has not ended STOP_GRACE later.
+        LabRunner::Conducted => {
+            for program in ["bash", "curl"] {
+                if on_path(program).is_none() {
+                    return Err(Error::Env(format!(
+                        "the {} experiment runs `{program}`, which is not installed; install it (on Debian or Ubuntu: `apt-get install {program}`)",
+                        prepared.tool
+                    )));
+                }
+            }
+            Ok(Runner::Script)
+        }
+    }
+}
+
+/// How the wait for the tool ended.
+enum Waited {
+    /// The tool ended; `stopped` says why the lab asked it to, if it did.
+    Ended {
+        status: std::process::ExitStatus,
+        stopped: Option<Stop>,
+    },
+    /// The tool did not end within STOP_GRACE of being asked and was killed.
+    Killed,
+    /// A service of the shop failed for good.
+    ShopFailed(Error),
+}
+
+/// Why the lab asked the tool to stop.
+#[derive(Clone, Copy, PartialEq)]
+enum Stop {
+    Requested,
+    OverTime,
+}
+
+/// Waits for `child`, keeping the shop supervised and calling `tick`
+/// between checks. A stop request or the hard `limit`: first SIGINT,
+/// which Chaos Toolkit reads as Ctrl-C (it marks the run interrupted and,
+/// with `--rollback-strategy always`, plays the rollbacks before it exits)
+/// and bash as the end of its script (its `trap` on EXIT removes the
+/// fault); SIGKILL only if it has not ended STOP_GRACE later. `group`
+/// sends the signal to the child's whole process group (a script's
+/// `sleep` must get it too, or bash waits for it to end).
+fn wait(
+    child: &mut std::process::Child,
+    shop: &mut Shop,
+    limit: Duration,
+    group: bool,
+    tick: &mut dyn FnMut(),
+) -> Waited {
+    let mut deadline = Instant::now() + limit;
+    let mut stopped = None;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Waited::Ended { status, stopped };
+        }
         let over_time = Instant::now() > deadline;
-        if (super::stop_requested() || over_time) && !forwarded {
-            forwarded = true;
+        if (super::stop_requested() || over_time) && stopped.is_none() {
+            stopped = Some(if over_time {
+                Stop::OverTime
+            } else {
+                Stop::Requested
+            });
             if let Ok(pid) = i32::try_from(child.id()) {
-                // SAFETY: kill(2) on the pid of our own child, not yet reaped.
-                unsafe { libc::kill(pid, libc::SIGINT) };
+                let target = if group { -pid } else { pid };
+                // SAFETY: kill(2) on our own child (or its process group,
+                // which it leads), not yet reaped.
+                unsafe { libc::kill(target, libc::SIGINT) };
             }
             deadline = Instant::now() + STOP_GRACE;
             let why = if over_time {
@@ -408,7 +434,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
                 "stop requested".to_string()
             };
             eprintln!(
-                "lab: {why}: the tool plays its rollbacks (at most {} s more), then the shop is torn down",
+                "lab: {why}: the tool ends its fault (at most {} s more), then the shop is torn down",
                 STOP_GRACE.as_secs()
             );
             continue;
@@ -422,35 +448,168 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
             Err(e) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                drop(shop);
-                println!("aborted: {e}; the shop was torn down");
-                return Ok(1);
+                return Waited::ShopFailed(e);
             }
         }
-        if forwarded && Instant::now() > deadline {
+        if stopped.is_some() && Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            break None;
+            return Waited::Killed;
+        }
+        if stopped.is_none() {
+            tick();
         }
         std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Runs the scenario; returns the exit code (0 or 1) after printing the
+/// verdict. Errors are exit 2 (usage, missing tool, port in use).
+pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
+    if opts.record && !opts.set.is_empty() {
+        return Err(Error::Usage(
+            "--record keeps the evidence of the experiment the catalog publishes, with the lab's own values: drop --set, or do not record".into(),
+        ));
+    }
+    let prepared = prepare(catalog, opts)?;
+    let runner = find_runner(root, &prepared)?;
+    let dir = super::lab_dir(root).join(&opts.scenario);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+    let experiment = dir.join(format!("experiment.{}", prepared.extension));
+    std::fs::write(&experiment, &prepared.text)
+        .map_err(|e| Error::io("cannot write", &experiment, e))?;
+    let journal = opts
+        .journal
+        .clone()
+        .unwrap_or_else(|| dir.join("journal.json"));
+    let _ = std::fs::remove_file(&journal);
+
+    let cwd = std::env::current_dir().map_err(|e| Error::io("cannot read", Path::new("."), e))?;
+    let shown_journal = journal.clone();
+    let (experiment, journal, dir) = (cwd.join(experiment), cwd.join(journal), cwd.join(dir));
+    super::stop_on_signal();
+    let started = Instant::now();
+    let limit = prepared.duration.unwrap_or(Duration::from_secs(60)) + GRACE;
+    let journal_value = match &runner {
+        Runner::Chaos(chaos) => {
+            let mut shop = Shop::start(root)?;
+            eprintln!(
+                "lab: the shop is up in {} ms; running {} with {}",
+                started.elapsed().as_millis(),
+                experiment.display(),
+                chaos.display()
+            );
+            let mut child = Command::new(chaos)
+                .arg("--no-version-check")
+                .arg("--log-file")
+                .arg(dir.join("chaostoolkit.log"))
+                .arg("run")
+                .arg("--journal-path")
+                .arg(&journal)
+                // Rollbacks always run, so a fault never outlives a failed run.
+                .args(["--rollback-strategy", "always"])
+                .arg(&experiment)
+                // Lab manifests name the lab's files relative to the project root
+                // (target/lab/pids/SERVICE.pid).
+                .current_dir(root)
+                .stdin(Stdio::null())
+                // Ctrl-C reaches the lab alone, which forwards it (in
+                // `wait`) while the shop still runs, so the rollbacks have
+                // something to talk to.
+                .process_group(0)
+                .spawn()
+                .map_err(|e| Error::Env(format!("cannot run {}: {e}", chaos.display())))?;
+            match wait(&mut child, &mut shop, limit, false, &mut || {}) {
+                Waited::Ended { .. } => {}
+                Waited::ShopFailed(e) => return Ok(shop_failed(shop, &e)),
+                Waited::Killed => return Ok(killed(shop)),
+            }
+            drop(shop);
+            let text = std::fs::read_to_string(&journal)
+                .map_err(|e| Error::io("cannot read", &journal, e))?;
+            serde_json::from_str(&text).map_err(|e| {
+                Error::Invalid(format!(
+                    "the journal {} is not JSON: {e}",
+                    journal.display()
+                ))
+            })?
+        }
+        Runner::Script => {
+            let steady = prepared.steady_state.as_ref().ok_or_else(|| {
+                Error::Invalid(format!(
+                    "the lab block of `{}` has no steady_state for its {} experiment",
+                    opts.scenario, prepared.tool
+                ))
+            })?;
+            let api = format!("http://127.0.0.1:{}", super::port("toxiproxy"));
+            let mut conductor = Conductor::new(steady, api).map_err(Error::Env)?;
+            let mut shop = Shop::start(root)?;
+            eprintln!(
+                "lab: the shop is up in {} ms; the lab checks \"{}\" and runs {} with bash",
+                started.elapsed().as_millis(),
+                steady.title,
+                experiment.display()
+            );
+            let value = if conductor.before() {
+                let output = dir.join("script.log");
+                let log = std::fs::File::create(&output)
+                    .map_err(|e| Error::io("cannot create", &output, e))?;
+                let err = log
+                    .try_clone()
+                    .map_err(|e| Error::io("cannot write", &output, e))?;
+                let script_started = Instant::now();
+                conductor.script_started();
+                let mut child = Command::new("bash")
+                    .arg(&experiment)
+                    .current_dir(root)
+                    .stdin(Stdio::null())
+                    .stdout(log)
+                    .stderr(err)
+                    .process_group(0)
+                    .spawn()
+                    .map_err(|e| Error::Env(format!("cannot run bash: {e}")))?;
+                let waited = wait(&mut child, &mut shop, limit, true, &mut || {
+                    conductor.during()
+                });
+                let took = script_started.elapsed();
+                let (code, status) = match waited {
+                    Waited::ShopFailed(e) => return Ok(shop_failed(shop, &e)),
+                    Waited::Killed => (None, "aborted"),
+                    Waited::Ended { status, stopped } => (
+                        status.code(),
+                        match stopped {
+                            Some(Stop::Requested) => "interrupted",
+                            Some(Stop::OverTime) => "aborted",
+                            None if status.success() => "completed",
+                            None => "failed",
+                        },
+                    ),
+                };
+                if status == "completed" {
+                    conductor.after();
+                }
+                let first_line = std::fs::read_to_string(&output).ok().and_then(|t| {
+                    t.lines()
+                        .map(str::trim)
+                        .find(|l| !l.is_empty())
+                        .map(String::from)
+                });
+                let cleanup = conductor.verify_cleanup();
+                conductor.journal(
+                    status,
+                    Some(conduct::script_entry(code, took, first_line)),
+                    Some(cleanup),
+                )
+            } else {
+                conductor.journal("completed", None, None)
+            };
+            drop(shop);
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            crate::atomic::write_file(&journal, text.as_bytes())?;
+            value
+        }
     };
     let elapsed = started.elapsed();
-    drop(shop);
-    if status.is_none() {
-        println!(
-            "aborted: the tool did not end within {} s of being interrupted and was killed (its rollbacks may not have run); the shop was torn down",
-            STOP_GRACE.as_secs()
-        );
-        return Ok(1);
-    }
-    let text =
-        std::fs::read_to_string(&journal).map_err(|e| Error::io("cannot read", &journal, e))?;
-    let journal_value: Value = serde_json::from_str(&text).map_err(|e| {
-        Error::Invalid(format!(
-            "the journal {} is not JSON: {e}",
-            journal.display()
-        ))
-    })?;
     let verdict = Verdict::from_journal(&journal_value);
     print!("{}", verdict.text(&opts.scenario, &prepared.tool));
     println!(
@@ -470,10 +629,21 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
         );
     }
     if opts.record {
+        let ran = match &runner {
+            Runner::Chaos(chaos) => ran_chaos(chaos, &prepared)?,
+            Runner::Script => Ran {
+                tool_version: super::proxy::API_VERSION.to_string(),
+                versions: super::record::program_versions(&["bash", "curl"]),
+                server: Some(format!(
+                    "the lab's Toxiproxy-compatible proxy (chaosbook {})",
+                    env!("CARGO_PKG_VERSION")
+                )),
+            },
+        };
         record(
             root,
             catalog,
-            &chaos,
+            ran,
             &prepared,
             &opts.scenario,
             &verdict,
@@ -483,16 +653,32 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     Ok(verdict.exit_code())
 }
 
-/// Writes the run into `catalog/lab-runs.yaml`, in place of the earlier one.
-fn record(
-    root: &Path,
-    catalog: &Catalog,
-    chaos: &Path,
-    prepared: &Prepared,
-    scenario: &str,
-    verdict: &Verdict,
-    elapsed: Duration,
-) -> Result<()> {
+/// The shop failed for good during the run: it is torn down, exit 1.
+fn shop_failed(shop: Shop, e: &Error) -> u8 {
+    drop(shop);
+    println!("aborted: {e}; the shop was torn down");
+    1
+}
+
+/// The tool did not stop when asked and was killed: exit 1.
+fn killed(shop: Shop) -> u8 {
+    drop(shop);
+    println!(
+        "aborted: the tool did not end within {} s of being interrupted and was killed (its rollbacks may not have run); the shop was torn down",
+        STOP_GRACE.as_secs()
+    );
+    1
+}
+
+/// What ran, as the record keeps it.
+struct Ran {
+    tool_version: String,
+    versions: BTreeMap<String, String>,
+    server: Option<String>,
+}
+
+/// The versions of Chaos Toolkit and its extension that ran.
+fn ran_chaos(chaos: &Path, prepared: &Prepared) -> Result<Ran> {
     let extensions: Vec<&str> = prepared.tool_extension.iter().map(String::as_str).collect();
     let (tool_version, versions) = super::record::chaostoolkit_versions(chaos, &extensions)
         .ok_or_else(|| {
@@ -501,15 +687,33 @@ fn record(
                 chaos.display()
             ))
         })?;
+    Ok(Ran {
+        tool_version,
+        versions,
+        server: None,
+    })
+}
+
+/// Writes the run into `catalog/lab-runs.yaml`, in place of the earlier one.
+fn record(
+    root: &Path,
+    catalog: &Catalog,
+    ran: Ran,
+    prepared: &Prepared,
+    scenario: &str,
+    verdict: &Verdict,
+    elapsed: Duration,
+) -> Result<()> {
     let run = crate::catalog::model::LabRun {
         scenario: scenario.to_string(),
         tool: prepared.tool.clone(),
         date: super::record::today(),
-        tool_version,
-        versions,
+        tool_version: ran.tool_version,
+        versions: ran.versions,
         verdict: verdict.word().to_string(),
         seconds: (elapsed.as_secs_f64() * 10.0).round() / 10.0,
         probes: verdict.probes(),
+        server: ran.server,
     };
     let runs = catalog
         .lab_runs
@@ -570,9 +774,12 @@ impl Step {
                 .then(|| run["output"]["status"].as_u64())
                 .flatten(),
             exit_code: process.then(|| run["output"]["status"].as_i64()).flatten(),
+            // What a process printed, or what the lab's own check of a
+            // conducted run found (its `said`).
             said: process
                 .then(|| run["output"]["stdout"].as_str())
                 .flatten()
+                .or_else(|| run["output"]["said"].as_str())
                 .and_then(|out| out.lines().map(str::trim).find(|l| !l.is_empty()))
                 .map(String::from),
             tolerance_met: run["tolerance_met"].as_bool(),
@@ -585,7 +792,7 @@ impl Step {
         self.status != "succeeded" || self.tolerance_met == Some(false)
     }
 
-    fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let http = self
             .http_status
             .map_or(String::new(), |s| format!(", HTTP {s}"));

@@ -422,10 +422,19 @@ impl Writer<'_> {
             let imp = &x.implementation;
             match &x.run {
                 Some(r) => {
-                    let versions = if r.versions.is_empty() {
+                    let mut said = vec![];
+                    if !r.versions.is_empty() {
+                        said.push(r.versions.clone());
+                    }
+                    if let Some(server) = r.server {
+                        said.push(format!(
+                            "its API served by {server}, not by the tool's own server"
+                        ));
+                    }
+                    let versions = if said.is_empty() {
                         String::new()
                     } else {
-                        format!(" ({})", r.versions)
+                        format!(" ({})", said.join("; "))
                     };
                     let mut line = format!(
                         "#strong[{}] ({}).",

@@ -161,6 +161,8 @@ pub struct LabRunView<'a> {
     pub tool_version: &'a str,
     /// The other packages, "chaostoolkit-lib 1.45.1, ...".
     pub versions: String,
+    /// What served the tool's API when the tool's own server did not run.
+    pub server: Option<&'a str>,
     /// confirmed, refuted, inconclusive or aborted.
     pub verdict: &'a str,
     /// What the verdict means.
@@ -601,6 +603,7 @@ fn lab_view<'a>(catalog: &'a Catalog, s: &'a Scenario, lab: &'a Lab) -> LabView<
                     .map(|(n, v)| format!("{n} {v}"))
                     .collect::<Vec<_>>()
                     .join(", "),
+                server: r.server.as_deref(),
                 verdict: &r.verdict,
                 meaning: verdict_meaning(&r.verdict),
                 before: r.probes.before.as_ref().map(ProbeSpan::text),
