@@ -53,7 +53,7 @@ section "external links are found (offline: tests never reach the internet)"
 section "exported manifests pass the tools' own validators"
 tests/validate-exports.sh
 
-section "every lab scenario runs for real on 127.0.0.1 (Chaos Toolkit, stress-ng)"
+section "every lab scenario runs for real on 127.0.0.1 (Chaos Toolkit, Toxiproxy scripts, stress-ng)"
 # The virtualenv of validate-exports.sh has chaostoolkit-toxiproxy.
 # Each run must end with the verdict recorded in catalog/lab-runs.yaml, the
 # evidence its scenario page shows.
@@ -70,21 +70,27 @@ while read -r scenario tool recorded _; do
     lab_failed=1
   fi
 done < <("$CHAOSBOOK_BIN" lab list)
-# Ctrl-C in the middle of a run: the tool plays its rollbacks, the verdict
-# says aborted, exit 1.
-echo "-- lab run network-latency, stopped with SIGINT after 8 s"
-"$CHAOSBOOK_BIN" lab run network-latency >target/lab-interrupted.out 2>target/lab-interrupted.log &
-lab_pid=$!
-sleep 8
-kill -INT "$lab_pid"
-lab_code=0; wait "$lab_pid" || lab_code=$?
-grep -E '^(verdict: |    action remove-latency )' target/lab-interrupted.out || true
-if [ "$lab_code" -ne 1 ] || ! grep -q '^verdict: aborted' target/lab-interrupted.out \
-  || ! grep -q '^    action remove-latency succeeded' target/lab-interrupted.out; then
-  echo "   the interrupted run did not end aborted (exit 1) with its rollback"
-  cat target/lab-interrupted.out; tail -20 target/lab-interrupted.log
-  lab_failed=1
-fi
+# Ctrl-C in the middle of a run: the fault goes (Chaos Toolkit plays its
+# rollback; a Toxiproxy script's trap removes its toxic, which the lab's
+# check of the proxies confirms), the verdict says aborted, exit 1.
+interrupted() { # SCENARIO TOOL LINE: LINE must be in the verdict
+  local out="target/lab-interrupted-$2.out" code=0 pid
+  echo "-- lab run $1 --tool $2, stopped with SIGINT after 8 s"
+  "$CHAOSBOOK_BIN" lab run "$1" --tool "$2" >"$out" 2>"${out%.out}.log" &
+  pid=$!
+  sleep 8
+  kill -INT "$pid"
+  wait "$pid" || code=$?
+  grep -E '^verdict: ' "$out" || true
+  grep -F -- "$3" "$out" || true
+  if [ "$code" -ne 1 ] || ! grep -q '^verdict: aborted' "$out" || ! grep -qF -- "$3" "$out"; then
+    echo "   the interrupted run did not end aborted (exit 1) with its fault removed"
+    cat "$out"; tail -20 "${out%.out}.log"
+    lab_failed=1
+  fi
+}
+interrupted network-latency chaos-toolkit '    action remove-latency succeeded'
+interrupted dependency-blackhole toxiproxy '    action proxies-are-clean succeeded'
 [ "$lab_failed" -eq 0 ]
 
 section "the site and the catalog pages in headless Chromium"
