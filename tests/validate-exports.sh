@@ -6,7 +6,8 @@
 # - every Chaos Mesh, LitmusChaos and Chaosblade resource must fit the
 #   upstream CRDs vendored in tests/crds/ (unknown fields rejected), and every
 #   core Kubernetes object must pass kubernetes-validate in strict mode
-#   (tests/validate_resources.py).
+#   (tests/validate_resources.py);
+# - every exported script must parse in the shell of its shebang.
 # The validators are installed in a virtualenv under target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +67,22 @@ if [ $((passed + failed)) -eq 0 ]; then
 fi
 echo "chaos validate ($("$venv/bin/pip" show chaostoolkit | sed -n 's/^Version: /chaostoolkit /p')): $passed passed, $failed failed"
 
+# Every script (Toxiproxy, Pumba, shell formats; the lab's Toxiproxy
+# scripts) must parse in the shell its shebang names: `sh -n` or `bash -n`.
+scripts=0
+scripts_failed=0
+while IFS= read -r -d '' f; do
+  scripts=$((scripts + 1))
+  shell=bash
+  case "$(head -n 1 "$f")" in '#!/bin/sh' | '#!/usr/bin/env sh') shell=sh ;; esac
+  if ! err=$("$shell" -n "$f" 2>&1); then
+    scripts_failed=$((scripts_failed + 1))
+    echo "FAILED: $shell -n $f"
+    echo "$err" | sed 's/^/    /'
+  fi
+done < <(find "$out" "$lab_out" -name '*.sh' -print0)
+echo "scripts parse (sh -n / bash -n): $((scripts - scripts_failed)) passed, $scripts_failed failed"
+
 resources=0
 "$venv/bin/python" tests/validate_resources.py "$out" tests/crds || resources=1
-[ "$failed" -eq 0 ] && [ "$resources" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$resources" -eq 0 ] && [ "$scripts_failed" -eq 0 ] && [ "$scripts" -gt 0 ]
