@@ -635,7 +635,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
                 tool_version: super::proxy::API_VERSION.to_string(),
                 versions: super::record::program_versions(&["bash", "curl"]),
                 server: Some(format!(
-                    "the lab's Toxiproxy-compatible proxy (chaosbook {})",
+                    "the lab's Toxiproxy-compatible proxy of chaosbook {}",
                     env!("CARGO_PKG_VERSION")
                 )),
             },
