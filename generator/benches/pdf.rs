@@ -93,7 +93,7 @@ fn stages(root: &Path) {
     assert!(!report.has_errors(), "{}", report.human_string());
     let checked = t.elapsed();
     let t = Instant::now();
-    let book = chaosbook::book::load(root).unwrap();
+    let book = chaosbook::book::load(&chaosbook::config::Config::load(root).unwrap()).unwrap();
     let opts = chaosbook::pdf::Options::default();
     let source = chaosbook::pdf::document(&book, &catalog, &opts);
     let markup = t.elapsed();

@@ -218,7 +218,10 @@ fn write_book(dir: &Path, pages: usize) {
 
 fn chaosbook_build(dir: &Path) -> Duration {
     let started = Instant::now();
-    let book = chaosbook::book::load(dir).expect("the synthetic book loads");
+    let book = chaosbook::book::load(
+        &chaosbook::config::Config::load(dir).expect("the synthetic book's book.toml reads"),
+    )
+    .expect("the synthetic book loads");
     let (site, _) = chaosbook::render_site(&book, &chaosbook::render::NoHooks).expect("it renders");
     chaosbook::write_site(&book, &site, &dir.join("out-chaosbook"), false).expect("it is written");
     started.elapsed()

@@ -22,7 +22,9 @@
 
 use std::path::{Path, PathBuf};
 
+use mdbook_core::config::Config as MdConfig;
 use serde::{Deserialize, Deserializer};
+use std::str::FromStr;
 
 use crate::catalog::yaml::LineIndex;
 use crate::diagnostics::{Diagnostic, Report};
@@ -121,7 +123,8 @@ impl Settings {
     }
 }
 
-/// The project context: where it is and its settings.
+/// The project context: where it is and its settings, read once per
+/// command and handed to every step (check, the book, the site, the PDF).
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The project root (where book.toml is).
@@ -130,35 +133,44 @@ pub struct Config {
     pub book_src: PathBuf,
     /// `[output.chaosbook]` (defaults where absent).
     pub settings: Settings,
-}
-
-/// The part of `[book]` chaosbook reads itself (mdBook owns the rest).
-#[derive(Deserialize, Default)]
-struct BookTable {
-    src: Option<PathBuf>,
+    /// book.toml as mdBook reads it, `MDBOOK_*` overrides applied: what
+    /// the book is loaded with, so `check` and `build` see one configuration.
+    pub mdbook: MdConfig,
 }
 
 /// `[output]`: only chaosbook's own renderer table is ours.
 #[derive(Deserialize, Default)]
 struct OutputTable {
+    #[expect(
+        dead_code,
+        reason = "deserialised to check it; the values come from mdBook's reading"
+    )]
     chaosbook: Option<Settings>,
 }
 
+/// book.toml as far as chaosbook checks it itself: serde over the file's
+/// own text places every error in `[output.chaosbook]` exactly (mdBook's
+/// reading, which supplies the values, has no positions).
 #[derive(Deserialize, Default)]
 struct BookToml {
     #[serde(default)]
-    book: Option<BookTable>,
-    #[serde(default)]
+    #[expect(
+        dead_code,
+        reason = "deserialised to check it; the values come from mdBook's reading"
+    )]
     output: Option<OutputTable>,
 }
 
 impl Config {
     /// The configuration of a project without book.toml: every setting at its default.
     pub fn defaults(root: &Path) -> Self {
+        let mut mdbook = MdConfig::default();
+        mdbook.build.create_missing = false;
         Self {
             root: root.to_path_buf(),
-            book_src: PathBuf::from("src"),
+            book_src: mdbook.book.src.clone(),
             settings: Settings::default(),
+            mdbook,
         }
     }
 
@@ -183,14 +195,21 @@ impl Config {
                 return Err(r);
             }
         };
+        // chaosbook's own keys first: serde over the file's text gives each
+        // error its exact place.
         match toml::from_str::<BookToml>(&text) {
-            Ok(book) => {
-                if let Some(src) = book.book.and_then(|b| b.src) {
-                    config.book_src = src;
-                }
-                if let Some(settings) = book.output.and_then(|o| o.chaosbook) {
-                    config.settings = settings;
-                }
+            Ok(_) => {
+                let mdbook = mdbook_config(&text)?;
+                config.settings = Settings::from_mdbook(&mdbook).map_err(|msg| {
+                    let mut r = Report::default();
+                    r.push(
+                        Diagnostic::error("config", "book.toml", Default::default(), msg)
+                            .with_help(HELP),
+                    );
+                    r
+                })?;
+                config.book_src = mdbook.book.src.clone();
+                config.mdbook = mdbook;
                 Ok(config)
             }
             Err(e) => {
@@ -216,10 +235,78 @@ impl Config {
     }
 }
 
+/// book.toml's text as mdBook's configuration, then the `MDBOOK_*`
+/// environment overrides mdBook applies (an override is input too: its
+/// error is a diagnostic).
+fn mdbook_config(text: &str) -> Result<MdConfig, Report> {
+    let book_config = |span, message: String, help: &str| {
+        let mut r = Report::default();
+        r.sources.insert("book.toml", text.to_string());
+        r.push(Diagnostic::error("config", "book.toml", span, message).with_help(help));
+        r
+    };
+    // mdBook reads a table; comments and layout are dropped first.
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let index = LineIndex::new(text);
+        let span = e
+            .span()
+            .map(|r| index.span(r.start, r.end))
+            .unwrap_or_default();
+        book_config(span, e.message().to_string(), HELP)
+    })?;
+    let cleaned = toml::to_string(&table).unwrap_or_default();
+    let mut config = MdConfig::from_str(&cleaned).map_err(|e| {
+        book_config(
+            locate_key(text, &e),
+            format!("{e:#}"),
+            "see mdBook's book.toml reference; chaosbook's own keys live under [output.chaosbook]",
+        )
+    })?;
+    config.update_from_env().map_err(|e| {
+        book_config(
+            Default::default(),
+            format!("MDBOOK_* environment override: {e:#}"),
+            "correct or unset the MDBOOK_ variable the message names",
+        )
+    })?;
+    // Never write into the sources: a chapter missing from disk is an
+    // error, not a file to create (mdBook's `create-missing`).
+    config.build.create_missing = false;
+    Ok(config)
+}
+
+/// Best effort: point at the key a serde error names (`unknown field `x``).
+fn locate_key(text: &str, e: &anyhow::Error) -> crate::catalog::yaml::Span {
+    let msg = format!("{e:#}");
+    let index = LineIndex::new(text);
+    if let Some(start) = msg
+        .find("unknown field `")
+        .map(|i| i + "unknown field `".len())
+    {
+        if let Some(len) = msg[start..].find('`') {
+            let key = &msg[start..start + len];
+            if let Some(at) = text
+                .lines()
+                .scan(0usize, |off, line| {
+                    let here = *off;
+                    *off += line.len() + 1;
+                    Some((here, line))
+                })
+                .find(|(_, line)| {
+                    line.trim_start().starts_with(key) || line.trim() == format!("[{key}]")
+                })
+                .map(|(off, line)| off + (line.len() - line.trim_start().len()))
+            {
+                return index.span(at, at + key.len());
+            }
+        }
+    }
+    crate::catalog::yaml::Span::default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
     #[test]
     fn reads_the_output_table_once_for_every_reader() {

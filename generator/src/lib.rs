@@ -123,6 +123,16 @@ pub fn schema_text(root: &Path, name: &str) -> Option<String> {
         .ok()
 }
 
+/// The project's configuration as [`check`] read it into `catalog`, so
+/// that every step of a command works from one reading of book.toml; read
+/// again only for a catalog that did not come from checking `root`.
+pub(crate) fn config_of(root: &Path, catalog: &Catalog) -> Result<config::Config, BuildError> {
+    match &catalog.config {
+        Some(c) if c.root == root => Ok(c.clone()),
+        _ => config::Config::load(root).map_err(BuildError::Input),
+    }
+}
+
 /// What `build` made.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -243,7 +253,7 @@ pub fn build_with(
     site_url: Option<&str>,
     force: bool,
 ) -> Result<Built, BuildError> {
-    let mut book = book::load(root)?;
+    let mut book = book::load(&config_of(root, catalog)?)?;
     if let Some(url) = site_url {
         book.settings.site_url = config::normalize_site_url(url.to_string());
     }

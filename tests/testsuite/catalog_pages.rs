@@ -185,13 +185,14 @@ fn the_site_publishes_catalog_json_and_every_schema() {
         "manifests are rendered with defaults"
     );
     assert_eq!(catalog["practices"][0]["id"], "demo-practice");
-    assert_eq!(catalog["formats"].as_array().unwrap().len(), 2);
+    assert_eq!(catalog["formats"].as_array().unwrap().len(), 3);
     for schema in [
         "schema/tool.schema.json",
         "schema/scenario.schema.json",
         "schema/practice.schema.json",
         "schema/formats/chaos-mesh.schema.json",
         "schema/formats/shell.schema.json",
+        "schema/formats/toxiproxy.schema.json",
     ] {
         let v: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(site.join(schema)).unwrap()).unwrap();

@@ -967,3 +967,44 @@ fn prerequisites_are_validated_like_a_manifest() {
         .unwrap()
         .contains("chaos-mesh, shell"));
 }
+
+/// `check` and `build` read book.toml once, as mdBook does, `MDBOOK_*`
+/// overrides included: an override of the catalog folder moves both, so
+/// what check validated is what build renders.
+#[test]
+fn an_mdbook_override_reaches_check_and_build_alike() {
+    let project = common::fixture_project();
+    let root = project.path();
+    std::fs::rename(root.join("catalog"), root.join("data")).unwrap();
+    let with_override = |args: &[&str]| {
+        std::process::Command::new(common::bin())
+            .arg("--root")
+            .arg(root)
+            .args(args)
+            .env("MDBOOK_OUTPUT__CHAOSBOOK__CATALOG", "data")
+            .output()
+            .unwrap()
+    };
+    let checked = with_override(&["check"]);
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let site = root.join("site");
+    let built = with_override(&["build", "--dest", site.to_str().unwrap()]);
+    assert_eq!(
+        built.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    assert!(site
+        .join("catalog/scenarios/network/demo-latency.html")
+        .is_file());
+    // Without the override, book.toml's `catalog = "catalog"` names a
+    // folder that is gone.
+    let plain = common::run(root, &["check"]);
+    assert_ne!(plain.status.code(), Some(0));
+}

@@ -306,7 +306,7 @@ fn the_title_page_and_contents_come_first() {
 
 /// The titles the chapters print (their first heading, or SUMMARY's name).
 fn chapter_titles() -> Vec<String> {
-    let book = chaosbook::book::load(&repo()).unwrap();
+    let book = chaosbook::book::load(&chaosbook::config::Config::load(&repo()).unwrap()).unwrap();
     let mut titles = Vec::new();
     for item in book.book.iter() {
         if let mdbook_core::book::BookItem::Chapter(ch) = item {

@@ -15,7 +15,6 @@ pub mod include;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use mdbook_core::book::{Book, BookItem};
@@ -68,9 +67,10 @@ impl LoadedBook {
 /// the configured preprocessors (mdBook's `links` and `index`, and any
 /// `[preprocessor.NAME]`) as they would run for an mdBook renderer called
 /// `chaosbook`.
-pub fn load(root: &Path) -> Result<LoadedBook, BuildError> {
-    let config = load_config(root)?;
-    let settings = settings_of(&config)?;
+pub fn load(project_config: &crate::config::Config) -> Result<LoadedBook, BuildError> {
+    let root = project_config.root.as_path();
+    let config = project_config.mdbook.clone();
+    let settings = project_config.settings.clone();
     let src_dir = root.join(&config.book.src);
     let project = Project::new(root).map_err(|e| BuildError::io("cannot resolve", root, e))?;
     let summary = load_summary(&project, root, &src_dir)?;
@@ -138,7 +138,7 @@ pub fn from_render_context(ctx: RenderContext) -> Result<(LoadedBook, PathBuf), 
 fn settings_of(config: &MdConfig) -> Result<Settings, BuildError> {
     Settings::from_mdbook(config).map_err(|msg| {
         BuildError::Input(single(
-            Diagnostic::error("book-config", "book.toml", Span::default(), msg)
+            Diagnostic::error("config", "book.toml", Span::default(), msg)
                 .with_help(crate::config::HELP),
         ))
     })
@@ -228,91 +228,6 @@ fn rel(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Reads book.toml into mdBook's configuration (chaosbook's own settings,
-/// the catalog's included, live under `[output.chaosbook]`, which mdBook
-/// accepts).
-fn load_config(root: &Path) -> Result<MdConfig, BuildError> {
-    let path = root.join("book.toml");
-    let read = Project::new(root)
-        .map_err(Refusal::Io)
-        .and_then(|p| p.read_to_string(&path, crate::config::DEFAULT_MAX_FILE_SIZE));
-    let text = match read {
-        Ok(t) => t,
-        Err(Refusal::Missing) => String::new(),
-        Err(Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(refusal) => {
-            return Err(BuildError::Input(single(refusal.diagnostic(
-                "book.toml",
-                Span::default(),
-                "book.toml",
-            ))))
-        }
-    };
-    let table: toml::Table = match text.parse() {
-        Ok(t) => t,
-        Err(e) => {
-            let index = LineIndex::new(&text);
-            let span = e
-                .span()
-                .map(|r| index.span(r.start, r.end))
-                .unwrap_or_default();
-            let mut r = single(Diagnostic::error(
-                "book-config",
-                "book.toml",
-                span,
-                e.message().to_string(),
-            ));
-            r.sources.insert("book.toml", text.clone());
-            return Err(BuildError::Input(r));
-        }
-    };
-    let cleaned = toml::to_string(&table).unwrap_or_default();
-    let mut config = MdConfig::from_str(&cleaned).map_err(|e| {
-        let mut r = single(
-            Diagnostic::error("book-config", "book.toml", locate_key(&text, &e), format!("{e:#}"))
-                .with_help("see mdBook's book.toml reference; chaosbook's own keys live under [output.chaosbook]"),
-        );
-        r.sources.insert("book.toml", text.clone());
-        BuildError::Input(r)
-    })?;
-    config
-        .update_from_env()
-        .map_err(|e| BuildError::Env(format!("MDBOOK_* environment override: {e:#}")))?;
-    // Never write into the sources: a chapter missing from disk is an error,
-    // not a file to create (mdBook's `create-missing`).
-    config.build.create_missing = false;
-    Ok(config)
-}
-
-/// Best effort: point at the key a serde error names (`unknown field `x``).
-fn locate_key(text: &str, e: &anyhow::Error) -> Span {
-    let msg = format!("{e:#}");
-    let index = LineIndex::new(text);
-    if let Some(start) = msg
-        .find("unknown field `")
-        .map(|i| i + "unknown field `".len())
-    {
-        if let Some(len) = msg[start..].find('`') {
-            let key = &msg[start..start + len];
-            if let Some(at) = text
-                .lines()
-                .scan(0usize, |off, line| {
-                    let here = *off;
-                    *off += line.len() + 1;
-                    Some((here, line))
-                })
-                .find(|(_, line)| {
-                    line.trim_start().starts_with(key) || line.trim() == format!("[{key}]")
-                })
-                .map(|(off, line)| off + (line.len() - line.trim_start().len()))
-            {
-                return index.span(at, at + key.len());
-            }
-        }
-    }
-    Span::default()
 }
 
 /// Parses SUMMARY.md and checks that every chapter it links exists, so
@@ -442,6 +357,11 @@ mod tests {
         std::fs::write(p, text).unwrap();
     }
 
+    /// The book under `root`, its configuration read as every command reads it.
+    fn load(root: &Path) -> Result<LoadedBook, BuildError> {
+        super::load(&crate::config::Config::load(root).map_err(BuildError::Input)?)
+    }
+
     #[test]
     fn missing_chapter_is_reported_at_its_summary_line() {
         let dir = tempfile::tempdir().unwrap();
@@ -484,7 +404,7 @@ mod tests {
         let Err(BuildError::Input(report)) = load(dir.path()) else {
             panic!("expected an input error")
         };
-        assert_eq!(report.diagnostics[0].code, "book-config");
+        assert_eq!(report.diagnostics[0].code, "config");
         assert_eq!(report.diagnostics[0].span.line, 2);
     }
 

@@ -140,7 +140,7 @@ pub struct Timings {
 /// Loads the book under `root` and typesets it with `catalog`, which must
 /// come from a [`crate::check`] without errors.
 pub fn render(root: &Path, catalog: &Catalog, opts: &Options) -> Result<Pdf, BuildError> {
-    let mut book = crate::book::load(root)?;
+    let mut book = crate::book::load(&crate::config_of(root, catalog)?)?;
     crate::add_repository_pages(&mut book);
     let source = document(&book, catalog, opts);
     compile(source, &book.src_dir, opts.date)

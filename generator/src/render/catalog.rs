@@ -581,7 +581,7 @@ mod tests {
 
     fn fingerprint(catalog: &Catalog) -> u64 {
         let root = crate::testing::project_root();
-        let mut book = crate::book::load(root).unwrap();
+        let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
         let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
         install(catalog, &mut book, theme)
             .unwrap_or_else(|e| panic!("{e}"))
@@ -594,7 +594,7 @@ mod tests {
     fn the_safety_table_has_a_row_per_tool() {
         let root = crate::testing::project_root();
         let (catalog, _) = crate::check(root);
-        let mut book = crate::book::load(root).unwrap();
+        let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
         let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
         let hooks = install(&catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"));
         let page = PageInfo {

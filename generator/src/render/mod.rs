@@ -572,7 +572,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("src/one.md"), "# One\n").unwrap();
-        let book = crate::book::load(dir.path()).unwrap();
+        let book = crate::book::load(&crate::config::Config::load(dir.path()).unwrap()).unwrap();
         let mut renderer = Renderer::new(&book).unwrap();
         let data = |site: &Site| site.files["data.json"].clone();
         let first = CountingHooks {

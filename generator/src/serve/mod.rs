@@ -148,7 +148,7 @@ impl Session {
             Some(Err(report)) => return Err(BuildError::Input(report.clone())),
             None => unreachable!("checked above"),
         };
-        let mut book: LoadedBook = crate::book::load(&self.root)?;
+        let mut book: LoadedBook = crate::book::load(&crate::config_of(&self.root, catalog)?)?;
         self.paths = watch_paths(&self.root, Some(&book));
         let hooks = crate::catalog_content(catalog, &mut book)?;
         let renderer = match self.renderer.take() {
@@ -161,9 +161,12 @@ impl Session {
 }
 
 fn watch_paths(root: &Path, book: Option<&LoadedBook>) -> WatchPaths {
-    let catalog = crate::config::Config::load(root)
-        .map(|c| c.catalog_dir())
-        .unwrap_or_else(|_| root.join("catalog"));
+    let catalog = match book {
+        Some(b) => root.join(&b.settings.catalog),
+        None => crate::config::Config::load(root)
+            .map(|c| c.catalog_dir())
+            .unwrap_or_else(|_| root.join("catalog")),
+    };
     let (src, theme, extra) = match book {
         Some(b) => (
             b.src_dir.clone(),
