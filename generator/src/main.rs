@@ -540,14 +540,13 @@ fn export(
     selection: &chaosbook::export::Selection,
     out: &std::path::Path,
 ) -> Result<ExitCode> {
-    project_root(root)?;
-    let (catalog, report) = chaosbook::check(root);
-    if report.has_errors() {
-        let mut err = StandardStream::stderr(ColorChoice::Never);
-        let _ = report.write_human(&mut err);
-        eprintln!("error: the catalog has errors; nothing was exported");
-        return Ok(findings_exit_code(&report));
-    }
+    let catalog = match valid_catalog(root)? {
+        Ok(c) => c,
+        Err(code) => {
+            eprintln!("error: the catalog has errors; nothing was exported");
+            return Ok(code);
+        }
+    };
     let items = chaosbook::export::write(&catalog, selection, out)?;
     let mut per_tool = std::collections::BTreeMap::<&str, usize>::new();
     for i in &items {

@@ -1008,3 +1008,48 @@ fn an_mdbook_override_reaches_check_and_build_alike() {
     let plain = common::run(root, &["check"]);
     assert_ne!(plain.status.code(), Some(0));
 }
+
+/// The human summary ends with the share of first tabs per tool, the
+/// figure a reviewer reads for neutrality; with no scenario there is none.
+#[test]
+fn the_summary_gives_the_first_tab_shares() {
+    let project = common::fixture_project();
+    let out = common::run(project.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with(
+            "checked 2 tools, 1 scenarios (1 manifests), 1 practices: 0 errors, 0 warnings\nfirst tab per tool: demo-tool 1 (100.0%), other-tool 0 (0.0%)\n"
+        ),
+        "{stderr}"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    fs::create_dir_all(empty.path().join("catalog")).unwrap();
+    let out = common::run(empty.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("0 scenarios") && !stderr.contains("first tab per tool"),
+        "{stderr}"
+    );
+}
+
+/// Warnings are shown by every command that needs a valid catalog, and do
+/// not stop it; an error does.
+#[test]
+fn warnings_are_shown_and_let_through_errors_stop() {
+    let project = common::fixture_project();
+    let root = project.path();
+    fs::create_dir_all(root.join("catalog/misc")).unwrap();
+    fs::write(root.join("catalog/misc/loose.yaml"), "id: loose\n").unwrap();
+    let out_dir = root.join("exported");
+    let out = common::run(root, &["export", "--out", out_dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[stray-file]"), "{stderr}");
+    assert!(out_dir.join("demo-tool").is_dir(), "{stderr}");
+
+    fs::write(root.join("catalog/tools/broken.yaml"), "id: [\n").unwrap();
+    let out = common::run(root, &["export", "--out", out_dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error["), "{stderr}");
+}
