@@ -42,6 +42,28 @@ pub enum Error {
     /// The environment: a missing command, a preprocessor, the typesetter.
     #[error("{0}")]
     Env(String),
+    /// An output destination was refused: writing there would replace
+    /// sources, or something chaosbook did not write, or it is not the
+    /// kind of file or folder the command writes. Nothing was written.
+    #[error("{reason}")]
+    Destination {
+        /// The destination asked for.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// `serve` cannot listen on its address (a port in use, most often).
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// `127.0.0.1:PORT`.
+        address: String,
+        /// What the server library said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// `serve` cannot watch the project's files for changes.
+    #[error("cannot watch files: {0}")]
+    Watch(#[source] notify_debouncer_full::notify::Error),
 }
 
 /// Kept for the library's callers: a build fails with an [`Error`].
@@ -64,7 +86,12 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Invalid(_) => INPUT_ERRORS,
-            Error::Usage(_) | Error::Io { .. } | Error::Env(_) => USAGE_OR_ENVIRONMENT,
+            Error::Usage(_)
+            | Error::Io { .. }
+            | Error::Env(_)
+            | Error::Destination { .. }
+            | Error::Listen { .. }
+            | Error::Watch(_) => USAGE_OR_ENVIRONMENT,
         }
     }
 
@@ -102,6 +129,12 @@ mod tests {
         assert_eq!(Error::Invalid("x".into()).exit_code(), 1);
         assert_eq!(Error::Usage("x".into()).exit_code(), 2);
         assert_eq!(Error::Env("x".into()).exit_code(), 2);
+        let refused = Error::Destination {
+            path: "/x".into(),
+            reason: "refusing to replace /x".into(),
+        };
+        assert_eq!(refused.exit_code(), 2);
+        assert_eq!(refused.text(), "error: refusing to replace /x\n");
         let io = Error::io(
             "cannot write",
             "/x/y",

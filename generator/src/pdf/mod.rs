@@ -229,16 +229,22 @@ pub fn replaceable(path: &Path) -> bool {
 /// what it did not write.
 pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), BuildError> {
     if path.is_dir() {
-        return Err(BuildError::Env(format!(
-            "refusing to write the PDF to {}: it is a folder; name a file",
-            path.display()
-        )));
+        return Err(BuildError::Destination {
+            path: path.to_path_buf(),
+            reason: format!(
+                "refusing to write the PDF to {}: it is a folder; name a file",
+                path.display()
+            ),
+        });
     }
     if !force && !replaceable(path) {
-        return Err(BuildError::Env(format!(
+        return Err(BuildError::Destination {
+            path: path.to_path_buf(),
+            reason: format!(
             "refusing to replace {}: it is not a PDF chaosbook wrote; choose another --out, remove the file, or pass --force to replace it",
             path.display()
-        )));
+            ),
+        });
     }
     crate::atomic::write_file(path, bytes)
 }

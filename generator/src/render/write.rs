@@ -36,30 +36,39 @@ pub fn write_site(
     for p in protected {
         let p = absolute(p).map_err(|e| BuildError::io("cannot resolve", p, e))?;
         if p.starts_with(&dest) {
-            return Err(BuildError::Env(format!(
-                "refusing to write the site to {}: it would replace {}, which holds sources",
-                dest.display(),
-                p.display()
-            )));
+            return Err(BuildError::Destination {
+                path: dest.clone(),
+                reason: format!(
+                    "refusing to write the site to {}: it would replace {}, which holds sources",
+                    dest.display(),
+                    p.display()
+                ),
+            });
         }
     }
     if dest.exists() && !dest.is_dir() {
-        return Err(BuildError::Env(format!(
-            "the destination {} exists and is not a folder",
-            dest.display()
-        )));
+        return Err(BuildError::Destination {
+            path: dest.clone(),
+            reason: format!(
+                "the destination {} exists and is not a folder",
+                dest.display()
+            ),
+        });
     }
     if !force && !replaceable(&dest) {
-        return Err(BuildError::Env(format!(
+        return Err(BuildError::Destination {
+            path: dest.clone(),
+            reason: format!(
             "refusing to replace {}: it is not empty and is not a site chaosbook built (no {MARKER} file); choose another --dest, empty the folder, or pass --force to replace it",
             dest.display()
-        )));
+        ),
+    });
     }
     if dest.parent().is_none() {
-        return Err(BuildError::Env(format!(
-            "the destination {} has no parent folder",
-            dest.display()
-        )));
+        return Err(BuildError::Destination {
+            path: dest.clone(),
+            reason: format!("the destination {} has no parent folder", dest.display()),
+        });
     }
     crate::atomic::replace_dir(&dest, |tmp| {
         // Folders first (sorted, so parents come before children), then
@@ -170,11 +179,12 @@ mod tests {
         let dest = dir.path().join("photos");
         std::fs::create_dir_all(&dest).unwrap();
         std::fs::write(dest.join("holiday.jpg"), "mine").unwrap();
-        let Err(BuildError::Env(msg)) =
+        let Err(BuildError::Destination { path, reason: msg }) =
             write_site(&site(&[("index.html", "x")]), &dest, &[], false)
         else {
             panic!("expected a refusal")
         };
+        assert_eq!(path, dest);
         assert!(msg.contains("photos") && msg.contains("--force"), "{msg}");
         assert_eq!(
             std::fs::read_to_string(dest.join("holiday.jpg")).unwrap(),
@@ -201,7 +211,7 @@ mod tests {
         let src = dir.path().join("src");
         std::fs::create_dir_all(&src).unwrap();
         let err = write_site(&site(&[("index.html", "x")]), dir.path(), &[&src], true).unwrap_err();
-        assert!(matches!(err, BuildError::Env(_)));
+        assert!(matches!(err, BuildError::Destination { .. }), "{err:?}");
         assert!(src.exists());
     }
 }

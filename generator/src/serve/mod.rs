@@ -210,8 +210,11 @@ pub fn serve(root: &Path, opts: &Options) -> Result<(), BuildError> {
     }));
     apply(&state, session.rebuild(Changes::ALL), started, true);
 
-    let server = tiny_http::Server::http(("127.0.0.1", opts.port))
-        .map_err(|e| BuildError::Env(format!("cannot listen on 127.0.0.1:{}: {e}", opts.port)))?;
+    let server =
+        tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|source| BuildError::Listen {
+            address: format!("127.0.0.1:{}", opts.port),
+            source,
+        })?;
     let addr = server
         .server_addr()
         .to_ip()
@@ -236,7 +239,7 @@ pub fn serve(root: &Path, opts: &Options) -> Result<(), BuildError> {
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(50), None, tx)
-        .map_err(|e| BuildError::Env(format!("cannot watch files: {e}")))?;
+        .map_err(BuildError::Watch)?;
     let mut watched: Vec<PathBuf> = Vec::new();
     rewatch(&mut debouncer, &session.paths, &mut watched);
     for events in rx {
