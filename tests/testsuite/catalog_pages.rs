@@ -263,7 +263,7 @@ fn a_broken_catalog_template_is_reported_and_the_site_kept() {
 
 /// The fixture's scenario with a lab experiment and its recorded run, and
 /// a chapter that shows the experiment with `{{#lab-experiment}}`.
-fn lab_project() -> tempfile::TempDir {
+pub(crate) fn lab_project() -> tempfile::TempDir {
     let dir = common::fixture_project();
     let scenario = dir
         .path()

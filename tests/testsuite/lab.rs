@@ -690,3 +690,38 @@ fn lab_list_names_each_runnable_scenario_and_its_tool() {
         assert!(rows.contains(&vec![scenario, "toxiproxy"]), "{stdout}");
     }
 }
+
+/// A lab experiment that claims a run nobody recorded blocks `lab run`
+/// like any error of the catalog, except under `--record`, which is how
+/// that error is fixed: then the run goes ahead (here it stops at once,
+/// exit 2, for want of curl, before anything starts).
+#[test]
+fn only_record_may_run_past_a_missing_lab_record() {
+    let project = crate::catalog_pages::lab_project();
+    let root = project.path();
+    std::fs::write(root.join("catalog/lab-runs.yaml"), "runs: []\n").unwrap();
+    let empty_path = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+            .arg("--root")
+            .arg(root)
+            .args(["lab", "run", "demo-latency"])
+            .args(extra)
+            .env("PATH", empty_path.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, stderr) = run(&[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("error[lab-evidence]"), "{stderr}");
+    let (code, stderr) = run(&["--record"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the demo-tool experiment runs `bash`, which is not installed"),
+        "{stderr}"
+    );
+}
