@@ -1046,6 +1046,10 @@ fn warnings_are_shown_and_let_through_errors_stop() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("warning[stray-file]"), "{stderr}");
     assert!(out_dir.join("demo-tool").is_dir(), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("wrote 1 manifests to {} (demo-tool 1)\n", out_dir.display())
+    );
 
     fs::write(root.join("catalog/tools/broken.yaml"), "id: [\n").unwrap();
     let out = common::run(root, &["export", "--out", out_dir.to_str().unwrap()]);
