@@ -11,7 +11,11 @@
 //!
 //! The hypothesis is held to every probe, during the fault as well as
 //! before and after it: a steady state that breaks while the fault is on
-//! and comes back when it is removed is refuted, not confirmed.
+//! and comes back when it is removed is refuted, not confirmed. And the
+//! fault must be seen: at each probe until it shows, the lab asks the
+//! proxies whether a toxic (or a disabled proxy) is in place; a run in
+//! which it never showed is inconclusive, since the steady state held
+//! against nothing.
 
 use std::time::{Duration, Instant};
 
@@ -43,6 +47,9 @@ pub struct Conductor {
     during: Vec<Value>,
     after: Vec<Value>,
     last_probe: Option<Instant>,
+    /// The first sight of the fault on the proxies while the script ran
+    /// (a journal entry), if the lab saw it at all.
+    fault_seen: Option<Value>,
 }
 
 impl Conductor {
@@ -71,6 +78,7 @@ impl Conductor {
             during: Vec::new(),
             after: Vec::new(),
             last_probe: None,
+            fault_seen: None,
         })
     }
 
@@ -99,6 +107,42 @@ impl Conductor {
         self.last_probe = Some(Instant::now());
         let probes = self.probe_all();
         self.during.extend(probes);
+        if self.fault_seen.is_none() {
+            self.look_for_the_fault();
+        }
+    }
+
+    /// Whether the fault is on the proxies now (a toxic, or a disabled
+    /// proxy): a script that ran without injecting anything cannot
+    /// confirm a hypothesis, however well the steady state held.
+    fn look_for_the_fault(&mut self) {
+        let started = Instant::now();
+        let Ok(proxies) = self.proxies() else { return };
+        let found = leftovers(&proxies);
+        if !found.is_empty() {
+            self.fault_seen = Some(json!({
+                "activity": {"name": "fault-in-place", "type": "check", "provider": {"type": "http"}},
+                "status": "succeeded",
+                "duration": started.elapsed().as_secs_f64(),
+                "output": {"said": found.join(", ")},
+            }));
+        }
+    }
+
+    /// `GET /proxies` of the Toxiproxy API.
+    fn proxies(&self) -> std::result::Result<Value, String> {
+        let url = format!("{}/proxies", self.api);
+        self.runtime.block_on(async {
+            let response = self
+                .client
+                .get(&url)
+                .timeout(PROBE_TIMEOUT)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let body = response.bytes().await.map_err(|e| e.to_string())?;
+            serde_json::from_slice(&body).map_err(|e| e.to_string())
+        })
     }
 
     /// Probes the steady state after the fault.
@@ -157,18 +201,7 @@ impl Conductor {
     pub fn verify_cleanup(&self) -> Value {
         let started = Instant::now();
         let url = format!("{}/proxies", self.api);
-        let answer: std::result::Result<Value, String> = self.runtime.block_on(async {
-            let response = self
-                .client
-                .get(&url)
-                .timeout(PROBE_TIMEOUT)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            let body = response.bytes().await.map_err(|e| e.to_string())?;
-            serde_json::from_slice(&body).map_err(|e| e.to_string())
-        });
-        let left = answer.map(|proxies| leftovers(&proxies));
+        let left = self.proxies().map(|proxies| leftovers(&proxies));
         let clean = matches!(&left, Ok(l) if l.is_empty());
         if !clean {
             let reset = format!("{}/reset", self.api);
@@ -195,8 +228,10 @@ impl Conductor {
     pub fn journal(&self, status: &str, script: Option<Value>, cleanup: Option<Value>) -> Value {
         let before_met = all_met(&self.before);
         let held = self.during.iter().chain(&self.after).all(met);
+        let ran = script.is_some();
         let mut run = Vec::new();
         run.extend(script);
+        run.extend(self.fault_seen.iter().cloned());
         run.extend(self.during.iter().cloned());
         let after = if self.after.is_empty() {
             Value::Null
@@ -209,6 +244,9 @@ impl Conductor {
             // Only a run that ended as planned can refute the hypothesis:
             // a failed or stopped script says nothing about the system.
             "deviated": status == "completed" && before_met && !held,
+            // Whether the lab saw the fault on the proxies while the script
+            // ran (absent when the script never ran).
+            "fault_seen": ran.then_some(self.fault_seen.is_some()),
             "steady_states": {
                 "before": {"steady_state_met": before_met, "probes": self.before},
                 "after": after,
@@ -276,7 +314,33 @@ mod tests {
         };
         let mut c = Conductor::new(&steady, "http://127.0.0.1:1".into()).unwrap();
         (c.before, c.during, c.after) = (before, during, after);
+        c.fault_seen = Some(
+            json!({"activity": {"name": "fault-in-place", "type": "check"},
+            "status": "succeeded", "duration": 0.001, "output": {"said": "toxic prices_latency on prices"}}),
+        );
         c
+    }
+
+    #[test]
+    fn a_fault_never_seen_on_the_proxies_leaves_the_run_inconclusive() {
+        let mut c = conductor(
+            vec![probe(12.0, 200, true)],
+            vec![probe(14.0, 200, true)],
+            vec![probe(14.0, 200, true)],
+        );
+        let script = script_entry(Some(0), Duration::from_secs(30), None);
+        let v = Verdict::from_journal(&c.journal("completed", Some(script.clone()), None));
+        assert_eq!(v.word(), "confirmed");
+        assert_eq!(
+            v.method[1].line(),
+            "check fault-in-place succeeded in 1 ms: toxic prices_latency on prices"
+        );
+        c.fault_seen = None;
+        let v = Verdict::from_journal(&c.journal("completed", Some(script), None));
+        assert_eq!((v.word(), v.exit_code()), ("inconclusive", 1));
+        assert!(v
+            .text("network-latency", "toxiproxy")
+            .contains("the fault was never seen on the proxies while the script ran"));
     }
 
     #[test]

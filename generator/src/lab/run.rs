@@ -832,6 +832,9 @@ pub struct Verdict {
     pub after: Vec<Step>,
     /// The rollback actions.
     pub rollbacks: Vec<Step>,
+    /// Whether the fault was seen in place while it should have been (a
+    /// run the lab conducted); `None` when nobody looked (a tool's own journal).
+    pub fault_seen: Option<bool>,
 }
 
 impl Verdict {
@@ -852,6 +855,7 @@ impl Verdict {
             after_met: states["after"]["steady_state_met"].as_bool(),
             after: steps(&states["after"]["probes"]),
             rollbacks: steps(&j["rollbacks"]),
+            fault_seen: j["fault_seen"].as_bool(),
         }
     }
 
@@ -873,11 +877,13 @@ impl Verdict {
     /// whose steady state after the fault was not met `deviated`, with the
     /// status `completed`, or `failed` when a probe got no answer (a probe's
     /// timeout is how a lab hypothesis bounds latency): refuted either way.
-    /// A steady state not met before the fault means the fault never ran.
+    /// A steady state not met before the fault means the fault never ran;
+    /// a fault the lab looked for and never saw tested nothing.
     pub fn word(&self) -> &'static str {
         match self.status.as_str() {
             "aborted" | "interrupted" => "aborted",
             _ if self.before_met == Some(false) => "inconclusive",
+            _ if self.fault_seen == Some(false) => "inconclusive",
             "completed" | "failed" if self.deviated => "refuted",
             "completed" => "confirmed",
             _ => "inconclusive",
@@ -928,6 +934,9 @@ impl Verdict {
         out.push_str("  method (the fault and the probes during it):\n");
         for s in &self.method {
             out.push_str(&format!("    {}\n", s.line()));
+        }
+        if self.fault_seen == Some(false) {
+            out.push_str("    the fault was never seen on the proxies while the script ran\n");
         }
         out.push_str(&format!("  steady state after: {}\n", met(self.after_met)));
         for s in &self.after {
