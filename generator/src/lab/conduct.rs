@@ -37,96 +37,65 @@ struct Probe {
     within: Duration,
 }
 
-/// The lab's side of a conducted experiment: its probes and what they saw.
-pub struct Conductor {
+/// The lab's watch on the proxies of its Toxiproxy API: whether a fault
+/// (a toxic, a disabled proxy) is in place while it should be, and whether
+/// none is left after.
+pub struct ProxyWatch {
     runtime: tokio::runtime::Runtime,
     client: reqwest::Client,
-    probes: Vec<Probe>,
     api: String,
-    before: Vec<Value>,
-    during: Vec<Value>,
-    after: Vec<Value>,
-    last_probe: Option<Instant>,
-    /// The first sight of the fault on the proxies while the script ran
-    /// (a journal entry), if the lab saw it at all.
-    fault_seen: Option<Value>,
+    last_look: Option<Instant>,
+    /// The first sight of the fault (a journal entry), if the lab saw it.
+    seen: Option<Value>,
 }
 
-impl Conductor {
-    /// A conductor for `steady` that checks the proxies of the Toxiproxy
-    /// API at `api` (`http://127.0.0.1:8474`).
-    pub fn new(steady: &LabSteadyState, api: String) -> std::result::Result<Conductor, String> {
+impl ProxyWatch {
+    /// A watch on the Toxiproxy API at `api` (`http://127.0.0.1:8474`).
+    pub fn new(api: String) -> std::result::Result<ProxyWatch, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        let probes = steady
-            .probes
-            .iter()
-            .map(|p| Probe {
-                url: p.url.clone(),
-                // `check` validated the duration; a bad one never passes.
-                within: Duration::from_millis(parse_duration_ms(&p.within).unwrap_or(0)),
-            })
-            .collect();
-        Ok(Conductor {
+        Ok(ProxyWatch {
             runtime,
             client: super::http_client(),
-            probes,
             api,
-            before: Vec::new(),
-            during: Vec::new(),
-            after: Vec::new(),
-            last_probe: None,
-            fault_seen: None,
+            last_look: None,
+            seen: None,
         })
     }
 
-    /// Probes the steady state before the fault; whether it held.
-    pub fn before(&mut self) -> bool {
-        self.before = self.probe_all();
-        all_met(&self.before)
+    /// The fault has just been started: the first look comes a probe
+    /// interval later, once it has had the time to be injected.
+    pub fn started(&mut self) {
+        self.last_look = Some(Instant::now());
     }
 
-    /// The script has started: the first probe of the fault comes a probe
-    /// interval later, once the script has had the time to inject it (a
-    /// probe at once would race the script's first request).
-    pub fn script_started(&mut self) {
-        self.last_probe = Some(Instant::now());
-    }
-
-    /// Probes the steady state if a probe interval has passed since the
-    /// last probes (called in the lab's loop while the fault is on).
-    pub fn during(&mut self) {
-        if self
-            .last_probe
-            .is_some_and(|t| t.elapsed() < PROBE_INTERVAL)
-        {
+    /// Looks at the proxies, at most once a probe interval and until the
+    /// fault has been seen (called in the lab's loop while the fault should
+    /// be on): a run that never shows its fault cannot confirm a
+    /// hypothesis, however well the steady state held.
+    pub fn look(&mut self) {
+        if self.seen.is_some() || self.last_look.is_some_and(|t| t.elapsed() < PROBE_INTERVAL) {
             return;
         }
-        self.last_probe = Some(Instant::now());
-        let probes = self.probe_all();
-        self.during.extend(probes);
-        if self.fault_seen.is_none() {
-            self.look_for_the_fault();
-        }
-    }
-
-    /// Whether the fault is on the proxies now (a toxic, or a disabled
-    /// proxy): a script that ran without injecting anything cannot
-    /// confirm a hypothesis, however well the steady state held.
-    fn look_for_the_fault(&mut self) {
+        self.last_look = Some(Instant::now());
         let started = Instant::now();
         let Ok(proxies) = self.proxies() else { return };
         let found = leftovers(&proxies);
         if !found.is_empty() {
-            self.fault_seen = Some(json!({
+            self.seen = Some(json!({
                 "activity": {"name": "fault-in-place", "type": "check", "provider": {"type": "http"}},
                 "status": "succeeded",
                 "duration": started.elapsed().as_secs_f64(),
                 "output": {"said": found.join(", ")},
             }));
         }
+    }
+
+    /// The journal's `fault_seen`: the entry of the first sight, or false.
+    pub fn fault_seen(&self) -> Value {
+        self.seen.clone().unwrap_or(Value::Bool(false))
     }
 
     /// `GET /proxies` of the Toxiproxy API.
@@ -145,6 +114,97 @@ impl Conductor {
         })
     }
 
+    /// Checks that every proxy is enabled and has no toxic, as the tool's
+    /// `verify_cleanup` says; resets the proxies if not. The journal
+    /// entry of that check: failed when something was left behind.
+    pub fn verify_cleanup(&self) -> Value {
+        let started = Instant::now();
+        let url = format!("{}/proxies", self.api);
+        let left = self.proxies().map(|proxies| leftovers(&proxies));
+        let clean = matches!(&left, Ok(l) if l.is_empty());
+        if !clean {
+            let reset = format!("{}/reset", self.api);
+            let _ = self
+                .runtime
+                .block_on(async { self.client.post(&reset).timeout(PROBE_TIMEOUT).send().await });
+        }
+        let said = match &left {
+            Ok(l) if l.is_empty() => "every proxy enabled, no toxic left".to_string(),
+            Ok(l) => format!("left behind: {}; the lab reset the proxies", l.join(", ")),
+            Err(e) => format!("cannot read the proxies ({e}); the lab reset them"),
+        };
+        json!({
+            "activity": {"name": "proxies-are-clean", "type": "action", "provider": {"type": "http", "url": url}},
+            "status": if clean { "succeeded" } else { "failed" },
+            "duration": started.elapsed().as_secs_f64(),
+            "output": {"status": 200, "said": said},
+        })
+    }
+}
+
+/// The lab's side of a conducted experiment: its probes and what they saw.
+pub struct Conductor {
+    /// The watch on the proxies, whose client also runs the probes.
+    pub watch: ProxyWatch,
+    probes: Vec<Probe>,
+    before: Vec<Value>,
+    during: Vec<Value>,
+    after: Vec<Value>,
+    last_probe: Option<Instant>,
+}
+
+impl Conductor {
+    /// A conductor for `steady` that watches the proxies of the Toxiproxy
+    /// API at `api` (`http://127.0.0.1:8474`).
+    pub fn new(steady: &LabSteadyState, api: String) -> std::result::Result<Conductor, String> {
+        let probes = steady
+            .probes
+            .iter()
+            .map(|p| Probe {
+                url: p.url.clone(),
+                // `check` validated the duration; a bad one never passes.
+                within: Duration::from_millis(parse_duration_ms(&p.within).unwrap_or(0)),
+            })
+            .collect();
+        Ok(Conductor {
+            watch: ProxyWatch::new(api)?,
+            probes,
+            before: Vec::new(),
+            during: Vec::new(),
+            after: Vec::new(),
+            last_probe: None,
+        })
+    }
+
+    /// Probes the steady state before the fault; whether it held.
+    pub fn before(&mut self) -> bool {
+        self.before = self.probe_all();
+        all_met(&self.before)
+    }
+
+    /// The script has started: the first probe of the fault comes a probe
+    /// interval later, once the script has had the time to inject it (a
+    /// probe at once would race the script's first request).
+    pub fn script_started(&mut self) {
+        self.last_probe = Some(Instant::now());
+        self.watch.started();
+    }
+
+    /// Probes the steady state if a probe interval has passed since the
+    /// last probes (called in the lab's loop while the fault is on).
+    pub fn during(&mut self) {
+        if self
+            .last_probe
+            .is_some_and(|t| t.elapsed() < PROBE_INTERVAL)
+        {
+            return;
+        }
+        self.last_probe = Some(Instant::now());
+        let probes = self.probe_all();
+        self.during.extend(probes);
+        self.watch.look();
+    }
+
     /// Probes the steady state after the fault.
     pub fn after(&mut self) {
         self.after = self.probe_all();
@@ -158,8 +218,9 @@ impl Conductor {
     /// within its time.
     fn probe(&self, p: &Probe) -> Value {
         let started = Instant::now();
-        let answer = self.runtime.block_on(async {
-            self.client
+        let answer = self.watch.runtime.block_on(async {
+            self.watch
+                .client
                 .get(&p.url)
                 .timeout(PROBE_TIMEOUT.max(p.within))
                 .send()
@@ -195,33 +256,6 @@ impl Conductor {
         }
     }
 
-    /// Checks that every proxy is enabled and has no toxic, as the tool's
-    /// `verify_cleanup` says; resets the proxies if not. The journal
-    /// entry of that check: failed when something was left behind.
-    pub fn verify_cleanup(&self) -> Value {
-        let started = Instant::now();
-        let url = format!("{}/proxies", self.api);
-        let left = self.proxies().map(|proxies| leftovers(&proxies));
-        let clean = matches!(&left, Ok(l) if l.is_empty());
-        if !clean {
-            let reset = format!("{}/reset", self.api);
-            let _ = self
-                .runtime
-                .block_on(async { self.client.post(&reset).timeout(PROBE_TIMEOUT).send().await });
-        }
-        let said = match &left {
-            Ok(l) if l.is_empty() => "every proxy enabled, no toxic left".to_string(),
-            Ok(l) => format!("left behind: {}; the lab reset the proxies", l.join(", ")),
-            Err(e) => format!("cannot read the proxies ({e}); the lab reset them"),
-        };
-        json!({
-            "activity": {"name": "proxies-are-clean", "type": "action", "provider": {"type": "http", "url": url}},
-            "status": if clean { "succeeded" } else { "failed" },
-            "duration": started.elapsed().as_secs_f64(),
-            "output": {"status": 200, "said": said},
-        })
-    }
-
     /// The journal of the run. `status` is the run's (`completed`,
     /// `failed`, `interrupted`, `aborted`); `script` is the entry of the
     /// script itself; `cleanup` the entry of [`Conductor::verify_cleanup`].
@@ -231,7 +265,6 @@ impl Conductor {
         let ran = script.is_some();
         let mut run = Vec::new();
         run.extend(script);
-        run.extend(self.fault_seen.iter().cloned());
         run.extend(self.during.iter().cloned());
         let after = if self.after.is_empty() {
             Value::Null
@@ -246,7 +279,7 @@ impl Conductor {
             "deviated": status == "completed" && before_met && !held,
             // Whether the lab saw the fault on the proxies while the script
             // ran (absent when the script never ran).
-            "fault_seen": ran.then_some(self.fault_seen.is_some()),
+            "fault_seen": ran.then(|| self.watch.fault_seen()),
             "steady_states": {
                 "before": {"steady_state_met": before_met, "probes": self.before},
                 "after": after,
@@ -314,7 +347,7 @@ mod tests {
         };
         let mut c = Conductor::new(&steady, "http://127.0.0.1:1".into()).unwrap();
         (c.before, c.during, c.after) = (before, during, after);
-        c.fault_seen = Some(
+        c.watch.seen = Some(
             json!({"activity": {"name": "fault-in-place", "type": "check"},
             "status": "succeeded", "duration": 0.001, "output": {"said": "toxic prices_latency on prices"}}),
         );
@@ -331,16 +364,15 @@ mod tests {
         let script = script_entry(Some(0), Duration::from_secs(30), None);
         let v = Verdict::from_journal(&c.journal("completed", Some(script.clone()), None));
         assert_eq!(v.word(), "confirmed");
-        assert_eq!(
-            v.method[1].line(),
-            "check fault-in-place succeeded in 1 ms: toxic prices_latency on prices"
-        );
-        c.fault_seen = None;
+        assert!(v.text("network-latency", "toxiproxy").contains(
+            "    check fault-in-place succeeded in 1 ms: toxic prices_latency on prices\n"
+        ));
+        c.watch.seen = None;
         let v = Verdict::from_journal(&c.journal("completed", Some(script), None));
         assert_eq!((v.word(), v.exit_code()), ("inconclusive", 1));
         assert!(v
             .text("network-latency", "toxiproxy")
-            .contains("the fault was never seen on the proxies while the script ran"));
+            .contains("the fault was never seen on the proxies while it should have been on"));
     }
 
     #[test]

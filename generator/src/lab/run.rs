@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::conduct::{self, Conductor};
+use super::conduct::{self, Conductor, ProxyWatch};
 use super::Shop;
 use crate::catalog::model::{
     verdict_meaning, LabRunner, LabSteadyState, ProbePhases, ProbeSpan, Scenario,
@@ -490,8 +490,16 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     super::stop_on_signal();
     let started = Instant::now();
     let limit = prepared.duration.unwrap_or(Duration::from_secs(60)) + GRACE;
-    let journal_value = match &runner {
+    // The journal, and what the lab saw of a proxy fault during a run whose
+    // journal is the tool's own (the tool's file is left as it wrote it).
+    let (journal_value, fault_seen) = match &runner {
         Runner::Chaos(chaos) => {
+            let mut watch = if prepared.text.contains("chaostoxi.") {
+                let api = format!("http://127.0.0.1:{}", super::port("toxiproxy"));
+                Some(ProxyWatch::new(api).map_err(Error::Env)?)
+            } else {
+                None
+            };
             let mut shop = Shop::start(root)?;
             eprintln!(
                 "lab: the shop is up in {} ms; running {} with {}",
@@ -519,7 +527,18 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
                 .process_group(0)
                 .spawn()
                 .map_err(|e| Error::Env(format!("cannot run {}: {e}", chaos.display())))?;
-            match wait(&mut child, &mut shop, limit, false, &mut || {}) {
+            // A fault on the lab's proxy is watched for, as in a
+            // conducted run: the tool's journal says an action succeeded,
+            // not that the toxic was ever in place.
+            if let Some(watch) = watch.as_mut() {
+                watch.started();
+            }
+            let mut look = || {
+                if let Some(watch) = watch.as_mut() {
+                    watch.look();
+                }
+            };
+            match wait(&mut child, &mut shop, limit, false, &mut look) {
                 Waited::Ended { .. } => {}
                 Waited::ShopFailed(e) => return Ok(shop_failed(shop, &e)),
                 Waited::Killed => return Ok(killed(shop)),
@@ -527,12 +546,13 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
             drop(shop);
             let text = std::fs::read_to_string(&journal)
                 .map_err(|e| Error::io("cannot read", &journal, e))?;
-            serde_json::from_str(&text).map_err(|e| {
+            let tool_journal: Value = serde_json::from_str(&text).map_err(|e| {
                 Error::Invalid(format!(
                     "the journal {} is not JSON: {e}",
                     journal.display()
                 ))
-            })?
+            })?;
+            (tool_journal, watch.map(|w| w.fault_seen()))
         }
         Runner::Script => {
             let steady = prepared.steady_state.as_ref().ok_or_else(|| {
@@ -594,7 +614,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
                         .find(|l| !l.is_empty())
                         .map(String::from)
                 });
-                let cleanup = conductor.verify_cleanup();
+                let cleanup = conductor.watch.verify_cleanup();
                 conductor.journal(
                     status,
                     Some(conduct::script_entry(code, took, first_line)),
@@ -606,11 +626,14 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
             drop(shop);
             let text = serde_json::to_string_pretty(&value).unwrap_or_default();
             crate::atomic::write_file(&journal, text.as_bytes())?;
-            value
+            (value, None)
         }
     };
     let elapsed = started.elapsed();
-    let verdict = Verdict::from_journal(&journal_value);
+    let mut verdict = Verdict::from_journal(&journal_value);
+    if let Some(seen) = &fault_seen {
+        verdict.saw_fault(seen);
+    }
     print!("{}", verdict.text(&opts.scenario, &prepared.tool));
     println!(
         "journal: {} ({:.1} s in all; the shop was torn down)",
@@ -832,9 +855,11 @@ pub struct Verdict {
     pub after: Vec<Step>,
     /// The rollback actions.
     pub rollbacks: Vec<Step>,
-    /// Whether the fault was seen in place while it should have been (a
-    /// run the lab conducted); `None` when nobody looked (a tool's own journal).
+    /// Whether the lab saw the fault in place while it should have been
+    /// (it watches the proxies during a proxy fault); `None` when it did not look.
     pub fault_seen: Option<bool>,
+    /// The lab's first sight of the fault, when it saw it.
+    pub fault_check: Option<Step>,
 }
 
 impl Verdict {
@@ -846,7 +871,7 @@ impl Verdict {
                 .unwrap_or_default()
         };
         let states = &j["steady_states"];
-        Verdict {
+        let mut verdict = Verdict {
             status: j["status"].as_str().unwrap_or("unknown").to_string(),
             deviated: j["deviated"].as_bool().unwrap_or(false),
             before_met: states["before"]["steady_state_met"].as_bool(),
@@ -855,8 +880,18 @@ impl Verdict {
             after_met: states["after"]["steady_state_met"].as_bool(),
             after: steps(&states["after"]["probes"]),
             rollbacks: steps(&j["rollbacks"]),
-            fault_seen: j["fault_seen"].as_bool(),
-        }
+            fault_seen: None,
+            fault_check: None,
+        };
+        verdict.saw_fault(&j["fault_seen"]);
+        verdict
+    }
+
+    /// What the lab saw of the fault (a journal's `fault_seen`: the entry
+    /// of its first sight, or false).
+    pub fn saw_fault(&mut self, seen: &Value) {
+        self.fault_seen = seen.as_bool().or(seen.is_object().then_some(true));
+        self.fault_check = seen.is_object().then(|| Step::from(seen));
     }
 
     fn rollback_failed(&self) -> bool {
@@ -935,8 +970,13 @@ impl Verdict {
         for s in &self.method {
             out.push_str(&format!("    {}\n", s.line()));
         }
+        if let Some(check) = &self.fault_check {
+            out.push_str(&format!("    {}\n", check.line()));
+        }
         if self.fault_seen == Some(false) {
-            out.push_str("    the fault was never seen on the proxies while the script ran\n");
+            out.push_str(
+                "    the fault was never seen on the proxies while it should have been on\n",
+            );
         }
         out.push_str(&format!("  steady state after: {}\n", met(self.after_met)));
         for s in &self.after {
@@ -1088,6 +1128,24 @@ mod tests {
             v.effect().unwrap(),
             "probes took 50 ms (said: valid: 5 answered) before, 50 ms (said: expired: 0 answered) during the fault, 50 ms (said: expired: 0 answered) after"
         );
+    }
+
+    #[test]
+    fn a_tool_journal_whose_proxy_fault_the_lab_never_saw_is_inconclusive() {
+        let j = serde_json::json!({
+            "status": "completed", "deviated": false,
+            "steady_states": {"before": {"steady_state_met": true, "probes": []}}
+        });
+        let mut v = Verdict::from_journal(&j);
+        assert_eq!((v.word(), v.fault_seen), ("confirmed", None));
+        v.saw_fault(&serde_json::json!(false));
+        assert_eq!((v.word(), v.exit_code()), ("inconclusive", 1));
+        v.saw_fault(&serde_json::json!({"activity": {"name": "fault-in-place", "type": "check"},
+            "status": "succeeded", "duration": 0.002, "output": {"said": "toxic prices-latency on prices"}}));
+        assert_eq!(v.word(), "confirmed");
+        assert!(v.text("network-latency", "chaos-toolkit").contains(
+            "    check fault-in-place succeeded in 2 ms: toxic prices-latency on prices\n"
+        ));
     }
 
     #[test]
