@@ -1272,14 +1272,6 @@ mod tests {
 
     #[test]
     fn a_lab_script_needs_the_labs_steady_state_and_a_format_the_lab_runs() {
-        let dir = fixture_project();
-        with_lab(dir.path(), &format!("runs:\n{RUN}"));
-        edit(
-            dir.path(),
-            SCENARIO,
-            "  steady_state:\n    title: checkout answers within a second\n    probes: [{url: \"http://127.0.0.1:18080/checkout\", within: 1s}]\n",
-            "",
-        );
         let format_line = |root: &Path| {
             fs::read_to_string(root.join(SCENARIO))
                 .unwrap()
@@ -1290,41 +1282,30 @@ mod tests {
                 .unwrap()
                 + 1
         };
-        assert_eq!(
-            found(dir.path(), "lab-steady-state"),
-            [(
-                Severity::Error,
-                SCENARIO.to_string(),
-                format_line(dir.path()),
-                15
-            )]
-        );
-        assert_eq!(
-            message(dir.path(), "lab-steady-state"),
-            "a `toxiproxy` experiment brings no hypothesis of its own, and the lab block has no `steady_state` for the lab to check"
-        );
-
-        let dir = fixture_project();
-        with_lab(dir.path(), &format!("runs:\n{RUN}"));
-        edit(
-            dir.path(),
-            SCENARIO,
-            "      format: toxiproxy\n",
-            "      format: shell\n",
-        );
-        assert_eq!(
-            found(dir.path(), "lab-format"),
-            [(
-                Severity::Error,
-                SCENARIO.to_string(),
-                format_line(dir.path()),
-                15
-            )]
-        );
-        assert_eq!(
-            message(dir.path(), "lab-format"),
-            "the lab cannot run an experiment in the `shell` format"
-        );
+        for (from, to, code, text) in [
+            (
+                "  steady_state:\n    title: checkout answers within a second\n    probes: [{url: \"http://127.0.0.1:18080/checkout\", within: 1s}]\n",
+                "",
+                "lab-steady-state",
+                "a `toxiproxy` experiment brings no hypothesis of its own, and the lab block has no `steady_state` for the lab to check",
+            ),
+            (
+                "      format: toxiproxy\n",
+                "      format: shell\n",
+                "lab-format",
+                "the lab cannot run an experiment in the `shell` format",
+            ),
+        ] {
+            let dir = fixture_project();
+            with_lab(dir.path(), &format!("runs:\n{RUN}"));
+            edit(dir.path(), SCENARIO, from, to);
+            let at = format_line(dir.path());
+            assert_eq!(
+                found(dir.path(), code),
+                [(Severity::Error, SCENARIO.to_string(), at, 15)]
+            );
+            assert_eq!(message(dir.path(), code), text);
+        }
     }
 
     const RUN: &str = "  - {scenario: demo-latency, tool: demo-tool, date: \"2026-12-01\", tool_version: \"2.1.0\", verdict: confirmed, seconds: 3.5, probes: {}}\n";
