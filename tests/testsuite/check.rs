@@ -324,6 +324,15 @@ fn manifest_files_beside_the_scenario_are_checked() {
         out.find("manifest-invalid")["file"],
         "catalog/scenarios/network/demo-latency/demo.sh"
     );
+    // The human report quotes the manifest file's own line, not the
+    // scenario's.
+    let human = p.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&human.stderr);
+    assert!(
+        stderr.contains("catalog/scenarios/network/demo-latency/demo.sh:1:1")
+            && stderr.contains("1 │ kubectl get pods"),
+        "{stderr}"
+    );
 }
 
 #[test]
