@@ -185,12 +185,6 @@ impl Report {
         self.diagnostics.push(d);
     }
 
-    /// Adds another report's findings and sources.
-    pub fn extend(&mut self, other: Report) {
-        self.diagnostics.extend(other.diagnostics);
-        self.sources.extend(other.sources);
-    }
-
     /// Whether any finding is an error (the run fails).
     pub fn has_errors(&self) -> bool {
         self.diagnostics
