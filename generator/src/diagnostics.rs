@@ -375,6 +375,29 @@ pub fn did_you_mean<'a>(
 mod tests {
     use super::*;
 
+    #[test]
+    fn underlines_stay_inside_the_text_and_show_at_least_one_character() {
+        let at = |start, end| Span {
+            start,
+            end,
+            line: 1,
+            column: 1,
+        };
+        let text = Some("a\u{e9} b"); // "é" takes bytes 1..3
+        assert_eq!(clamp(at(0, 1), text), 0..1);
+        assert_eq!(clamp(at(0, 4), text), 0..4);
+        // An empty span widens to the whole character under it.
+        assert_eq!(clamp(at(1, 1), text), 1..3);
+        assert_eq!(clamp(at(3, 3), text), 3..4);
+        // Past the end: an empty span at the end, never beyond it.
+        assert_eq!(clamp(at(5, 5), text), 5..5);
+        assert_eq!(clamp(at(9, 12), text), 5..5);
+        assert_eq!(clamp(at(4, 99), text), 4..5);
+        // An end before the start is lifted to it, then widened.
+        assert_eq!(clamp(at(4, 2), text), 4..5);
+        assert_eq!(clamp(at(2, 7), None), 0..0);
+    }
+
     fn sample() -> Report {
         let mut r = Report::default();
         r.sources
