@@ -1060,9 +1060,30 @@ fn warnings_are_shown_and_let_through_errors_stop() {
         format!("wrote 1 manifests to {} (demo-tool 1)\n", out_dir.display())
     );
 
+    let summary = |root: &std::path::Path| {
+        let out = common::run(root, &["check"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("checked "))
+            .unwrap_or_default()
+            .to_string();
+        (out.status.code(), line)
+    };
+    assert_eq!(
+        summary(root),
+        (
+            Some(0),
+            "checked 2 tools, 1 scenarios (1 manifests), 1 practices: 0 errors, 1 warnings".into()
+        )
+    );
+
     fs::write(root.join("catalog/tools/broken.yaml"), "id: [\n").unwrap();
     let out = common::run(root, &["export", "--out", out_dir.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("error["), "{stderr}");
+    let (code, line) = summary(root);
+    assert_eq!(code, Some(1));
+    assert!(line.ends_with(": 1 errors, 1 warnings"), "{line}");
 }
