@@ -46,11 +46,16 @@ pub const SERVICES: [(&str, u16); 5] = [
 /// where it listens, and where it forwards to.
 pub const PRICES_PROXY: (&str, u16, u16) = ("prices", 18083, 18082);
 
-pub(crate) fn port(service: &str) -> u16 {
+fn port(service: &str) -> u16 {
     SERVICES
         .iter()
         .find(|(s, _)| *s == service)
         .map_or(0, |(_, p)| *p)
+}
+
+/// The lab's Toxiproxy API, `http://127.0.0.1:8474`.
+pub(crate) fn toxiproxy_api() -> String {
+    format!("http://127.0.0.1:{}", port("toxiproxy"))
 }
 
 /// The HTTP client of the lab and its services: plain HTTP on loopback.
@@ -337,7 +342,7 @@ fn create_prices_proxy(runtime: &tokio::runtime::Runtime, client: &reqwest::Clie
         "upstream": format!("127.0.0.1:{upstream}"),
         "enabled": true,
     });
-    let url = format!("http://127.0.0.1:{}/proxies", port("toxiproxy"));
+    let url = format!("{}/proxies", toxiproxy_api());
     let status = runtime.block_on(async {
         client
             .post(&url)

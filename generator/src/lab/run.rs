@@ -495,8 +495,7 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
     let (journal_value, fault_seen) = match &runner {
         Runner::Chaos(chaos) => {
             let mut watch = if prepared.text.contains("chaostoxi.") {
-                let api = format!("http://127.0.0.1:{}", super::port("toxiproxy"));
-                Some(ProxyWatch::new(api).map_err(Error::Env)?)
+                Some(ProxyWatch::new(super::toxiproxy_api()).map_err(Error::Env)?)
             } else {
                 None
             };
@@ -561,8 +560,8 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
                     opts.scenario, prepared.tool
                 ))
             })?;
-            let api = format!("http://127.0.0.1:{}", super::port("toxiproxy"));
-            let mut conductor = Conductor::new(steady, api).map_err(Error::Env)?;
+            let mut conductor =
+                Conductor::new(steady, super::toxiproxy_api()).map_err(Error::Env)?;
             let mut shop = Shop::start(root)?;
             eprintln!(
                 "lab: the shop is up in {} ms; the lab checks \"{}\" and runs {} with bash",
