@@ -725,3 +725,75 @@ fn only_record_may_run_past_a_missing_lab_record() {
         "{stderr}"
     );
 }
+
+/// A directory whose `chaos` is the shell script `body`, then the PATH of
+/// the tests.
+fn fake_chaos(body: &str) -> (tempfile::TempDir, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let chaos = dir.path().join("chaos");
+    std::fs::write(&chaos, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&chaos, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (dir, path)
+}
+
+/// Chaos Toolkit writes a journal for every run it starts. Without one, a
+/// run stopped early is aborted (exit 1), and a tool that just ended is an
+/// error that says where its log is (exit 2); neither is read as a verdict.
+#[test]
+fn a_run_without_a_journal_is_aborted_or_an_error_never_a_verdict() {
+    let _ports = fixed_ports();
+    if !LAB_PORTS.iter().all(|p| port_is_free(*p)) {
+        eprintln!("skipped: a lab port is in use on this machine (a lab is running?)");
+        return;
+    }
+    let run = |path: &str| {
+        Command::new(env!("CARGO_BIN_EXE_chaosbook"))
+            .arg("--root")
+            .arg(repo())
+            .args(["lab", "run", "network-latency", "--tool", "chaos-toolkit"])
+            .env("PATH", path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+
+    let (_dir, path) = fake_chaos("exit 3");
+    let out = run(&path).wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Chaos Toolkit ended (exit status: 3) without writing its journal")
+            && stderr.contains("chaostoolkit.log"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("verdict"));
+
+    // Stopped while the tool is still starting: Ctrl-C once the shop is up.
+    let (_dir, path) = fake_chaos("exec sleep 30");
+    let mut child = run(&path);
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("the shop is up") {
+        line.clear();
+    }
+    assert!(line.contains("the shop is up"), "{line}");
+    // SAFETY: kill(2) on the child this test started and has not reaped.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "verdict: aborted (Chaos Toolkit was stopped before it wrote a journal: it had not started the experiment)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(LAB_PORTS.iter().all(|p| port_is_free(*p)));
+}

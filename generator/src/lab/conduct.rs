@@ -84,6 +84,9 @@ impl ProxyWatch {
         let Ok(proxies) = self.proxies() else { return };
         let found = leftovers(&proxies);
         if !found.is_empty() {
+            // Said as it happens: whoever watches the run (or stops it)
+            // knows from when the fault is on.
+            eprintln!("lab: the fault is in place: {}", found.join(", "));
             self.seen = Some(json!({
                 "activity": {"name": "fault-in-place", "type": "check", "provider": {"type": "http"}},
                 "status": "succeeded",

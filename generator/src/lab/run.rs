@@ -537,12 +537,30 @@ pub fn run(root: &Path, catalog: &Catalog, opts: &Options) -> Result<u8> {
                     watch.look();
                 }
             };
-            match wait(&mut child, &mut shop, limit, false, &mut look) {
-                Waited::Ended { .. } => {}
+            let (status, stopped) = match wait(&mut child, &mut shop, limit, false, &mut look) {
+                Waited::Ended { status, stopped } => (status, stopped),
                 Waited::ShopFailed(e) => return Ok(shop_failed(shop, &e)),
                 Waited::Killed => return Ok(killed(shop)),
-            }
+            };
             drop(shop);
+            if !journal.exists() {
+                // Chaos Toolkit writes its journal at the end of any run it
+                // started, interrupted or not: without one, it never got
+                // as far as the experiment.
+                if stopped.is_some() {
+                    println!("verdict: aborted (Chaos Toolkit was stopped before it wrote a journal: it had not started the experiment)");
+                    println!(
+                        "journal: none ({:.1} s in all; the shop was torn down)",
+                        started.elapsed().as_secs_f64()
+                    );
+                    return Ok(1);
+                }
+                return Err(Error::Env(format!(
+                    "Chaos Toolkit ended ({status}) without writing its journal {}; its log is {}",
+                    journal.display(),
+                    dir.join("chaostoolkit.log").display()
+                )));
+            }
             let text = std::fs::read_to_string(&journal)
                 .map_err(|e| Error::io("cannot read", &journal, e))?;
             let tool_journal: Value = serde_json::from_str(&text).map_err(|e| {
