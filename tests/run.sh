@@ -2,7 +2,7 @@
 # Runs every test of the project, installing what the tests need first.
 # Usage: tests/run.sh (from anywhere). Needs a Rust toolchain with rustfmt and
 # clippy; as root on a fresh Debian machine it installs the system packages
-# (poppler-utils, Chromium, Node.js, a Java runtime, stress-ng, faketime, curl), and it creates its own Python virtualenv
+# (poppler-utils, Chromium, Node.js, a Java runtime, stress-ng, faketime, curl, iproute2), and it creates its own Python virtualenv
 # and npm folders under target/ and tests/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,7 @@ command -v java >/dev/null || missing+=(default-jre-headless)
 command -v stress-ng >/dev/null || missing+=(stress-ng)
 command -v faketime >/dev/null || missing+=(faketime)
 command -v curl >/dev/null || missing+=(curl)
+command -v ip >/dev/null || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -54,44 +55,9 @@ section "exported manifests pass the tools' own validators"
 tests/validate-exports.sh
 
 section "every lab scenario runs for real on 127.0.0.1 (Chaos Toolkit, Toxiproxy scripts, stress-ng)"
-# The virtualenv of validate-exports.sh has chaostoolkit-toxiproxy.
-# Each run must end with the verdict recorded in catalog/lab-runs.yaml, the
-# evidence its scenario page shows.
-lab_failed=0
-while read -r scenario tool recorded _; do
-  echo "-- lab run $scenario --tool $tool (recorded: $recorded)"
-  out="target/lab-$scenario-$tool.out"
-  if ! "$CHAOSBOOK_BIN" lab run "$scenario" --tool "$tool" >"$out" 2>"target/lab-$scenario-$tool.log"; then
-    lab_failed=1; cat "$out"; tail -20 "target/lab-$scenario-$tool.log"; continue
-  fi
-  grep -E '^(  effect|verdict|recorded run):? ' "$out" || true
-  if ! grep -q '^recorded run .*this run agrees with it$' "$out"; then
-    echo "   the verdict differs from the recorded run (or none is recorded): run it again, investigate, then record it with --record"
-    lab_failed=1
-  fi
-done < <("$CHAOSBOOK_BIN" lab list)
-# Ctrl-C in the middle of a run: the fault goes (Chaos Toolkit plays its
-# rollback; a Toxiproxy script's trap removes its toxic, which the lab's
-# check of the proxies confirms), the verdict says aborted, exit 1.
-interrupted() { # SCENARIO TOOL LINE: LINE must be in the verdict
-  local out="target/lab-interrupted-$2.out" code=0 pid
-  echo "-- lab run $1 --tool $2, stopped with SIGINT after 8 s"
-  "$CHAOSBOOK_BIN" lab run "$1" --tool "$2" >"$out" 2>"${out%.out}.log" &
-  pid=$!
-  sleep 8
-  kill -INT "$pid"
-  wait "$pid" || code=$?
-  grep -E '^verdict: ' "$out" || true
-  grep -F -- "$3" "$out" || true
-  if [ "$code" -ne 1 ] || ! grep -q '^verdict: aborted' "$out" || ! grep -qF -- "$3" "$out"; then
-    echo "   the interrupted run did not end aborted (exit 1) with its fault removed"
-    cat "$out"; tail -20 "${out%.out}.log"
-    lab_failed=1
-  fi
-}
-interrupted network-latency chaos-toolkit '    action remove-latency succeeded'
-interrupted dependency-blackhole toxiproxy '    action proxies-are-clean succeeded'
-[ "$lab_failed" -eq 0 ]
+# After validate-exports.sh: its virtualenv has Chaos Toolkit and
+# chaostoolkit-toxiproxy.
+bash tests/lab/run.sh
 
 section "the site and the catalog pages in headless Chromium"
 bash tests/browser/run.sh
