@@ -2,7 +2,8 @@
 //! real binary on small books written to temporary folders: output is
 //! atomic and deterministic, raw HTML is sanitised, third-party mdBook
 //! preprocessors run, `mdbook build` through `[output.chaosbook]` gives the
-//! same site, and `serve` rebuilds, reloads and recovers from broken edits.
+//! same site, and `serve` rebuilds, reloads and recovers from broken edits,
+//! and what it rebuilds after each kind of edit is what a fresh build gives.
 
 use crate::common::{bin, run, snapshot};
 use std::fs;
@@ -536,4 +537,124 @@ fn serve_rebuilds_reloads_and_recovers_from_broken_edits() {
     wait_for(&server.base, |v| {
         v["error"].is_null() && get(&server.base, "/static/extra.css").0 == 200
     });
+}
+
+/// What `serve` renders after an edit (only what the edit touches, the
+/// rest from its cache) is what a fresh build of the edited project gives,
+/// file for file, for each kind of edit it watches for. A cache keyed too
+/// loosely serves a stale page: here, a chapter that embeds a scenario
+/// whose title changed, or a tab whose tool was renamed.
+#[test]
+fn a_serve_rebuild_gives_the_site_a_fresh_build_gives() {
+    use chaosbook::serve::{Changes, Session};
+    let project = crate::common::fixture_project();
+    let root = project.path();
+    write(
+        root,
+        "whitepaper/intro.md",
+        "# Intro\n\nSee [the demo](scenario:demo-latency) and [its tool](tool:demo-tool).\n\n{{#scenario demo-latency}}\n",
+    );
+    let mut session = Session::new(root);
+    session.rebuild(Changes::ALL).expect("the fixture builds");
+
+    let replace = |rel: &str, from: &str, to: &str| {
+        let text = fs::read_to_string(root.join(rel)).unwrap();
+        assert!(text.contains(from), "{rel} has {from:?}");
+        write(root, rel, &text.replacen(from, to, 1));
+    };
+    let scenario = "catalog/scenarios/network/demo-latency.yaml";
+    let tool = "catalog/tools/demo-tool.yaml";
+    let catalog = Changes {
+        catalog: true,
+        ..Changes::default()
+    };
+    let steps: [(&str, Box<dyn Fn()>, Changes, &str); 5] = [
+        (
+            "a scenario's title",
+            Box::new(|| {
+                replace(
+                    scenario,
+                    "title: Demo latency",
+                    "title: Demo latency, retitled",
+                )
+            }),
+            catalog,
+            "Demo latency, retitled",
+        ),
+        (
+            "a tool's name",
+            Box::new(|| replace(tool, "name: Demo Tool", "name: Demo Tool Renamed")),
+            catalog,
+            "Demo Tool Renamed",
+        ),
+        (
+            "a chapter",
+            Box::new(|| {
+                replace(
+                    "whitepaper/intro.md",
+                    "See [the demo]",
+                    "Now see [the demo]",
+                )
+            }),
+            Changes {
+                book: true,
+                ..Changes::default()
+            },
+            "Now see",
+        ),
+        (
+            "the theme",
+            Box::new(|| {
+                let page = fs::read_to_string(repo().join("theme/templates/page.html")).unwrap();
+                write(
+                    root,
+                    "theme/templates/page.html",
+                    &page.replacen(
+                        "<article class=\"chapter\"",
+                        "<article class=\"chapter\" data-edited=\"theme\"",
+                        1,
+                    ),
+                );
+            }),
+            Changes {
+                theme: true,
+                ..Changes::default()
+            },
+            "data-edited=\"theme\"",
+        ),
+        (
+            "book.toml",
+            Box::new(|| {
+                replace(
+                    "book.toml",
+                    "title = \"Fixture book\"",
+                    "title = \"Fixture book, edited\"",
+                )
+            }),
+            Changes {
+                config: true,
+                ..Changes::default()
+            },
+            "Fixture book, edited",
+        ),
+    ];
+    for (what, edit, changes, seen) in steps {
+        edit();
+        let (served, _) = session.rebuild(changes).expect(what);
+        let intro = String::from_utf8_lossy(served.get("intro.html").expect("intro.html"));
+        assert!(
+            intro.contains(seen),
+            "after an edit of {what}, intro.html shows {seen:?}"
+        );
+        let (fresh, _) = Session::new(root).rebuild(Changes::ALL).expect(what);
+        let served_paths: Vec<&String> = served.files.keys().collect();
+        let fresh_paths: Vec<&String> = fresh.files.keys().collect();
+        assert_eq!(served_paths, fresh_paths, "after an edit of {what}");
+        for (path, bytes) in &fresh.files {
+            assert!(
+                served.files[path] == *bytes,
+                "after an edit of {what}, serve's {path} differs from a fresh build's"
+            );
+        }
+    }
 }
