@@ -390,3 +390,57 @@ fn a_lab_experiment_of_a_scenario_without_a_lab_is_an_error_at_its_id() {
         "{stdout}"
     );
 }
+
+/// Every `url` the catalog's view hands to templates (theme/README.md: "every
+/// `url` in the data is relative to the site root") is a page of the real
+/// site, including those the built-in templates do not use but a theme may:
+/// a practice's, a category's, a scenario's practices.
+#[test]
+fn every_url_in_the_view_data_is_a_page_of_the_site() {
+    use chaosbook::serve::{Changes, Session};
+    let root = common::repo();
+    let (catalog, report) = chaosbook::check(&root);
+    assert!(!report.has_errors());
+    let view = chaosbook::view::CatalogView::new(&catalog);
+    let data = serde_json::to_value(&view).unwrap();
+    let (site, _) = Session::new(&root)
+        .rebuild(Changes::ALL)
+        .expect("the real book builds");
+
+    fn urls<'v>(value: &'v serde_json::Value, at: String, out: &mut Vec<(String, &'v str)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("url", serde_json::Value::String(url)) => out.push((at.clone(), url)),
+                        _ => urls(v, format!("{at}/{key}"), out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    urls(v, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    urls(&data, String::new(), &mut found);
+    // References point elsewhere, by design.
+    found.retain(|(at, url)| !at.contains("/references/") && !url.starts_with("https://"));
+    let kinds = ["/tools/", "/scenarios/", "/practices/", "/categories/"];
+    for kind in kinds {
+        assert!(
+            found.iter().any(|(at, _)| at.starts_with(kind)),
+            "the view has {kind} urls: {:?}",
+            &found[..found.len().min(5)]
+        );
+    }
+    for (at, url) in &found {
+        assert!(
+            site.get(url).is_some(),
+            "{at}: `{url}` is not a page of the site"
+        );
+    }
+}
