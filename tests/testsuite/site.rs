@@ -568,7 +568,9 @@ fn a_serve_rebuild_gives_the_site_a_fresh_build_gives() {
         catalog: true,
         ..Changes::default()
     };
-    let steps: [(&str, Box<dyn Fn()>, Changes, &str); 5] = [
+    /// What is edited, how, what serve is told, what the page then shows.
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>, Changes, &'a str);
+    let steps: [Step; 5] = [
         (
             "a scenario's title",
             Box::new(|| {

@@ -62,27 +62,27 @@ pub const TEMPLATES: &[&str] = &[
     "catalog/safety.html",
 ];
 
-/// A scenario's generated chapter, in the book's source tree
-/// (`catalog/scenarios/<category>/<id>.md`).
+/// A generated page's chapter in the book's source tree: the page's URL
+/// in the catalog view ([`view::scenario_url`] and the like) with `.md` for
+/// `.html`, so every page is where the view's links say it is.
+fn chapter_path(url: &str) -> String {
+    url.strip_suffix(".html")
+        .map_or_else(|| url.to_string(), |s| format!("{s}.md"))
+}
+
+/// A scenario's generated chapter (`catalog/scenarios/<category>/<id>.md`).
 pub fn scenario_path(s: &crate::catalog::model::Scenario) -> String {
-    format!("catalog/scenarios/{}/{}.md", s.category, s.id)
+    chapter_path(&view::scenario_url(s))
 }
 
-/// A tool's generated chapter, in the book's source tree.
+/// A tool's generated chapter.
 pub fn tool_path(id: &str) -> String {
-    format!("catalog/tools/{id}.md")
+    chapter_path(&view::tool_url(id))
 }
 
-/// The URL of a generated page from its markdown path.
-fn html_url(md_path: &str) -> String {
-    md_path
-        .strip_suffix(".md")
-        .map_or_else(|| md_path.to_string(), |s| format!("{s}.html"))
-}
-
-/// A practice's generated chapter, in the book's source tree.
+/// A practice's generated chapter.
 pub fn practice_path(id: &str) -> String {
-    format!("catalog/practices/{id}.md")
+    chapter_path(&view::practice_url(id))
 }
 
 const TOOLS_PAGE: &str = "catalog/tools.md";
@@ -247,7 +247,7 @@ fn pages(view: &CatalogView<'_>, theme: &Theme) -> Result<Vec<BookItem>, BuildEr
         tools.push(chapter(
             t.name,
             render_one(theme, "catalog/tool.md", "tool", t)?,
-            &tool_path(t.id),
+            &chapter_path(&t.url),
             Vec::new(),
         ));
     }
@@ -271,14 +271,14 @@ fn pages(view: &CatalogView<'_>, theme: &Theme) -> Result<Vec<BookItem>, BuildEr
             subs.push(chapter(
                 s.title,
                 render_one(theme, "catalog/scenario.md", "scenario", s)?,
-                &format!("catalog/scenarios/{}/{}.md", category.id, s.id),
+                &chapter_path(&s.url),
                 Vec::new(),
             ));
         }
         items.push(chapter(
             category.title,
             render_one(theme, "catalog/category.md", "category", category)?,
-            &format!("catalog/scenarios/{}.md", category.id),
+            &chapter_path(&category.url),
             subs,
         ));
     }
@@ -287,7 +287,7 @@ fn pages(view: &CatalogView<'_>, theme: &Theme) -> Result<Vec<BookItem>, BuildEr
         subs.push(chapter(
             p.title,
             render_one(theme, "catalog/practice.md", "practice", p)?,
-            &practice_path(p.id),
+            &chapter_path(&p.url),
             Vec::new(),
         ));
     }
@@ -510,7 +510,7 @@ impl Hooks for CatalogHooks<'_> {
                 })
                 .collect();
             out.insert(
-                html_url(&scenario_path(s)),
+                view::scenario_url(s),
                 search::PageExtras {
                     entry_point: true,
                     entries,
@@ -521,11 +521,16 @@ impl Hooks for CatalogHooks<'_> {
             .catalog
             .practices
             .iter()
-            .map(|p| practice_path(&p.item.id))
-            .chain(self.catalog.tools.iter().map(|t| tool_path(&t.item.id)));
-        for path in others {
+            .map(|p| view::practice_url(&p.item.id))
+            .chain(
+                self.catalog
+                    .tools
+                    .iter()
+                    .map(|t| view::tool_url(&t.item.id)),
+            );
+        for url in others {
             out.insert(
-                html_url(&path),
+                url,
                 search::PageExtras {
                     entry_point: true,
                     entries: Vec::new(),
