@@ -444,3 +444,71 @@ fn every_url_in_the_view_data_is_a_page_of_the_site() {
         );
     }
 }
+
+/// The catalog view of the fixture, field by field against what its YAML
+/// says (worked out by hand): a scenario's category, the command that runs
+/// a tool's manifest, and each tool's page data: what it implements, what
+/// it does not, and its count per support level (theme data no built-in
+/// template shows).
+#[test]
+fn the_fixture_view_says_what_its_yaml_says() {
+    let project = common::fixture_project();
+    let (catalog, report) = chaosbook::check(project.path());
+    assert!(!report.has_errors());
+    let view = serde_json::to_value(chaosbook::view::CatalogView::new(&catalog)).unwrap();
+    let scenario = &view["scenarios"][0];
+    assert_eq!(scenario["id"], "demo-latency");
+    assert_eq!(scenario["category"]["id"], "network");
+    let demo = scenario["implementations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["tool"]["id"] == "demo-tool")
+        .unwrap();
+    assert_eq!(demo["file"], "demo-latency.yaml");
+    assert_eq!(demo["run"], "kubectl apply -f demo-latency.yaml");
+
+    let tool = |id: &str| {
+        view["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let ids = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["scenario"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let coverage = |t: &serde_json::Value| -> Vec<(String, u64)> {
+        t["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["level"]["id"].as_str().unwrap().to_string(),
+                    c["count"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let levels = |counts: [u64; 5]| -> Vec<(String, u64)> {
+        ["native", "extension", "approximation", "via", "unsupported"]
+            .iter()
+            .map(|l| l.to_string())
+            .zip(counts)
+            .collect()
+    };
+    let (demo_tool, other_tool) = (tool("demo-tool"), tool("other-tool"));
+    assert_eq!(ids(&demo_tool["implemented"]), ["demo-latency"]);
+    assert!(ids(&demo_tool["unsupported"]).is_empty());
+    assert_eq!(coverage(&demo_tool), levels([1, 0, 0, 0, 0]));
+    assert!(ids(&other_tool["implemented"]).is_empty());
+    assert_eq!(ids(&other_tool["unsupported"]), ["demo-latency"]);
+    assert_eq!(coverage(&other_tool), levels([0, 0, 0, 0, 1]));
+}
