@@ -512,3 +512,75 @@ fn the_fixture_view_says_what_its_yaml_says() {
     assert_eq!(ids(&other_tool["unsupported"]), ["demo-latency"]);
     assert_eq!(coverage(&other_tool), levels([0, 0, 0, 0, 1]));
 }
+
+/// The index's filters over the real catalog: five facets in a fixed order,
+/// each value once; categories in the order of the index's sections, tools
+/// by name, the rest by id; and exactly the values the scenarios use.
+#[test]
+fn the_index_filters_offer_each_value_of_the_catalog_once() {
+    use std::collections::BTreeSet;
+    let (catalog, report) = chaosbook::check(&common::repo());
+    assert!(!report.has_errors());
+    let view = serde_json::to_value(chaosbook::view::CatalogView::new(&catalog)).unwrap();
+    let facet = |name: &str| -> Vec<String> {
+        let facet = view["facets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("a {name} facet"));
+        facet["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let names: Vec<&str> = view["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["category", "target", "tool", "persona", "blast"]);
+
+    let scenarios: Vec<&chaosbook::catalog::model::Scenario> =
+        catalog.scenarios.iter().map(|e| &e.item).collect();
+    let sections: Vec<String> = view["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(facet("category"), sections);
+    let used: BTreeSet<String> = scenarios.iter().map(|s| s.category.clone()).collect();
+    assert_eq!(facet("category").into_iter().collect::<BTreeSet<_>>(), used);
+
+    let mut tools: Vec<(String, String)> = catalog
+        .tools
+        .iter()
+        .map(|t| (t.item.name.to_lowercase(), t.item.id.clone()))
+        .collect();
+    tools.sort();
+    assert_eq!(
+        facet("tool"),
+        tools.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+    );
+
+    let by_id = |values: BTreeSet<String>| values.into_iter().collect::<Vec<_>>();
+    let personas = scenarios
+        .iter()
+        .flat_map(|s| s.personas.iter().cloned())
+        .collect();
+    assert_eq!(facet("persona"), by_id(personas));
+    let levels = scenarios
+        .iter()
+        .map(|s| s.blast_radius.level.clone())
+        .collect();
+    assert_eq!(facet("blast"), by_id(levels));
+    let targets = facet("target");
+    assert!(
+        targets.len() > 1 && targets.windows(2).all(|w| w[0] < w[1]),
+        "{targets:?}"
+    );
+}

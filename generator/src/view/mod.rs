@@ -361,8 +361,8 @@ pub struct Facet<'a> {
     pub name: &'static str,
     /// The facet's heading ("Blast radius").
     pub label: &'static str,
-    /// The values that occur in the catalog: categories in reading order, tools
-    /// by name, the rest by label.
+    /// The values that occur in the catalog, each once: categories in
+    /// reading order, tools by name, the rest by id.
     pub values: Vec<FacetValue<'a>>,
 }
 
@@ -740,12 +740,6 @@ fn tool<'a>(catalog: &'a Catalog, t: &'a Tool) -> ToolView<'a> {
 
 fn prerequisites<'a>(catalog: &'a Catalog, t: &'a Tool) -> Option<PrerequisitesView<'a>> {
     let (pre, m) = (t.prerequisites.as_ref()?, catalog.prerequisites.get(&t.id)?);
-    let longest = m
-        .rendered
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
     Some(PrerequisitesView {
         summary: &pre.summary,
         manifest: &m.rendered,
@@ -753,8 +747,15 @@ fn prerequisites<'a>(catalog: &'a Catalog, t: &'a Tool) -> Option<PrerequisitesV
             .formats
             .get(&pre.format)
             .map_or("text", |f| f.syntax.language()),
-        fence: "`".repeat(longest.max(2) + 1),
+        fence: code_fence(&m.rendered),
     })
+}
+
+/// A markdown code fence that `text` cannot close: one backtick more than
+/// its longest run of backticks, and never fewer than three.
+fn code_fence(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 fn practice<'a>(catalog: &'a Catalog, p: &'a Practice) -> PracticeView<'a> {
@@ -775,7 +776,7 @@ fn practice<'a>(catalog: &'a Catalog, p: &'a Practice) -> PracticeView<'a> {
 }
 
 /// The index's filters: values that occur, categories in reading order,
-/// tools by name, the rest sorted by label.
+/// tools by name, the rest sorted by id.
 fn facets<'a>(catalog: &'a Catalog, tools: &[&'a Tool]) -> Vec<Facet<'a>> {
     let mut found: BTreeMap<&'static str, Vec<FacetValue<'a>>> = BTreeMap::new();
     let mut add = |facet: &'static str, value: &'a str, label: &'a str| {
@@ -880,5 +881,20 @@ mod erased {
             // type serialises (they are made of strings, numbers and lists).
             let _ = serde_json::to_writer(out, self);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_fence;
+
+    #[test]
+    fn a_code_fence_outruns_every_backtick_run_and_has_at_least_three() {
+        assert_eq!(code_fence(""), "```");
+        assert_eq!(code_fence("kind: PodChaos\n"), "```");
+        assert_eq!(code_fence("echo `date`"), "```");
+        assert_eq!(code_fence("a ```` b"), "`````");
+        // The run sets the length, however short the text around it.
+        assert_eq!(code_fence("a\n``````\nb"), "```````");
     }
 }
