@@ -459,6 +459,13 @@ fn the_fixture_view_says_what_its_yaml_says() {
     let scenario = &view["scenarios"][0];
     assert_eq!(scenario["id"], "demo-latency");
     assert_eq!(scenario["category"]["id"], "network");
+    // The index offers the one category that has a scenario, not the others.
+    let category_facet = &view["facets"][0];
+    assert_eq!(category_facet["name"], "category");
+    assert_eq!(
+        category_facet["values"],
+        serde_json::json!([{"value": "network", "label": "Network"}])
+    );
     let demo = scenario["implementations"]
         .as_array()
         .unwrap()
