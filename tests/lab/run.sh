@@ -25,13 +25,20 @@ runs=target/lab-runs
 rm -rf "$runs"
 mkdir -p "$runs" target/lab
 
+# in_namespaces LAB_DIR COMMAND...: COMMAND with a loopback of its own and
+# LAB_DIR mounted as its target/lab.
+in_namespaces() {
+  unshare --net --mount sh -c \
+    'ip link set lo up && mount --bind "$1" target/lab && shift && exec "$@"' \
+    sh "$@"
+}
+
 # How many isolated runs go at once. They are mostly asleep: sixteen on two
 # cores moved the probes before the fault from about 30 ms to at most 350 ms,
-# far inside every steady state's tolerance. The probe does what `isolated`
-# does, so a machine that allows one step and not the next falls back
-# rather than failing every run.
-if [ "$(id -u)" = 0 ] && command -v ip >/dev/null &&
-  unshare --net --mount sh -c 'ip link set lo up && mount --bind "$1" target/lab' sh "$runs" 2>/dev/null; then
+# far inside every steady state's tolerance. The probe is a run of `true`
+# the way every run goes, so a machine that allows one step and not the
+# next falls back rather than failing every run.
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && in_namespaces "$runs" true 2>/dev/null; then
   side_by_side=16
 else
   side_by_side=1
@@ -48,9 +55,7 @@ isolated() {
     return
   fi
   mkdir -p "$runs/$name/lab"
-  unshare --net --mount sh -c \
-    'ip link set lo up && mount --bind "$1" target/lab && shift && exec "$@"' \
-    sh "$runs/$name/lab" "$@"
+  in_namespaces "$runs/$name/lab" "$@"
 }
 
 # lab_run SCENARIO TOOL: one run, its output in target/lab-runs/.
