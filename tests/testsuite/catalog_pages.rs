@@ -391,6 +391,15 @@ fn a_lab_experiment_of_a_scenario_without_a_lab_is_an_error_at_its_id() {
     );
 }
 
+/// The catalog under `root`, checked clean, and its view as templates
+/// receive it (JSON).
+fn checked_view(root: &Path) -> (chaosbook::Catalog, serde_json::Value) {
+    let (catalog, report) = chaosbook::check(root);
+    assert!(!report.has_errors(), "{} has errors", root.display());
+    let view = serde_json::to_value(chaosbook::view::CatalogView::new(&catalog)).unwrap();
+    (catalog, view)
+}
+
 /// Every `url` the catalog's view hands to templates (theme/README.md: "every
 /// `url` in the data is relative to the site root") is a page of the real
 /// site, including those the built-in templates do not use but a theme may:
@@ -399,10 +408,7 @@ fn a_lab_experiment_of_a_scenario_without_a_lab_is_an_error_at_its_id() {
 fn every_url_in_the_view_data_is_a_page_of_the_site() {
     use chaosbook::serve::{Changes, Session};
     let root = common::repo();
-    let (catalog, report) = chaosbook::check(&root);
-    assert!(!report.has_errors());
-    let view = chaosbook::view::CatalogView::new(&catalog);
-    let data = serde_json::to_value(&view).unwrap();
+    let (_, data) = checked_view(&root);
     let (site, _) = Session::new(&root)
         .rebuild(Changes::ALL)
         .expect("the real book builds");
@@ -453,9 +459,7 @@ fn every_url_in_the_view_data_is_a_page_of_the_site() {
 #[test]
 fn the_fixture_view_says_what_its_yaml_says() {
     let project = common::fixture_project();
-    let (catalog, report) = chaosbook::check(project.path());
-    assert!(!report.has_errors());
-    let view = serde_json::to_value(chaosbook::view::CatalogView::new(&catalog)).unwrap();
+    let (_, view) = checked_view(project.path());
     let scenario = &view["scenarios"][0];
     assert_eq!(scenario["id"], "demo-latency");
     assert_eq!(scenario["category"]["id"], "network");
@@ -526,9 +530,7 @@ fn the_fixture_view_says_what_its_yaml_says() {
 #[test]
 fn the_index_filters_offer_each_value_of_the_catalog_once() {
     use std::collections::BTreeSet;
-    let (catalog, report) = chaosbook::check(&common::repo());
-    assert!(!report.has_errors());
-    let view = serde_json::to_value(chaosbook::view::CatalogView::new(&catalog)).unwrap();
+    let (catalog, view) = checked_view(&common::repo());
     let facet = |name: &str| -> Vec<String> {
         let facet = view["facets"]
             .as_array()
