@@ -640,14 +640,7 @@ fn a_serve_rebuild_gives_the_site_a_fresh_build_gives() {
             "Fixture book, edited",
         ),
     ];
-    for (what, edit, changes, seen) in steps {
-        edit();
-        let (served, _) = session.rebuild(changes).expect(what);
-        let intro = String::from_utf8_lossy(served.get("intro.html").expect("intro.html"));
-        assert!(
-            intro.contains(seen),
-            "after an edit of {what}, intro.html shows {seen:?}"
-        );
+    let same_as_fresh = |served: &chaosbook::render::Site, what: &str| {
         let (fresh, _) = Session::new(root).rebuild(Changes::ALL).expect(what);
         let served_paths: Vec<&String> = served.files.keys().collect();
         let fresh_paths: Vec<&String> = fresh.files.keys().collect();
@@ -658,5 +651,37 @@ fn a_serve_rebuild_gives_the_site_a_fresh_build_gives() {
                 "after an edit of {what}, serve's {path} differs from a fresh build's"
             );
         }
+    };
+    for (what, edit, changes, seen) in steps {
+        edit();
+        let (served, _) = session.rebuild(changes).expect(what);
+        let intro = String::from_utf8_lossy(served.get("intro.html").expect("intro.html"));
+        assert!(
+            intro.contains(seen),
+            "after an edit of {what}, intro.html shows {seen:?}"
+        );
+        same_as_fresh(&served, what);
     }
+
+    // A scenario's text shows on its page, in its embeds and in the
+    // catalog-wide widgets, not on every page: the rest come from the
+    // cache, and the site is still the one a fresh build makes.
+    replace(
+        scenario,
+        "keeps its p99 under 1 s",
+        "keeps its p99 under 2 s",
+    );
+    let (served, stats) = session.rebuild(catalog).expect("a hypothesis edit");
+    let intro = String::from_utf8_lossy(served.get("intro.html").expect("intro.html"));
+    assert!(
+        intro.contains("keeps its p99 under 2 s"),
+        "the embed shows the edit"
+    );
+    assert!(
+        stats.rendered > 0 && stats.rendered < stats.pages,
+        "only the pages that show the scenario are rendered again: {} of {}",
+        stats.rendered,
+        stats.pages
+    );
+    same_as_fresh(&served, "a scenario's hypothesis");
 }

@@ -228,13 +228,13 @@ pub fn install<'a>(
             path
         }
     };
-    let fingerprint = view::fingerprint(catalog, &view);
+    let fingerprints = view::fingerprints(catalog, &view);
     Ok(CatalogHooks {
         catalog,
         view,
         theme,
         index,
-        fingerprint,
+        fingerprints,
         failure: Mutex::new(None),
     })
 }
@@ -307,7 +307,7 @@ pub struct CatalogHooks<'a> {
     theme: Arc<Theme>,
     /// The page holding the faceted index (the marker chapter).
     index: String,
-    fingerprint: u64,
+    fingerprints: view::Fingerprints,
     /// The first template error met while pages render (directives cannot
     /// return one); the renderer reports it and writes nothing.
     failure: Mutex<Option<BuildError>>,
@@ -321,44 +321,140 @@ impl CatalogHooks<'_> {
         format!("{}{html}", page.root)
     }
 
-    /// Renders an HTML template for `page`: `root` plus one value.
-    fn widget(
+    /// What the directive `name args` shows on `page`: its template, the
+    /// context the template receives, and a fingerprint that changes
+    /// whenever that context does (but for `root` and the arguments),
+    /// handed to `sink`, which renders or fingerprints them: both follow
+    /// this one definition. `None` for a directive or an id the catalog
+    /// does not have.
+    fn widget<S: WidgetSink>(
         &self,
-        template: &str,
-        key: &str,
-        value: &impl Serialize,
+        name: &str,
+        args: &str,
         page: &PageInfo<'_>,
-    ) -> String {
-        let mut ctx = tera::Context::new();
-        ctx.insert(key, value);
-        self.render_widget(template, ctx, page)
+        sink: S,
+    ) -> Option<S::Out> {
+        let id = args.trim();
+        let root = page.root;
+        let catalog = |template| {
+            let ctx = CatalogCtx {
+                catalog: &self.view,
+                root,
+            };
+            Some(sink.take(template, &ctx, self.fingerprints.catalog))
+        };
+        // A scenario's widgets show its view, made (like an embed's
+        // manifests) from what its fingerprint covers.
+        let scenario_of = |id: &str| {
+            let s = self.view.scenario(id)?;
+            Some((s, *self.fingerprints.scenarios.get(id)?))
+        };
+        match name {
+            "scenario" => {
+                let (scenario, embed) = crate::embed::for_render(self.catalog, args)?;
+                let (view, fingerprint) = scenario_of(&scenario.id)?;
+                let ctx = EmbedCtx {
+                    scenario: &crate::embed::apply(view, &embed),
+                    embed_values: crate::embed::changed_sentence(&embed.changed),
+                    root,
+                };
+                Some(sink.take("catalog/embed.html", &ctx, fingerprint))
+            }
+            "implementations" | "scenario-facts" => {
+                let template = match name {
+                    "implementations" => "catalog/tabs.html",
+                    _ => "catalog/facts.html",
+                };
+                let (scenario, fingerprint) = scenario_of(id)?;
+                let ctx = ScenarioCtx { scenario, root };
+                Some(sink.take(template, &ctx, fingerprint))
+            }
+            // `lab` on the scenario's own page; `lab-experiment` in a
+            // chapter, where the widget names and links its scenario.
+            "lab" | LAB_DIRECTIVE => {
+                let (scenario, fingerprint) = scenario_of(id).filter(|(s, _)| s.lab.is_some())?;
+                let ctx = LabCtx {
+                    scenario,
+                    caption: name == LAB_DIRECTIVE,
+                    root,
+                };
+                Some(sink.take("catalog/lab.html", &ctx, fingerprint))
+            }
+            "catalog" => catalog("catalog/index.html"),
+            "coverage-matrix" => catalog("catalog/matrix.html"),
+            "tool-landscape" => catalog("catalog/cards.html"),
+            SAFETY_DIRECTIVE => catalog("catalog/safety.html"),
+            _ => None,
+        }
     }
+}
 
-    /// A `{{#scenario ID key=value}}` embed: the scenario with the
-    /// embed's manifests, and the sentence naming the changed values.
-    fn embed_widget(&self, args: &str, page: &PageInfo<'_>) -> Option<String> {
-        let (scenario, embed) = crate::embed::for_render(self.catalog, args)?;
-        let view = crate::embed::apply(self.view.scenario(&scenario.id)?, &embed);
-        let mut ctx = tera::Context::new();
-        ctx.insert("scenario", &view);
-        ctx.insert(
-            "embed_values",
-            &crate::embed::changed_sentence(&embed.changed),
-        );
-        Some(self.render_widget("catalog/embed.html", ctx, page))
-    }
+/// Takes a widget's template, context and fingerprint: renders the
+/// template or gives the fingerprint.
+trait WidgetSink: Copy {
+    type Out;
+    fn take(self, template: &str, ctx: &impl Serialize, fingerprint: u64) -> Self::Out;
+}
 
-    fn render_widget(&self, template: &str, mut ctx: tera::Context, page: &PageInfo<'_>) -> String {
-        ctx.insert("root", page.root);
-        match self.theme.render(template, &ctx) {
+/// Renders a widget; a template error is kept for the renderer to report.
+#[derive(Clone, Copy)]
+struct RenderWidget<'h>(&'h Theme, &'h Mutex<Option<BuildError>>);
+
+impl WidgetSink for RenderWidget<'_> {
+    type Out = String;
+    fn take(self, template: &str, ctx: &impl Serialize, _: u64) -> String {
+        match self.0.render_value(template, ctx) {
             Ok(html) => html,
             Err(e) => {
-                let mut slot = self.failure.lock().unwrap_or_else(|p| p.into_inner());
+                let mut slot = self.1.lock().unwrap_or_else(|p| p.into_inner());
                 slot.get_or_insert(e);
                 String::new()
             }
         }
     }
+}
+
+/// What a widget's HTML is made of: its template's name, the directive's
+/// arguments, the page's way to the root and the fingerprint of the
+/// context (the theme is the renderer's, the same for the life of its
+/// cache), without serialising the context.
+#[derive(Clone, Copy)]
+struct FingerprintWidget<'p> {
+    args: &'p str,
+    root: &'p str,
+}
+
+impl WidgetSink for FingerprintWidget<'_> {
+    type Out = u64;
+    fn take(self, template: &str, _: &impl Serialize, fingerprint: u64) -> u64 {
+        view::json_hash(&(template, self.args, self.root, fingerprint))
+    }
+}
+
+#[derive(Serialize)]
+struct ScenarioCtx<'v, 'a> {
+    scenario: &'v view::ScenarioView<'a>,
+    root: &'v str,
+}
+
+#[derive(Serialize)]
+struct LabCtx<'v, 'a> {
+    scenario: &'v view::ScenarioView<'a>,
+    caption: bool,
+    root: &'v str,
+}
+
+#[derive(Serialize)]
+struct EmbedCtx<'v, 'a> {
+    scenario: &'v view::ScenarioView<'a>,
+    embed_values: Option<String>,
+    root: &'v str,
+}
+
+#[derive(Serialize)]
+struct CatalogCtx<'v, 'a> {
+    catalog: &'v CatalogView<'a>,
+    root: &'v str,
 }
 
 /// `{{#tool-safety}}`: the stopping-safely table, one row per tool of the
@@ -381,37 +477,15 @@ pub const SAFETY_COLUMNS: [&str; 5] = [
 
 impl Hooks for CatalogHooks<'_> {
     fn directive(&self, name: &str, args: &str, page: &PageInfo<'_>) -> Option<String> {
-        let id = args.trim();
-        let scenario = || self.view.scenario(id);
-        match name {
-            "scenario" => self.embed_widget(args, page),
-            "implementations" => {
-                scenario().map(|s| self.widget("catalog/tabs.html", "scenario", s, page))
-            }
-            "scenario-facts" => {
-                scenario().map(|s| self.widget("catalog/facts.html", "scenario", s, page))
-            }
-            // `lab` on the scenario's own page; `lab-experiment` in a
-            // chapter, where the widget names and links its scenario.
-            "lab" | LAB_DIRECTIVE => {
-                let s = scenario().filter(|s| s.lab.is_some())?;
-                let mut ctx = tera::Context::new();
-                ctx.insert("scenario", s);
-                ctx.insert("caption", &(name == LAB_DIRECTIVE));
-                Some(self.render_widget("catalog/lab.html", ctx, page))
-            }
-            "catalog" => Some(self.widget("catalog/index.html", "catalog", &self.view, page)),
-            "coverage-matrix" => {
-                Some(self.widget("catalog/matrix.html", "catalog", &self.view, page))
-            }
-            "tool-landscape" => {
-                Some(self.widget("catalog/cards.html", "catalog", &self.view, page))
-            }
-            SAFETY_DIRECTIVE => {
-                Some(self.widget("catalog/safety.html", "catalog", &self.view, page))
-            }
-            _ => None,
-        }
+        self.widget(name, args, page, RenderWidget(&self.theme, &self.failure))
+    }
+
+    fn directive_fingerprint(&self, name: &str, args: &str, page: &PageInfo<'_>) -> Option<u64> {
+        let sink = FingerprintWidget {
+            args,
+            root: page.root,
+        };
+        self.widget(name, args, page, sink)
     }
 
     fn link(&self, dest: &str, page: &PageInfo<'_>) -> Option<String> {
@@ -453,7 +527,7 @@ impl Hooks for CatalogHooks<'_> {
     }
 
     fn fingerprint(&self) -> u64 {
-        self.fingerprint
+        self.fingerprints.catalog
     }
 
     fn failure(&self) -> Option<BuildError> {
@@ -590,7 +664,8 @@ mod tests {
         let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
         install(catalog, &mut book, theme)
             .unwrap_or_else(|e| panic!("{e}"))
-            .fingerprint
+            .fingerprints
+            .catalog
     }
 
     /// `{{#tool-safety}}` has one row per tool of the catalog, each cell
@@ -631,6 +706,41 @@ mod tests {
         let format = catalog.formats.by_name.values_mut().next().unwrap();
         format.label.push_str(" (edited)");
         assert_ne!(before, fingerprint(&catalog));
+    }
+
+    /// A scenario's text changes its own fingerprint and the catalog's, and
+    /// no other scenario's: the pages of the others stay cached in `serve`.
+    #[test]
+    fn a_scenario_edit_changes_its_fingerprint_alone() {
+        let (mut catalog, _) = crate::check(crate::testing::project_root());
+        let of = |catalog: &Catalog| {
+            let view = CatalogView::new(catalog);
+            view::fingerprints(catalog, &view)
+        };
+        let before = of(&catalog);
+        assert_eq!(before, of(&catalog), "the same catalog, the same hashes");
+        assert_eq!(before.scenarios.len(), catalog.scenarios.len());
+        let edited = catalog.scenarios[1].item.id.clone();
+        catalog.scenarios[1].item.hypothesis.push_str(" (edited)");
+        let after = of(&catalog);
+        assert_ne!(before.catalog, after.catalog);
+        for (id, hash) in &before.scenarios {
+            assert_eq!(
+                *hash != after.scenarios[id],
+                *id == edited,
+                "the fingerprint of {id}"
+            );
+        }
+        // A manifest's template counts for its scenario (an embed renders
+        // it with other values).
+        let key = catalog.manifests.keys().next().unwrap().clone();
+        catalog
+            .manifests
+            .get_mut(&key)
+            .unwrap()
+            .template
+            .push_str("\n# edited\n");
+        assert_ne!(after.scenarios[&key.0], of(&catalog).scenarios[&key.0]);
     }
 
     /// What only catalog.json carries (a manifest's file name) also counts.

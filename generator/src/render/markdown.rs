@@ -52,8 +52,18 @@ pub trait Hooks: Sync {
         None
     }
 
+    /// A hash of everything [`Hooks::directive`] would render for these
+    /// arguments on this page, when the hooks can tell it more cheaply than
+    /// by rendering. A cached page whose directives all keep their hash is
+    /// reused after the hooks change; `None` (the default) makes the
+    /// renderer compare the directive's output instead.
+    fn directive_fingerprint(&self, _name: &str, _args: &str, _page: &PageInfo<'_>) -> Option<u64> {
+        None
+    }
+
     /// Changes whenever what the hooks return may change (e.g. a hash of the
-    /// catalog), so cached pages and [`Hooks::files`] are made again.
+    /// catalog), so [`Hooks::files`] are made again and cached pages check
+    /// the directives and links they used.
     fn fingerprint(&self) -> u64 {
         0
     }

@@ -20,10 +20,12 @@
 //!   atomically ([`write`]).
 //!
 //! A [`Renderer`] keeps the pages it rendered last time, keyed by a hash
-//! of everything a page depends on, so `serve` re-renders only what an
-//! edit touched.
+//! of the page's own inputs, with the questions each page asked the hooks
+//! ([`deps`]): `serve` re-renders only the pages an edit reaches, a chapter
+//! edit or a catalog edit alike.
 
 pub mod catalog;
+mod deps;
 pub mod highlight;
 pub mod markdown;
 pub mod nav;
@@ -83,6 +85,9 @@ pub struct Stats {
 /// A chapter page as rendered, kept for the next render.
 struct Cached {
     page: Bytes,
+    /// What the page used of the hooks, to tell whether it still holds
+    /// when they change.
+    deps: Vec<deps::Dep>,
     /// The chapter's HTML as a section of the print page.
     print: Arc<str>,
     sections: Arc<[Section]>,
@@ -100,6 +105,9 @@ pub struct Renderer {
     theme: Theme,
     highlight_css: (Bytes, Bytes),
     cache: HashMap<u64, Arc<Cached>>,
+    /// The hooks' fingerprint the cached pages were rendered or checked
+    /// with: while it is the same, their dependencies need no checking.
+    cache_hooks: u64,
     /// The hooks' data files and the fingerprint they were made for: a
     /// chapter edit in `serve` does not write catalog.json again.
     hook_files: Option<(u64, Vec<(String, Bytes)>)>,
@@ -150,6 +158,7 @@ impl Renderer {
             theme,
             highlight_css: HIGHLIGHT_CSS.clone(),
             cache: HashMap::new(),
+            cache_hooks: 0,
             hook_files: None,
         })
     }
@@ -185,7 +194,6 @@ impl Renderer {
         let shared = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             self.theme.fingerprint.hash(&mut h);
-            hooks.fingerprint().hash(&mut h);
             book_ctx.hash(&mut h);
             md_opts.smart_punctuation.hash(&mut h);
             h.finish()
@@ -225,14 +233,19 @@ impl Renderer {
                             next.hash(&mut h);
                             h.finish()
                         };
-                        if let Some(hit) = self.cache.get(&key) {
-                            return Ok((key, hit.clone(), false));
-                        }
                         let info = PageInfo {
                             path: &page.url,
                             root: &page.root,
                         };
-                        let md = markdown::render(&page.chapter.content, md_opts, &info, hooks);
+                        if let Some(hit) = self.cache.get(&key) {
+                            if self.cache_hooks == fingerprint
+                                || hit.deps.iter().all(|d| d.holds(hooks, &info))
+                            {
+                                return Ok((key, hit.clone(), false));
+                            }
+                        }
+                        let recorder = deps::Recorder::new(hooks);
+                        let md = markdown::render(&page.chapter.content, md_opts, &info, &recorder);
                         let html =
                             self.theme
                                 .render_with_bodies("page.html", &[&md.html], |body| {
@@ -251,6 +264,7 @@ impl Renderer {
                                 })?;
                         let cached = Cached {
                             page: Bytes::from(html),
+                            deps: recorder.into_deps(),
                             print: Arc::from(print_body(&md.html, &page.url)),
                             sections: Arc::from(md.sections),
                         };
@@ -369,6 +383,7 @@ impl Renderer {
         }
 
         self.cache = cache;
+        self.cache_hooks = fingerprint;
         self.hook_files = Some((fingerprint, hook_files));
         Ok((site, stats))
     }
@@ -590,6 +605,72 @@ mod tests {
         let (site, _) = renderer.render(&book, &changed).unwrap();
         assert_eq!(data(&site), "2:0");
         assert_eq!(first.made.into_inner() + changed.made.into_inner(), 2);
+    }
+
+    /// Hooks that answer `{{#w ARG}}` from a table.
+    struct Table {
+        fingerprint: u64,
+        answers: HashMap<&'static str, &'static str>,
+    }
+
+    impl Hooks for Table {
+        fn directive(&self, _: &str, args: &str, _: &PageInfo<'_>) -> Option<String> {
+            self.answers.get(args.trim()).map(|a| a.to_string())
+        }
+        fn fingerprint(&self) -> u64 {
+            self.fingerprint
+        }
+    }
+
+    #[test]
+    fn after_the_hooks_change_only_the_pages_whose_answers_changed_are_rendered() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("src/SUMMARY.md"),
+            "# Summary\n\n- [A](a.md)\n- [B](b.md)\n- [C](c.md)\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("src/a.md"), "# A\n\n{{#w a}}\n").unwrap();
+        std::fs::write(dir.path().join("src/b.md"), "# B\n\n{{#w b}}\n").unwrap();
+        std::fs::write(dir.path().join("src/c.md"), "# C\n\nNo directive.\n").unwrap();
+        let book = crate::book::load(&crate::config::Config::load(dir.path()).unwrap()).unwrap();
+        let mut renderer = Renderer::new(&book).unwrap();
+        let page = |site: &Site, p: &str| String::from_utf8_lossy(&site.files[p]).into_owned();
+
+        let before = Table {
+            fingerprint: 1,
+            answers: [("a", "<i>a1</i>"), ("b", "<i>b1</i>")].into(),
+        };
+        let (site, stats) = renderer.render(&book, &before).unwrap();
+        assert_eq!((stats.pages, stats.rendered), (3, 3));
+        assert!(page(&site, "a.html").contains("<i>a1</i>"));
+
+        let a_changed = Table {
+            fingerprint: 2,
+            answers: [("a", "<i>a2</i>"), ("b", "<i>b1</i>")].into(),
+        };
+        let (site, stats) = renderer.render(&book, &a_changed).unwrap();
+        assert_eq!(stats.rendered, 1, "only a.md asked what changed");
+        assert!(page(&site, "a.html").contains("<i>a2</i>"));
+        assert!(page(&site, "b.html").contains("<i>b1</i>"));
+        let fresh = Renderer::new(&book)
+            .unwrap()
+            .render(&book, &a_changed)
+            .unwrap()
+            .0;
+        assert_eq!(site, fresh, "the same site as a fresh render");
+
+        // An answer that goes away renders the directive inert, again only
+        // on its page.
+        let b_gone = Table {
+            fingerprint: 3,
+            answers: [("a", "<i>a2</i>")].into(),
+        };
+        let (site, stats) = renderer.render(&book, &b_gone).unwrap();
+        assert_eq!(stats.rendered, 1);
+        assert!(!page(&site, "b.html").contains("<i>b1</i>"));
     }
 
     #[test]

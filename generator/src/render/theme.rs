@@ -177,6 +177,19 @@ impl Theme {
         self.render(name, &ctx(&bodies))
     }
 
+    /// Renders template `name` with the fields of `value` as its
+    /// variables (`value` serialises to a map: a struct of the views).
+    pub fn render_value(
+        &self,
+        name: &str,
+        value: &impl serde::Serialize,
+    ) -> Result<String, BuildError> {
+        // Only a value that is not a map fails here; the template then
+        // reports the variable it misses, naming its file.
+        let ctx = tera::Context::from_serialize(value).unwrap_or_default();
+        self.render(name, &ctx)
+    }
+
     /// Renders template `name`; errors name the template's file.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, BuildError> {
         self.tera.render(name, ctx).map_err(|e| {

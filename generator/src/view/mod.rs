@@ -825,33 +825,100 @@ fn facets<'a>(catalog: &'a Catalog, tools: &[&'a Tool]) -> Vec<Facet<'a>> {
     .collect()
 }
 
-/// A hash of everything the catalog's pages and data files are made from:
-/// the views (every label, URL and rendered manifest a page shows) and the
-/// catalog as `catalog.json` and the published schemas carry it. Both are
-/// fed through serde, so a field added to a view or to the model is
-/// covered without being listed here.
-pub fn fingerprint(catalog: &Catalog, view: &CatalogView<'_>) -> u64 {
-    let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
-    let mut feed = |value: &dyn erased::Serialize| {
-        value.write_json(&mut h);
+/// Hashes of what the catalog's pages and data files are made from, fed
+/// through serde, so a field added to a view or to the model is covered
+/// without being listed here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprints {
+    /// Everything: the views (every label, URL and rendered manifest a page
+    /// shows) and the catalog as `catalog.json` and the published schemas
+    /// carry it.
+    pub catalog: u64,
+    /// By scenario id: what a widget of that one scenario is made from (its
+    /// view, its model, its manifests, and the formats an embed's values
+    /// are checked against). A scenario's edit leaves the others' alone,
+    /// so `serve` renders again only the pages that show it.
+    pub scenarios: std::collections::HashMap<String, u64>,
+}
+
+/// The catalog's [`Fingerprints`]; every scenario view is serialised once.
+pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
+    let formats = {
+        let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+        for f in catalog.formats.by_name.values() {
+            (&f.name, &f.label, f.syntax, &f.extension, &f.run, &f.docs).write_json(&mut h);
+            f.schema.raw.write_json(&mut h);
+        }
+        h.0.finish()
     };
-    feed(view);
-    for t in &catalog.tools {
-        feed(&t.item);
+    let scenarios: std::collections::HashMap<String, u64> = view
+        .scenarios
+        .iter()
+        .filter_map(|v| Some((v, catalog.scenario(v.id)?)))
+        .map(|(v, s)| {
+            let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+            h.0.write_u64(formats);
+            v.write_json(&mut h);
+            s.item.write_json(&mut h);
+            for manifests in [&catalog.manifests, &catalog.lab_manifests] {
+                let own = manifests
+                    .range((v.id.to_string(), String::new())..)
+                    .take_while(|((scenario, _), _)| scenario == v.id);
+                for (key, m) in own {
+                    (key, &m.format, &m.template, &m.rendered).write_json(&mut h);
+                }
+            }
+            (v.id.to_string(), h.0.finish())
+        })
+        .collect();
+
+    let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    h.0.write_u64(formats);
+    // Every field of the view, named so that a new one does not compile
+    // until it is fed; the scenarios through their own fingerprints.
+    let CatalogView {
+        tools,
+        scenarios: scenario_views,
+        categories,
+        practices,
+        support_levels,
+        facets,
+        implemented,
+    } = view;
+    for v in scenario_views {
+        h.0.write_u64(scenarios.get(v.id).copied().unwrap_or_default());
+        v.id.write_json(&mut h);
     }
-    for s in &catalog.scenarios {
-        feed(&s.item);
+    (
+        tools,
+        categories,
+        practices,
+        support_levels,
+        facets,
+        implemented,
+    )
+        .write_json(&mut h);
+    for t in &catalog.tools {
+        t.item.write_json(&mut h);
     }
     for p in &catalog.practices {
-        feed(&p.item);
+        p.item.write_json(&mut h);
     }
-    for (key, m) in &catalog.manifests {
-        feed(&(key, &m.format, &m.template, &m.rendered));
+    for (key, m) in &catalog.prerequisites {
+        (key, &m.format, &m.template, &m.rendered).write_json(&mut h);
     }
-    for f in catalog.formats.by_name.values() {
-        feed(&(&f.name, &f.label, f.syntax, &f.extension, &f.run, &f.docs));
-        feed(&f.schema.raw);
+    Fingerprints {
+        catalog: h.0.finish(),
+        scenarios,
     }
+}
+
+/// A hash of `value` as JSON, the form a template receives it in (no
+/// string is built).
+pub fn json_hash(value: &impl Serialize) -> u64 {
+    let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    // Writing into a hasher cannot fail; see `erased` for the values.
+    let _ = serde_json::to_writer(&mut h, value);
     h.0.finish()
 }
 
@@ -868,6 +935,8 @@ impl<H: Hasher> std::io::Write for HashWriter<H> {
         Ok(())
     }
 }
+
+use erased::Serialize as _;
 
 /// Serialising values of different types through one closure.
 mod erased {
