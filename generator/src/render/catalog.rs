@@ -351,8 +351,14 @@ impl CatalogHooks<'_> {
         };
         match name {
             "scenario" => {
-                let (scenario, embed) = crate::embed::for_render(self.catalog, args)?;
-                let (view, fingerprint) = scenario_of(&scenario.id)?;
+                let id = crate::embed::parse(args).ok()?.id;
+                let (view, fingerprint) = scenario_of(&id)?;
+                if !S::RENDERS {
+                    // The embed's manifests are made from the scenario
+                    // and the arguments, both in the fingerprint.
+                    return Some(sink.take("catalog/embed.html", &(), fingerprint));
+                }
+                let (_, embed) = crate::embed::for_render(self.catalog, args)?;
                 let ctx = EmbedCtx {
                     scenario: &crate::embed::apply(view, &embed),
                     embed_values: crate::embed::changed_sentence(&embed.changed),
@@ -393,6 +399,8 @@ impl CatalogHooks<'_> {
 /// template or gives the fingerprint.
 trait WidgetSink: Copy {
     type Out;
+    /// Whether the context is used; a fingerprint needs none.
+    const RENDERS: bool;
     fn take(self, template: &str, ctx: &impl Serialize, fingerprint: u64) -> Self::Out;
 }
 
@@ -402,6 +410,7 @@ struct RenderWidget<'h>(&'h Theme, &'h Mutex<Option<BuildError>>);
 
 impl WidgetSink for RenderWidget<'_> {
     type Out = String;
+    const RENDERS: bool = true;
     fn take(self, template: &str, ctx: &impl Serialize, _: u64) -> String {
         match self.0.render_value(template, ctx) {
             Ok(html) => html,
@@ -426,6 +435,7 @@ struct FingerprintWidget<'p> {
 
 impl WidgetSink for FingerprintWidget<'_> {
     type Out = u64;
+    const RENDERS: bool = false;
     fn take(self, template: &str, _: &impl Serialize, fingerprint: u64) -> u64 {
         view::json_hash(&(template, self.args, self.root, fingerprint))
     }
