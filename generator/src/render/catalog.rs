@@ -706,6 +706,112 @@ mod tests {
         assert!(html.contains("<code>experiment.chaos-mesh.org/pause=true</code>"));
     }
 
+    /// Each catalog link scheme leads to its item's page, from a page one
+    /// folder down (expected URLs written out, not made by the code).
+    #[test]
+    fn catalog_links_lead_to_their_pages() {
+        let root = crate::testing::project_root();
+        let (catalog, _) = crate::check(root);
+        let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
+        let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
+        let hooks = install(&catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"));
+        let page = PageInfo {
+            path: "guide/page.html",
+            root: "../",
+        };
+        let scenario = &catalog.scenarios[0].item;
+        let (tool, practice) = (&catalog.tools[0].item.id, &catalog.practices[0].item.id);
+        let cases = [
+            (
+                format!("scenario:{}", scenario.id),
+                format!(
+                    "../catalog/scenarios/{}/{}.html",
+                    scenario.category, scenario.id
+                ),
+            ),
+            (
+                format!("scenario:{}?tool={tool}", scenario.id),
+                format!(
+                    "../catalog/scenarios/{}/{}.html?tool={tool}#implementations",
+                    scenario.category, scenario.id
+                ),
+            ),
+            (
+                format!("scenario:{}#method", scenario.id),
+                format!(
+                    "../catalog/scenarios/{}/{}.html#method",
+                    scenario.category, scenario.id
+                ),
+            ),
+            (
+                format!("tool:{tool}"),
+                format!("../catalog/tools/{tool}.html"),
+            ),
+            (
+                format!("practice:{practice}"),
+                format!("../catalog/practices/{practice}.html"),
+            ),
+            ("catalog:matrix".into(), "../catalog/matrix.html".into()),
+            ("catalog:tools".into(), "../catalog/tools.html".into()),
+        ];
+        for (dest, expected) in cases {
+            assert_eq!(hooks.link(&dest, &page), Some(expected), "{dest}");
+        }
+        for unknown in [
+            "scenario:no-such",
+            "tool:no-such",
+            "practice:no-such",
+            "catalog:nope",
+            "other:x",
+        ] {
+            assert_eq!(hooks.link(unknown, &page), None, "{unknown}");
+        }
+    }
+
+    /// Search knows each tab of a scenario page (as what its link opens:
+    /// the tool's tab) and the catalog's entry points, literal values from
+    /// catalog/scenarios/network/network-latency.yaml.
+    #[test]
+    fn search_finds_each_tab_of_a_scenario_by_its_tool_and_fault() {
+        let root = crate::testing::project_root();
+        let (catalog, _) = crate::check(root);
+        let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
+        let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
+        let hooks = install(&catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"));
+        let extras = hooks.search_extras();
+        let page = &extras["catalog/scenarios/network/network-latency.html"];
+        assert!(page.entry_point);
+        let scenario = &catalog.scenario("network-latency").unwrap().item;
+        assert_eq!(page.entries.len(), scenario.implementations.len());
+        let chaos_mesh = page
+            .entries
+            .iter()
+            .find(|e| e.suffix == "?tool=chaos-mesh#implementations")
+            .expect("the Chaos Mesh tab");
+        assert_eq!(chaos_mesh.heading, "Chaos Mesh");
+        for keyword in ["chaos-mesh", "NetworkChaos", "delay"] {
+            assert!(
+                chaos_mesh.keywords.iter().any(|k| k == keyword),
+                "{keyword} in {:?}",
+                chaos_mesh.keywords
+            );
+        }
+        assert!(chaos_mesh.text.contains("NetworkChaos"));
+        for entry_point in [
+            "catalog/tools/chaos-mesh.html",
+            "catalog/practices/gamedays.html",
+        ] {
+            let extras = extras
+                .get(entry_point)
+                .unwrap_or_else(|| panic!("{entry_point}"));
+            assert!(
+                extras.entry_point && extras.entries.is_empty(),
+                "{entry_point}"
+            );
+        }
+        assert!(!extras.contains_key(""), "no entry without a page");
+    }
+
     /// A format's label shows on every tab of its tool: changing it alone
     /// must render the pages again in `serve` (and remake catalog.json).
     #[test]
