@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::Catalog;
@@ -253,40 +254,61 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
         anchors: HashMap::new(),
         unlisted: HashSet::new(),
     };
-    for (n, (chapter, expanded, _)) in chapters.iter().enumerate() {
-        let key = links::page_key(&chapter.in_book);
-        // Repository pages come after the source folder's files.
-        let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
-        if published {
-            let ids = crate::markdown::heading_ids(expanded, config.settings.smart_punctuation);
-            pages.anchors.insert(key, ids.into_iter().collect());
-        } else {
-            pages.unlisted.insert(key);
+    // Each chapter is parsed on its own, so in parallel; what they share
+    // (the anchors, the report) is assembled in the chapters' order.
+    let anchors: Vec<(String, Option<HashSet<String>>)> = chapters
+        .par_iter()
+        .enumerate()
+        .map(|(n, (chapter, expanded, _))| {
+            let key = links::page_key(&chapter.in_book);
+            // Repository pages come after the source folder's files.
+            let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
+            let ids = published.then(|| {
+                crate::markdown::heading_ids(expanded, config.settings.smart_punctuation)
+                    .into_iter()
+                    .collect()
+            });
+            (key, ids)
+        })
+        .collect();
+    for (key, ids) in anchors {
+        match ids {
+            Some(ids) => {
+                pages.anchors.insert(key, ids);
+            }
+            None => {
+                pages.unlisted.insert(key);
+            }
         }
     }
 
     let tools = ToolNames::new(catalog);
     let mut seen = HashSet::new();
-    let texts = chapters
+    let texts: Vec<&Chapter> = chapters
         .iter()
-        .flat_map(|(chapter, _, parts)| std::iter::once(chapter).chain(parts));
-    for chapter in texts {
-        if !seen.insert((chapter.rel.clone(), chapter.in_book.clone())) {
-            continue;
-        }
-        let mut out = Vec::new();
-        if chapter.included_by.is_none() {
-            check_includes(config, &project, chapter, &mut out);
-        }
-        check_chapter(
-            chapter,
-            catalog,
-            &pages,
-            &tools,
-            &project,
-            config.settings.smart_punctuation,
-            &mut out,
-        );
+        .flat_map(|(chapter, _, parts)| std::iter::once(chapter).chain(parts))
+        .filter(|chapter| seen.insert((chapter.rel.clone(), chapter.in_book.clone())))
+        .collect();
+    let found: Vec<Vec<Diagnostic>> = texts
+        .par_iter()
+        .map(|chapter| {
+            let mut out = Vec::new();
+            if chapter.included_by.is_none() {
+                check_includes(config, &project, chapter, &mut out);
+            }
+            check_chapter(
+                chapter,
+                catalog,
+                &pages,
+                &tools,
+                &project,
+                config.settings.smart_punctuation,
+                &mut out,
+            );
+            out
+        })
+        .collect();
+    for (chapter, out) in texts.into_iter().zip(found) {
         if !out.is_empty() {
             report
                 .sources
