@@ -17,6 +17,7 @@ pub mod labels;
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalog::model::{
@@ -231,6 +232,9 @@ pub struct ScenarioView<'a> {
     pub selected: usize,
     /// How many tools do it at all (implementations not unsupported).
     pub supported: usize,
+    /// The ids of those tools, in tab order (what the index filters on,
+    /// without copying every implementation in a template).
+    pub tool_ids: Vec<&'a str>,
     /// How the lab runs it on one machine, if it can.
     pub lab: Option<LabView<'a>>,
 }
@@ -572,6 +576,11 @@ fn scenario<'a>(catalog: &'a Catalog, s: &'a Scenario) -> ScenarioView<'a> {
             .position(|i| i.supported)
             .unwrap_or(0),
         supported: implementations.iter().filter(|i| i.supported).count(),
+        tool_ids: implementations
+            .iter()
+            .filter(|i| i.supported)
+            .map(|i| i.tool.id)
+            .collect(),
         implementations,
         lab: s.lab.as_ref().map(|lab| lab_view(catalog, s, lab)),
     }
@@ -844,20 +853,22 @@ pub struct Fingerprints {
 /// The catalog's [`Fingerprints`]; every scenario view is serialised once.
 pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
     let formats = {
-        let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+        let mut h = HashWriter::new();
         for f in catalog.formats.by_name.values() {
             (&f.name, &f.label, f.syntax, &f.extension, &f.run, &f.docs).write_json(&mut h);
             f.schema.raw.write_json(&mut h);
         }
-        h.0.finish()
+        h.finish()
     };
+    // Each scenario on its own (in parallel): most of the cost is
+    // serialising its manifests.
     let scenarios: std::collections::HashMap<String, u64> = view
         .scenarios
-        .iter()
+        .par_iter()
         .filter_map(|v| Some((v, catalog.scenario(v.id)?)))
         .map(|(v, s)| {
-            let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
-            h.0.write_u64(formats);
+            let mut h = HashWriter::new();
+            h.write_u64(formats);
             v.write_json(&mut h);
             s.item.write_json(&mut h);
             for manifests in [&catalog.manifests, &catalog.lab_manifests] {
@@ -868,12 +879,12 @@ pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
                     (key, &m.format, &m.template, &m.rendered).write_json(&mut h);
                 }
             }
-            (v.id.to_string(), h.0.finish())
+            (v.id.to_string(), h.finish())
         })
         .collect();
 
-    let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
-    h.0.write_u64(formats);
+    let mut h = HashWriter::new();
+    h.write_u64(formats);
     // Every field of the view, named so that a new one does not compile
     // until it is fed; the scenarios through their own fingerprints.
     let CatalogView {
@@ -886,7 +897,7 @@ pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
         implemented,
     } = view;
     for v in scenario_views {
-        h.0.write_u64(scenarios.get(v.id).copied().unwrap_or_default());
+        h.write_u64(scenarios.get(v.id).copied().unwrap_or_default());
         v.id.write_json(&mut h);
     }
     (
@@ -908,7 +919,7 @@ pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
         (key, &m.format, &m.template, &m.rendered).write_json(&mut h);
     }
     Fingerprints {
-        catalog: h.0.finish(),
+        catalog: h.finish(),
         scenarios,
     }
 }
@@ -916,18 +927,47 @@ pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
 /// A hash of `value` as JSON, the form a template receives it in (no
 /// string is built).
 pub fn json_hash(value: &impl Serialize) -> u64 {
-    let mut h = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let mut h = HashWriter::new();
     // Writing into a hasher cannot fail; see `erased` for the values.
     let _ = serde_json::to_writer(&mut h, value);
-    h.0.finish()
+    h.finish()
 }
 
-/// Feeds JSON bytes straight into a hasher (no string is built).
-struct HashWriter<H: Hasher>(H);
+/// Feeds JSON bytes into a hasher, in large pieces: serde writes a value
+/// a few bytes at a time, and the hasher's cost is mostly per call (with
+/// small writes, hashing took longer than serialising).
+struct HashWriter {
+    hasher: std::collections::hash_map::DefaultHasher,
+    buf: Vec<u8>,
+}
 
-impl<H: Hasher> std::io::Write for HashWriter<H> {
+impl HashWriter {
+    const PIECE: usize = 64 << 10;
+
+    fn new() -> Self {
+        HashWriter {
+            hasher: std::collections::hash_map::DefaultHasher::new(),
+            buf: Vec::with_capacity(Self::PIECE),
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.buf.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn finish(mut self) -> u64 {
+        self.hasher.write(&self.buf);
+        self.hasher.finish()
+    }
+}
+
+impl std::io::Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
+        self.buf.extend_from_slice(buf);
+        if self.buf.len() >= Self::PIECE {
+            self.hasher.write(&self.buf);
+            self.buf.clear();
+        }
         Ok(buf.len())
     }
 
