@@ -668,25 +668,24 @@ mod tests {
         );
     }
 
-    fn fingerprint(catalog: &Catalog) -> u64 {
+    /// The hooks of `catalog` in the real project's book and theme.
+    fn hooks_for(catalog: &Catalog) -> CatalogHooks<'_> {
         let root = crate::testing::project_root();
         let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
         let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
-        install(catalog, &mut book, theme)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .fingerprints
-            .catalog
+        install(catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn fingerprint(catalog: &Catalog) -> u64 {
+        hooks_for(catalog).fingerprints.catalog
     }
 
     /// `{{#tool-safety}}` has one row per tool of the catalog, each cell
     /// with its source link, and renders each fact's markdown.
     #[test]
     fn the_safety_table_has_a_row_per_tool() {
-        let root = crate::testing::project_root();
-        let (catalog, _) = crate::check(root);
-        let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
-        let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
-        let hooks = install(&catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"));
+        let (catalog, _) = crate::check(crate::testing::project_root());
+        let hooks = hooks_for(&catalog);
         let page = PageInfo {
             path: "stopping-safely.html",
             root: "",
@@ -710,11 +709,8 @@ mod tests {
     /// folder down (expected URLs written out, not made by the code).
     #[test]
     fn catalog_links_lead_to_their_pages() {
-        let root = crate::testing::project_root();
-        let (catalog, _) = crate::check(root);
-        let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
-        let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
-        let hooks = install(&catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"));
+        let (catalog, _) = crate::check(crate::testing::project_root());
+        let hooks = hooks_for(&catalog);
         let page = PageInfo {
             path: "guide/page.html",
             root: "../",
@@ -773,11 +769,8 @@ mod tests {
     /// catalog/scenarios/network/network-latency.yaml.
     #[test]
     fn search_finds_each_tab_of_a_scenario_by_its_tool_and_fault() {
-        let root = crate::testing::project_root();
-        let (catalog, _) = crate::check(root);
-        let mut book = crate::book::load(&crate::config::Config::load(root).unwrap()).unwrap();
-        let theme = Arc::new(Theme::load(root, &book.settings.theme).unwrap());
-        let hooks = install(&catalog, &mut book, theme).unwrap_or_else(|e| panic!("{e}"));
+        let (catalog, _) = crate::check(crate::testing::project_root());
+        let hooks = hooks_for(&catalog);
         let extras = hooks.search_extras();
         let page = &extras["catalog/scenarios/network/network-latency.html"];
         assert!(page.entry_point);

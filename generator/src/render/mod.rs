@@ -556,6 +556,22 @@ fn source_assets(root: &Path, src: &Path) -> Result<Vec<(String, Bytes)>, BuildE
 mod tests {
     use super::*;
 
+    /// A book of `(title, file, markdown)` chapters, in a folder kept
+    /// while the book is used.
+    fn book_of(chapters: &[(&str, &str, &str)]) -> (tempfile::TempDir, LoadedBook) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
+        let mut summary = String::from("# Summary\n\n");
+        for (title, file, text) in chapters {
+            summary.push_str(&format!("- [{title}]({file})\n"));
+            std::fs::write(dir.path().join("src").join(file), text).unwrap();
+        }
+        std::fs::write(dir.path().join("src/SUMMARY.md"), summary).unwrap();
+        let book = crate::book::load(&crate::config::Config::load(dir.path()).unwrap()).unwrap();
+        (dir, book)
+    }
+
     /// Hooks whose data file says how often it was made.
     struct CountingHooks {
         fingerprint: u64,
@@ -578,16 +594,7 @@ mod tests {
 
     #[test]
     fn data_files_are_made_again_only_when_the_hooks_change() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
-        std::fs::write(
-            dir.path().join("src/SUMMARY.md"),
-            "# Summary\n\n- [One](one.md)\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("src/one.md"), "# One\n").unwrap();
-        let book = crate::book::load(&crate::config::Config::load(dir.path()).unwrap()).unwrap();
+        let (_dir, book) = book_of(&[("One", "one.md", "# One\n")]);
         let mut renderer = Renderer::new(&book).unwrap();
         let data = |site: &Site| site.files["data.json"].clone();
         let first = CountingHooks {
@@ -624,18 +631,11 @@ mod tests {
 
     #[test]
     fn after_the_hooks_change_only_the_pages_whose_answers_changed_are_rendered() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
-        std::fs::write(
-            dir.path().join("src/SUMMARY.md"),
-            "# Summary\n\n- [A](a.md)\n- [B](b.md)\n- [C](c.md)\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("src/a.md"), "# A\n\n{{#w a}}\n").unwrap();
-        std::fs::write(dir.path().join("src/b.md"), "# B\n\n{{#w b}}\n").unwrap();
-        std::fs::write(dir.path().join("src/c.md"), "# C\n\nNo directive.\n").unwrap();
-        let book = crate::book::load(&crate::config::Config::load(dir.path()).unwrap()).unwrap();
+        let (_dir, book) = book_of(&[
+            ("A", "a.md", "# A\n\n{{#w a}}\n"),
+            ("B", "b.md", "# B\n\n{{#w b}}\n"),
+            ("C", "c.md", "# C\n\nNo directive.\n"),
+        ]);
         let mut renderer = Renderer::new(&book).unwrap();
         let page = |site: &Site, p: &str| String::from_utf8_lossy(&site.files[p]).into_owned();
 
