@@ -9,6 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { spawnSync } from "node:child_process";
+import lighthouse from "lighthouse";
+import * as chromeLauncher from "chrome-launcher";
 import { build, launch, open, repo, serveFolder, shutDown, work } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
@@ -48,12 +50,18 @@ function pageKinds(dir) {
   };
 }
 
-test("axe-core finds no violation on any kind of page", async () => {
-  const kinds = pageKinds(site.dir);
-  const scenarioDir = fs.readdirSync(path.join(site.dir, "catalog/scenarios"), { withFileTypes: true })
+/// [`pageKinds`] with a scenario's own page (not a category's).
+function pageKindsWithScenario(dir) {
+  const kinds = pageKinds(dir);
+  const scenarioDir = fs.readdirSync(path.join(dir, "catalog/scenarios"), { withFileTypes: true })
     .find((d) => d.isDirectory());
-  const scenarioFile = fs.readdirSync(path.join(site.dir, "catalog/scenarios", scenarioDir.name)).sort()[0];
+  const scenarioFile = fs.readdirSync(path.join(dir, "catalog/scenarios", scenarioDir.name)).sort()[0];
   kinds.scenario = `catalog/scenarios/${scenarioDir.name}/${scenarioFile}`;
+  return kinds;
+}
+
+test("axe-core finds no violation on any kind of page", async () => {
+  const kinds = pageKindsWithScenario(site.dir);
   // Every chapter too: the chapters are where authors' markdown varies
   // (task lists, tables, raw HTML).
   const toc = fs.readFileSync(path.join(site.dir, "toc.js"), "utf8");
@@ -74,6 +82,46 @@ test("axe-core finds no violation on any kind of page", async () => {
   const failures = Object.entries(found).filter(([, v]) => v.length > 0);
   assert.deepEqual(failures, [], JSON.stringify(found, null, 2));
   assert.deepEqual(log.failed.filter((f) => !f.includes("no/such/page.html")), [], "no request failed (the favicon included)");
+});
+
+test("Lighthouse scores accessibility and best practices 100 on every kind of page", async () => {
+  // Lighthouse 12 from npm drives a Chromium of its own (chrome-launcher)
+  // over the DevTools protocol; only these two categories, which do not
+  // depend on the machine's speed.
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  const kinds = pageKindsWithScenario(site.dir);
+  // The 404 page as a page: Lighthouse refuses to audit a 404 response.
+  kinds[404] = "404.html";
+  const scores = {};
+  const failures = [];
+  try {
+    for (const [kind, rel] of Object.entries(kinds)) {
+      const { lhr } = await lighthouse(site.url + rel, {
+        port: chrome.port,
+        output: "json",
+        logLevel: "error",
+        onlyCategories: ["accessibility", "best-practices"],
+      });
+      assert.equal(lhr.runtimeError, undefined, `${kind}: ${JSON.stringify(lhr.runtimeError)}`);
+      scores[kind] = Object.fromEntries(Object.entries(lhr.categories).map(([id, c]) => [id, c.score * 100]));
+      for (const [id, category] of Object.entries(lhr.categories)) {
+        if (category.score === 1) continue;
+        const lost = category.auditRefs
+          .filter((r) => r.weight > 0 && lhr.audits[r.id].score !== null && lhr.audits[r.id].score < 1)
+          .map((r) => `${r.id}: ${lhr.audits[r.id].title}`);
+        failures.push(`${kind} (${rel}) ${id} ${category.score * 100}: ${lost.join("; ")}`);
+      }
+    }
+  } finally {
+    await chrome.kill();
+  }
+  assert.equal(Object.keys(scores).length, Object.keys(kinds).length);
+  console.log(`Lighthouse: ${JSON.stringify(scores)}`);
+  assert.deepEqual(failures, []);
 });
 
 test("the Nu HTML checker finds no error on any page", () => {
