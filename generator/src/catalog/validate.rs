@@ -1016,6 +1016,34 @@ mod tests {
             .message
     }
 
+    /// A `reason_ref` is replaced by its tool's shared reason on that very
+    /// implementation (what pages and exports show), and only there.
+    #[test]
+    fn a_shared_reason_lands_on_the_implementation_that_refers_to_it() {
+        let (catalog, report) = crate::check(crate::testing::project_root());
+        assert!(!report.has_errors());
+        let drain = &catalog.scenario("node-drain").unwrap().item;
+        let toxiproxy = drain
+            .implementations
+            .iter()
+            .find(|i| i.tool == "toxiproxy")
+            .unwrap();
+        assert_eq!(toxiproxy.reason_ref.as_deref(), Some("outside-connection"));
+        let reason = toxiproxy.reason.as_deref().unwrap_or_default();
+        assert!(
+            reason.starts_with("Toxiproxy only acts on the TCP connections that clients open"),
+            "{reason:?}"
+        );
+        // Every unsupported entry of the catalog has its reason, its own.
+        for s in &catalog.scenarios {
+            for imp in &s.item.implementations {
+                if imp.support == crate::catalog::model::Support::Unsupported {
+                    assert!(imp.reason.is_some(), "{} {}", s.item.id, imp.tool);
+                }
+            }
+        }
+    }
+
     /// The fixture as written trips none of the checks below.
     #[test]
     fn the_fixture_has_no_findings() {
