@@ -947,7 +947,7 @@ impl HashWriter {
     fn new() -> Self {
         HashWriter {
             hasher: std::collections::hash_map::DefaultHasher::new(),
-            buf: Vec::with_capacity(Self::PIECE),
+            buf: Vec::new(),
         }
     }
 
