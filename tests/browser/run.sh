@@ -21,9 +21,14 @@ if ! command -v java >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
 fi
-# npm ci again whenever the lock file changed since the last install.
-if ! cmp -s "$here/package-lock.json" "$here/node_modules/.installed-lock.json"; then
-  (cd "$here" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock.json)
+# npm ci again whenever package.json or the lock file changed since the last install: the
+# same `npm ci` a fresh machine runs, so a lock file out of step with package.json fails here
+# first, not only on a clean clone. package.json overrides third-party-web and
+# legacy-javascript because Lighthouse's trace engine asks for their `latest`, which npm ci
+# compares with the registry's newest release, not the lock file's, so a new release upstream
+# would otherwise break a clean install.
+if ! cat "$here/package.json" "$here/package-lock.json" | cmp -s - "$here/node_modules/.installed-from"; then
+  (cd "$here" && npm ci --no-audit --no-fund && cat package.json package-lock.json >node_modules/.installed-from)
 fi
 if [ -z "${CHAOSBOOK_BIN:-}" ]; then
   (cd "$repo" && cargo build --quiet --bin chaosbook)
