@@ -1428,6 +1428,127 @@ mod tests {
         );
     }
 
+    /// The `local` target and the `lab` block come together: either one
+    /// alone is an error at `targets`, with the message that says which.
+    #[test]
+    fn the_local_target_and_the_lab_block_need_each_other() {
+        let dir = fixture_project();
+        edit(
+            dir.path(),
+            SCENARIO,
+            "targets: [kubernetes]",
+            "targets: [kubernetes, local]",
+        );
+        assert_eq!(
+            found(dir.path(), "lab-target"),
+            [(Severity::Error, SCENARIO.to_string(), 5, 10)]
+        );
+        assert_eq!(
+            message(dir.path(), "lab-target"),
+            "the `local` target needs a `lab` block that says how the lab runs the scenario"
+        );
+
+        let dir = fixture_project();
+        with_lab(dir.path(), &format!("runs:\n{RUN}"));
+        assert!(found(dir.path(), "lab-target").is_empty());
+        edit(
+            dir.path(),
+            SCENARIO,
+            "targets: [kubernetes, local]",
+            "targets: [kubernetes]",
+        );
+        assert_eq!(
+            found(dir.path(), "lab-target"),
+            [(Severity::Error, SCENARIO.to_string(), 5, 10)]
+        );
+        assert_eq!(
+            message(dir.path(), "lab-target"),
+            "the scenario has a `lab` block but does not list the `local` target"
+        );
+    }
+
+    /// A second file with a taken id is reported at its own id, and the
+    /// note points at the file that used the id first, not at a neighbour.
+    #[test]
+    fn a_duplicate_id_points_back_at_its_first_use() {
+        let dir = fixture_project();
+        let root = dir.path();
+        // `demo-tool-2.yaml` sorts before `demo-tool.yaml` ('-' < '.'),
+        // and `other-tool.yaml` follows both.
+        fs::copy(root.join(TOOL), root.join("catalog/tools/demo-tool-2.yaml")).unwrap();
+        let d: Vec<Diagnostic> = diagnostics(root)
+            .into_iter()
+            .filter(|d| d.code == "duplicate-id")
+            .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(
+            (d[0].file_display(), d[0].span.line, d[0].span.column),
+            (TOOL.to_string(), 1, 5)
+        );
+        assert_eq!(d[0].related.len(), 1);
+        assert_eq!(
+            (
+                d[0].related[0].file.to_string_lossy().replace('\\', "/"),
+                d[0].related[0].span.line,
+                d[0].related[0].message.as_str()
+            ),
+            (
+                "catalog/tools/demo-tool-2.yaml".to_string(),
+                1,
+                "first used here"
+            )
+        );
+    }
+
+    /// An integer parameter takes whole numbers only: a lab value of 2.5
+    /// is refused even though it is a number within the bounds (the schema
+    /// types defaults, but lab values only through their parameter).
+    #[test]
+    fn a_fraction_is_no_lab_value_for_an_integer() {
+        let dir = fixture_project();
+        with_lab(dir.path(), &format!("runs:\n{RUN}"));
+        assert!(found(dir.path(), "invalid-value").is_empty());
+        edit(dir.path(), SCENARIO, "{latency_ms: 5}", "{latency_ms: 2.5}");
+        let line = fs::read_to_string(dir.path().join(SCENARIO))
+            .unwrap()
+            .lines()
+            .position(|l| l.contains("latency_ms: 2.5"))
+            .unwrap()
+            + 1;
+        assert_eq!(
+            found(dir.path(), "invalid-value"),
+            [(Severity::Error, SCENARIO.to_string(), line, 24)]
+        );
+        assert_eq!(
+            message(dir.path(), "invalid-value"),
+            "lab value of `latency_ms`: expected a whole number"
+        );
+    }
+
+    /// Shares are fractions of all scenarios: with three scenarios each
+    /// first tab is a third of the catalog.
+    #[test]
+    fn first_tab_shares_are_fractions_of_all_scenarios() {
+        let p = fixture_project();
+        let root = p.path();
+        let text = fs::read_to_string(root.join(SCENARIO)).unwrap();
+        for id in ["demo-latency-b", "demo-latency-c"] {
+            fs::write(
+                root.join(format!("catalog/scenarios/network/{id}.yaml")),
+                text.replacen("id: demo-latency", &format!("id: {id}"), 1),
+            )
+            .unwrap();
+        }
+        let (catalog, report) = crate::check(root);
+        assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+        let shares = super::first_tab_shares(&catalog);
+        let third = 100.0 / 3.0;
+        let mut fractions: Vec<(usize, f64)> =
+            shares.iter().map(|(_, n, pct)| (*n, *pct)).collect();
+        fractions.sort_by_key(|a| a.0);
+        assert_eq!(fractions, [(1, third), (2, 2.0 * third)], "{shares:?}");
+    }
+
     #[test]
     fn first_tab_shares_count_every_tool() {
         let p = fixture_project();
