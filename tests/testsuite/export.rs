@@ -432,6 +432,43 @@ fn integer_values_are_never_truncated() {
     }
 }
 
+/// A `--set` value that the scenario's manifest takes intact (it quotes
+/// the value, in an annotation) but that would change the prerequisites (which do not) is
+/// refused for the prerequisites' sake, and nothing is written.
+#[test]
+fn set_values_that_would_change_the_prerequisites_are_refused() {
+    let p = Project::minimal();
+    let scenario = p
+        .dir
+        .path()
+        .join("catalog/scenarios/network/demo-latency.yaml");
+    let text = fs::read_to_string(&scenario)
+        .unwrap()
+        .replace(
+            "namespace: {{ namespace }}",
+            "namespace: demo\n        annotations:\n          target: \"{{ namespace }}\"",
+        )
+        .replace("- {{ namespace }}", "- demo");
+    fs::write(&scenario, text).unwrap();
+    let tool = p.dir.path().join("catalog/tools/demo-tool.yaml");
+    let prerequisites = "prerequisites:\n  summary: Apply this once, before any experiment of the demo tool.\n  format: chaos-mesh\n  parameters:\n    - {name: namespace, type: string, default: demo, description: target namespace}\n  manifest: |\n    apiVersion: chaos-mesh.org/v1alpha1\n    kind: NetworkChaos\n    metadata:\n      name: shared\n      namespace: {{ namespace }}\n    spec:\n      action: delay\n      mode: all\n      selector:\n        namespaces: [demo]\n      delay:\n        latency: 10ms\n";
+    fs::write(&tool, fs::read_to_string(&tool).unwrap() + prerequisites).unwrap();
+    assert_eq!(p.export(&[]).status.code(), Some(0));
+    fs::remove_dir_all(p.out()).unwrap();
+
+    // In the scenario's quotes `#b` is text; unquoted, it starts a comment.
+    let out = p.export(&["--set", "namespace=a #b"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "the values given with --set would change the structure of the prerequisites of Demo Tool (the value of namespace does not survive parsing intact)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!p.out().exists(), "a refused export writes nothing");
+}
+
 #[test]
 fn prerequisites_are_exported_once_per_tool_with_the_set_values() {
     let p = Project::minimal();
