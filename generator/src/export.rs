@@ -1110,4 +1110,51 @@ mod set_values {
         assert_eq!(typed_value(&dur, "1m1s").ok(), None);
         assert_eq!(typed_value(&dur, "1m").unwrap(), json!("1m"));
     }
+
+    /// Each template delimiter alone is refused, not only a whole
+    /// expression: half of one could join text around it in the manifest.
+    #[test]
+    fn each_template_delimiter_alone_is_refused() {
+        let text = param("string", json!({}));
+        assert_eq!(typed_value(&text, "a b").unwrap(), json!("a b"));
+        for raw in ["{{ x", "x }}", "{% if", "a{{b}}c"] {
+            assert_eq!(
+                typed_value(&text, raw),
+                Err("template expressions are not allowed in values".to_string()),
+                "{raw:?}"
+            );
+        }
+    }
+
+    /// What an error message says a parameter takes, per type and bound.
+    #[test]
+    fn a_parameter_is_described_by_its_type_and_bounds() {
+        let cases = [
+            (param("string", json!({})), "a string"),
+            (
+                param("string", json!({"pattern": "[a-z]+"})),
+                "a string matching `[a-z]+`",
+            ),
+            (
+                param("enum", json!({"values": ["tcp", "udp"], "default": "tcp"})),
+                "one of: tcp, udp",
+            ),
+            (
+                param("duration", json!({"minimum": "10s", "maximum": "1m"})),
+                "a duration such as 30s, 5m, 1h30m, at least 10s, at most 1m",
+            ),
+            (param("boolean", json!({"default": true})), "true or false"),
+            (
+                param("integer", json!({"minimum": 1, "default": 1})),
+                "a whole number, at least 1",
+            ),
+            (
+                param("number", json!({"maximum": 1.5, "default": 1})),
+                "a number, at most 1.5",
+            ),
+        ];
+        for (p, expected) in cases {
+            assert_eq!(describe(&p), expected);
+        }
+    }
 }
