@@ -904,6 +904,36 @@ mod tests {
         assert!(!same_shape(&json!({"a": [1]}), &json!({"a": [1, 2]})));
         assert!(!same_shape(&json!({"a": "x"}), &json!({"a": {"b": 1}})));
     }
+
+    /// A second document is a change of structure even when the first is
+    /// untouched. (`--set` cannot write one, as it refuses line breaks:
+    /// this rule stands behind that one.)
+    #[test]
+    fn an_added_document_changes_the_structure() {
+        let project = crate::testing::fixture_project();
+        let (catalog, _) = crate::check(project.path());
+        let format = catalog.formats.get("chaos-mesh").unwrap();
+        let check = |text: &str| {
+            check_override_safety(
+                "the manifest",
+                &[],
+                format,
+                "kind: A\nspec: {x: 1}\n",
+                text,
+                &BTreeMap::new(),
+                "the values",
+            )
+        };
+        assert!(check("kind: A\nspec: {x: 2}\n").is_ok());
+        let Err(ExportError::Usage(message)) = check("kind: A\nspec: {x: 1}\n---\nkind: Secret\n")
+        else {
+            panic!("a second document was let through");
+        };
+        assert_eq!(
+            message,
+            "the values would change the structure of the manifest (keys, documents, list items or commands differ); they were rejected and nothing was written"
+        );
+    }
 }
 
 /// `--set` values against a rule written out independently of
