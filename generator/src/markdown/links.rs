@@ -230,6 +230,32 @@ mod tests {
         );
         assert_eq!(resolve("../../x.md", from), Link::Outside);
         assert_eq!(resolve("/principles.md", from), Link::Outside);
+        // A colon after a character no scheme has, or after a leading
+        // digit, is part of a path.
+        assert_eq!(
+            resolve("notes/10:30.md", from),
+            Link::Page {
+                path: "tutorials/notes/10:30.md".into(),
+                fragment: None
+            }
+        );
+        assert_eq!(
+            resolve("2x:y.png", from),
+            Link::File {
+                path: "tutorials/2x:y.png".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_scheme_is_a_letter_then_letters_digits_plus_minus_dot() {
+        assert_eq!(scheme_of("scenario:x"), Some("scenario"));
+        assert_eq!(scheme_of("svn+ssh-2.0:x"), Some("svn+ssh-2.0"));
+        assert_eq!(scheme_of("a/b:c"), None);
+        assert_eq!(scheme_of("a b:c"), None);
+        assert_eq!(scheme_of("1a:c"), None);
+        assert_eq!(scheme_of(":c"), None);
+        assert_eq!(scheme_of("no-colon"), None);
     }
 
     #[test]
