@@ -512,3 +512,43 @@ fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Rep
     }
     formats
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Should the schema and the model drift apart, a file the schema
+    /// passes but the model cannot hold is still reported, at its first
+    /// line and column (there is no better place to point at), and kept
+    /// out of the catalog.
+    #[test]
+    fn a_file_the_model_cannot_hold_is_reported_at_its_start() {
+        let mut tools: Vec<Entry<model::Tool>> = Vec::new();
+        let mut report = Report::default();
+        let at = push_entry(
+            &mut tools,
+            serde_json::json!({"id": 5}),
+            PathBuf::from("catalog/tools/x.yaml"),
+            Arc::from("id: 5\n"),
+            &mut report,
+        );
+        assert_eq!(at, None);
+        assert!(tools.is_empty());
+        let d = &report.diagnostics;
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (
+                d[0].code,
+                d[0].file_display(),
+                d[0].span.line,
+                d[0].span.column
+            ),
+            ("schema", "catalog/tools/x.yaml".to_string(), 1, 1)
+        );
+        assert!(
+            d[0].message.starts_with("does not fit the catalog model: "),
+            "{}",
+            d[0].message
+        );
+    }
+}
