@@ -56,8 +56,8 @@ mod tests {
 
     #[test]
     fn dangerous_markup_goes() {
-        let out = clean("<script>x()</script><p onclick=\"x()\" style=\"color:red\">t</p><a href=\"javascript:x()\">a</a><img src=\"https://e.org/x.png\"><a href=\"data:text/html,x\">d</a><iframe src=\"x\"></iframe>");
-        assert_eq!(out, "<p>t</p><a>a</a><img><a>d</a>");
+        let out = clean("<script>x()</script><p onclick=\"x()\" style=\"color:red\">t</p><a href=\"javascript:x()\">a</a><img src=\"https://e.org/x.png\"><a href=\"data:text/html,x\">d</a><iframe src=\"x\"></iframe><img src=\"data:text/html,<script>x()</script>\" alt=\"h\">");
+        assert_eq!(out, "<p>t</p><a>a</a><img><a>d</a><img alt=\"h\">");
     }
 
     #[test]
