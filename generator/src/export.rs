@@ -910,14 +910,15 @@ mod tests {
     /// this rule stands behind that one.)
     #[test]
     fn an_added_document_changes_the_structure() {
-        let project = crate::testing::fixture_project();
-        let (catalog, _) = crate::check(project.path());
-        let format = catalog.formats.get("chaos-mesh").unwrap();
+        let file =
+            crate::testing::project_root().join("catalog/schema/formats/chaos-mesh.schema.json");
+        let raw = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let format = crate::catalog::schema::load_format("chaos-mesh", &file, raw).unwrap();
         let check = |text: &str| {
             check_override_safety(
                 "the manifest",
                 &[],
-                format,
+                &format,
                 "kind: A\nspec: {x: 1}\n",
                 text,
                 &BTreeMap::new(),

@@ -432,9 +432,19 @@ fn integer_values_are_never_truncated() {
     }
 }
 
+/// Gives the fixture's demo tool prerequisites: a Chaos Mesh manifest with
+/// one `namespace` parameter, unquoted in `metadata`, whose selector names
+/// the namespaces `namespaces` (a YAML flow list).
+fn add_prerequisites(p: &Project, namespaces: &str) {
+    let tool = p.dir.path().join("catalog/tools/demo-tool.yaml");
+    let prerequisites = format!("prerequisites:\n  summary: Apply this once, before any experiment of the demo tool.\n  format: chaos-mesh\n  parameters:\n    - {{name: namespace, type: string, default: demo, description: target namespace}}\n  manifest: |\n    apiVersion: chaos-mesh.org/v1alpha1\n    kind: NetworkChaos\n    metadata:\n      name: shared\n      namespace: {{{{ namespace }}}}\n    spec:\n      action: delay\n      mode: all\n      selector:\n        namespaces: {namespaces}\n      delay:\n        latency: 10ms\n");
+    fs::write(&tool, fs::read_to_string(&tool).unwrap() + &prerequisites).unwrap();
+}
+
 /// A `--set` value that the scenario's manifest takes intact (it quotes
-/// the value, in an annotation) but that would change the prerequisites (which do not) is
-/// refused for the prerequisites' sake, and nothing is written.
+/// the value, in an annotation) but that would change the prerequisites
+/// (which do not) is refused for the prerequisites' sake, and nothing is
+/// written.
 #[test]
 fn set_values_that_would_change_the_prerequisites_are_refused() {
     let p = Project::minimal();
@@ -450,9 +460,7 @@ fn set_values_that_would_change_the_prerequisites_are_refused() {
         )
         .replace("- {{ namespace }}", "- demo");
     fs::write(&scenario, text).unwrap();
-    let tool = p.dir.path().join("catalog/tools/demo-tool.yaml");
-    let prerequisites = "prerequisites:\n  summary: Apply this once, before any experiment of the demo tool.\n  format: chaos-mesh\n  parameters:\n    - {name: namespace, type: string, default: demo, description: target namespace}\n  manifest: |\n    apiVersion: chaos-mesh.org/v1alpha1\n    kind: NetworkChaos\n    metadata:\n      name: shared\n      namespace: {{ namespace }}\n    spec:\n      action: delay\n      mode: all\n      selector:\n        namespaces: [demo]\n      delay:\n        latency: 10ms\n";
-    fs::write(&tool, fs::read_to_string(&tool).unwrap() + prerequisites).unwrap();
+    add_prerequisites(&p, "[demo]");
     assert_eq!(p.export(&[]).status.code(), Some(0));
     fs::remove_dir_all(p.out()).unwrap();
 
@@ -472,9 +480,7 @@ fn set_values_that_would_change_the_prerequisites_are_refused() {
 #[test]
 fn prerequisites_are_exported_once_per_tool_with_the_set_values() {
     let p = Project::minimal();
-    let tool = p.dir.path().join("catalog/tools/demo-tool.yaml");
-    let prerequisites = "prerequisites:\n  summary: Apply this once, before any experiment of the demo tool.\n  format: chaos-mesh\n  parameters:\n    - {name: namespace, type: string, default: demo, description: target namespace}\n  manifest: |\n    apiVersion: chaos-mesh.org/v1alpha1\n    kind: NetworkChaos\n    metadata:\n      name: shared\n      namespace: {{ namespace }}\n    spec:\n      action: delay\n      mode: all\n      selector:\n        namespaces: [{{ namespace }}]\n      delay:\n        latency: 10ms\n";
-    fs::write(&tool, fs::read_to_string(&tool).unwrap() + prerequisites).unwrap();
+    add_prerequisites(&p, "[{{ namespace }}]");
     let out = p.export(&["--set", "namespace=prod"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = fs::read_to_string(p.out().join("demo-tool/_prerequisites.yaml")).unwrap();
