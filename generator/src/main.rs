@@ -12,12 +12,6 @@ use chaosbook::error::{error_exit_code, findings_exit_code, Error, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-// Parsing a large catalog allocates many small values on every core; mimalloc
-// cuts the time the system allocator spends on that (measured by
-// benches/check.rs).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "chaosbook",
