@@ -491,6 +491,69 @@ fn pages_are_numbered() {
 }
 
 #[test]
+fn a_page_that_opens_a_chapter_names_it_in_its_footer() {
+    let r = real();
+    let doc = Document::load_mem(&r.bytes).unwrap();
+    // Parts and chapters: the first two levels of the outline, less the
+    // titles that a section elsewhere shares (`References`).
+    let entries: Vec<(usize, String)> = outline(&doc)
+        .into_iter()
+        .map(|(depth, t)| (depth, spaced(&t)))
+        .collect();
+    let chapters: Vec<&String> = entries
+        .iter()
+        .filter(|(depth, _)| *depth <= 1)
+        .map(|(_, t)| t)
+        .collect();
+    let titles: Vec<&String> = chapters
+        .iter()
+        .copied()
+        .filter(|t| entries.iter().filter(|(_, u)| u == *t).count() == 1)
+        .collect();
+    let mut opened = Vec::new();
+    for (i, page) in r.pages.iter().enumerate() {
+        let lines: Vec<&str> = page
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        // Running header, body, then the footer (the chapter and the
+        // number), though pdftotext may read a landscape page's footer
+        // first.
+        let [_header, first, .., number] = lines.as_slice() else {
+            continue;
+        };
+        if number.parse::<usize>().is_err() || !titles.contains(&&spaced(first)) {
+            continue;
+        }
+        // The footer names the last chapter that starts on the page: this
+        // one, or a section of the same level further down. So one chapter
+        // title of the page is there twice, as a heading and in the footer.
+        let count = |t: &String| lines.iter().filter(|l| spaced(l) == *t).count();
+        assert!(
+            chapters.iter().any(|t| count(t) >= 2),
+            "PDF page {} opens `{first}` but its footer names no chapter that starts on it:\n{page}",
+            i + 1
+        );
+        opened.push(spaced(first));
+    }
+    // A part (level 1, set in its own markup) and the landscape matrix are
+    // among them, and so are most chapters.
+    for t in ["Catalog", "Coverage matrix"] {
+        assert!(
+            opened.iter().any(|o| o == t),
+            "no page opens `{t}`: {opened:?}"
+        );
+    }
+    assert!(
+        opened.len() * 2 > titles.len(),
+        "only {} of {} chapters open a page: {opened:?}",
+        opened.len(),
+        titles.len()
+    );
+}
+
+#[test]
 fn long_manifest_lines_wrap_instead_of_being_cut() {
     let r = real();
     let catalog = load_catalog();
