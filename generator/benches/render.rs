@@ -28,6 +28,11 @@ use chaosbook::serve::{Changes, Session};
 
 mod common;
 
+// The allocator the `chaosbook` binary ships with, so the figures are the
+// binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
