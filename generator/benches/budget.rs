@@ -14,11 +14,11 @@
 //! Run: `cargo bench --profile dev --bench budget` (S from
 //! `CHAOSBOOK_BENCH_SCENARIOS`, P from `CHAOSBOOK_BENCH_PAGES`, runs from
 //! `CHAOSBOOK_BENCH_RUNS`, default 3). Reported as wall min/median and as
-//! the median CPU time of the process, user plus system (getrusage of the
-//! children): the figure least disturbed by other work on a shared
-//! machine. System time counts: an allocator that hands memory back to the
-//! kernel and faults it in again (or zeroes huge pages) spends it there,
-//! not in user time.
+//! the median CPU time of the process, user plus system (from `wait4`):
+//! the figure least disturbed by other work on a shared machine; and the
+//! process's peak resident memory. System time counts: an allocator that
+//! hands memory back to the kernel and faults it in again (or zeroes huge
+//! pages) spends it there, not in user time.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,44 +36,77 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TOOLS: usize = 11;
 
-/// CPU time, user plus system, of the finished child processes so far.
+/// One run of a command: wall time, CPU time (user plus system) and the
+/// peak resident memory of its process.
+#[derive(Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    cpu: Duration,
+    peak_mib: u64,
+}
+
+/// Runs `bin` on `root` as its own process and reaps it with `wait4`, which
+/// reports that process's own CPU time and peak memory.
 #[cfg(unix)]
-fn children_cpu() -> Duration {
+#[expect(clippy::zombie_processes, reason = "wait4 reaps the child")]
+fn run(bin: &Path, root: &Path, args: &[&str]) -> Sample {
+    let mut stderr = tempfile::tempfile().unwrap();
+    let started = Instant::now();
+    let child = Command::new(bin)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes the struct it is given and nothing else.
+    // SAFETY: wait4 reaps the child it names and writes its status and its
+    // resource usage into the places it is given, nothing else.
     let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        let reaped = libc::wait4(
+            child.id() as libc::pid_t,
+            &mut status,
+            0,
+            usage.as_mut_ptr(),
+        );
+        assert_eq!(reaped, child.id() as libc::pid_t, "wait4 failed");
         usage.assume_init()
     };
+    let wall = started.elapsed();
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        use std::io::{Read, Seek};
+        let mut text = String::new();
+        stderr.rewind().unwrap();
+        stderr.read_to_string(&mut text).unwrap();
+        let text: String = text.chars().take(3000).collect();
+        panic!("{} {args:?} failed: {text}", bin.display());
+    }
     let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    time(usage.ru_utime) + time(usage.ru_stime)
+    Sample {
+        wall,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        // Linux reports the peak in KiB.
+        peak_mib: usage.ru_maxrss as u64 / 1024,
+    }
 }
 
 #[cfg(not(unix))]
-fn children_cpu() -> Duration {
-    Duration::ZERO
-}
-
-/// Runs `bin` on `root`; its wall and CPU time.
-fn run(bin: &Path, root: &Path, args: &[&str]) -> (Duration, Duration) {
-    let (wall, cpu) = (Instant::now(), children_cpu());
+fn run(bin: &Path, root: &Path, args: &[&str]) -> Sample {
+    let started = Instant::now();
     let out = Command::new(bin)
         .arg("--root")
         .arg(root)
         .args(args)
         .output()
         .unwrap();
-    let took = (wall.elapsed(), children_cpu().saturating_sub(cpu));
-    assert!(
-        out.status.success(),
-        "{} {args:?} failed: {}",
-        bin.display(),
-        String::from_utf8_lossy(&out.stderr)
-            .chars()
-            .take(3000)
-            .collect::<String>()
-    );
-    took
+    assert!(out.status.success(), "{} {args:?} failed", bin.display());
+    Sample {
+        wall: started.elapsed(),
+        cpu: Duration::ZERO,
+        peak_mib: 0,
+    }
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -132,35 +165,35 @@ fn main() {
             ],
         ));
     }
-    // [command][binary] -> (wall, cpu) samples, interleaved run by run.
-    let mut samples = vec![vec![(Vec::new(), Vec::new()); binaries.len()]; commands.len()];
+    // [command][binary] -> samples, interleaved run by run.
+    let mut samples: Vec<Vec<Vec<Sample>>> = vec![vec![Vec::new(); binaries.len()]; commands.len()];
     for _ in 0..runs {
         for (c, (_, args)) in commands.iter().enumerate() {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             for (b, (_, bin)) in binaries.iter().enumerate() {
-                let (wall, cpu) = run(bin, &dir, &args);
-                samples[c][b].0.push(wall);
-                samples[c][b].1.push(cpu);
+                samples[c][b].push(run(bin, &dir, &args));
             }
         }
     }
     println!(
         "\n{scenarios} scenarios x {TOOLS} tools, {pages} chapter pages; {runs} runs, interleaved"
     );
-    println!("| command | binary | wall min | wall median | CPU median (user + system) | CPU / this build |");
-    println!("|---|---|---|---|---|---|");
+    println!("| command | binary | wall min | wall median | CPU median (user + system) | CPU / this build | peak memory (max) |");
+    println!("|---|---|---|---|---|---|---|");
+    let cpu_median = |runs: &[Sample]| median(runs.iter().map(|r| r.cpu).collect());
     for (c, (name, _)) in commands.iter().enumerate() {
-        let base = median(samples[c][0].1.clone());
+        let base = cpu_median(&samples[c][0]);
         for (b, (bname, _)) in binaries.iter().enumerate() {
-            let (wall, cpu) = &samples[c][b];
-            let min = *wall.iter().min().unwrap();
-            let cpu = median(cpu.clone());
+            let runs = &samples[c][b];
+            let walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+            let cpu = cpu_median(runs);
             println!(
-                "| {name} | {bname} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2} |",
-                ms(min),
-                ms(median(wall.clone())),
+                "| {name} | {bname} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2} | {} MiB |",
+                ms(*walls.iter().min().unwrap()),
+                ms(median(walls)),
                 ms(cpu),
-                cpu.as_secs_f64() / base.as_secs_f64()
+                cpu.as_secs_f64() / base.as_secs_f64(),
+                runs.iter().map(|r| r.peak_mib).max().unwrap_or(0)
             );
         }
     }
