@@ -7,22 +7,6 @@ pub(crate) fn project_root() -> &'static std::path::Path {
         .expect("the crate sits in the repository")
 }
 
-/// Every rendered manifest of the project's catalog whose format is
-/// highlighted as one of `languages` ("yaml", "json", "bash"), with it.
-pub(crate) fn project_manifests(languages: &[&str]) -> Vec<(String, &'static str)> {
-    let (catalog, _) = crate::check(project_root());
-    catalog
-        .manifests
-        .values()
-        .filter_map(|m| {
-            let language = catalog.formats.get(&m.format)?.syntax.language();
-            languages
-                .contains(&language)
-                .then(|| (m.rendered.clone(), language))
-        })
-        .collect()
-}
-
 /// A copy of the fixture project (tests/fixtures/minimal) in a temporary
 /// folder, with the real `chaos-mesh` and `shell` format schemas it uses
 /// and `toxiproxy`, a format the lab runs.

@@ -13,8 +13,6 @@
 //! - only the YAML 1.2 core schema is understood (no custom tags, no merge
 //!   keys), so what a contributor reads is what the validator sees.
 
-mod fast;
-
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan};
@@ -196,15 +194,11 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     build(text, true)
 }
 
-/// Parses every document of a YAML stream into values only: the fast path
-/// for text that is usually valid (catalog files, manifests). The shapes
-/// those are written in are read line by line (module `fast`); anything else
-/// goes through the event parser. On any error the text is parsed again
-/// with positions so the error is placed exactly.
+/// Parses every document of a YAML stream into values only, for text that
+/// is usually valid (catalog files, manifests): no spans are computed. On
+/// any error the text is parsed again with positions so the error is placed
+/// exactly.
 pub fn parse_values(text: &str) -> Result<Vec<Value>, YamlError> {
-    if let Some(values) = fast::values(text) {
-        return Ok(values);
-    }
     match build(text, false) {
         Ok(docs) => Ok(docs.into_iter().map(|d| d.value).collect()),
         Err(fast) => Err(build(text, true).err().unwrap_or(fast)),
@@ -295,7 +289,7 @@ enum Frame {
 struct Builder<'a, 'i> {
     index: &'a LineIndex<'i>,
     docs: Vec<Document>,
-    /// Whether to compute spans and record positions (off in the fast path).
+    /// Whether to compute spans and record positions (off for [`parse_values`]).
     record: bool,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Value, usize)>,
