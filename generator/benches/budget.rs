@@ -45,6 +45,19 @@ struct Sample {
     peak_mib: u64,
 }
 
+/// `bin --root root args...`, the command line every run uses.
+fn command(bin: &Path, root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(bin);
+    command.arg("--root").arg(root).args(args);
+    command
+}
+
+/// The panic of a run that failed, with the start of what it wrote.
+fn failed(bin: &Path, args: &[&str], stderr: &[u8]) -> ! {
+    let text: String = String::from_utf8_lossy(stderr).chars().take(3000).collect();
+    panic!("{} {args:?} failed: {text}", bin.display());
+}
+
 /// Runs `bin` on `root` as its own process and reaps it with `wait4`, which
 /// reports that process's own CPU time and peak memory.
 #[cfg(unix)]
@@ -52,10 +65,7 @@ struct Sample {
 fn run(bin: &Path, root: &Path, args: &[&str]) -> Sample {
     let mut stderr = tempfile::tempfile().unwrap();
     let started = Instant::now();
-    let child = Command::new(bin)
-        .arg("--root")
-        .arg(root)
-        .args(args)
+    let child = command(bin, root, args)
         .stdout(std::process::Stdio::null())
         .stderr(stderr.try_clone().unwrap())
         .spawn()
@@ -77,11 +87,10 @@ fn run(bin: &Path, root: &Path, args: &[&str]) -> Sample {
     let wall = started.elapsed();
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
         use std::io::{Read, Seek};
-        let mut text = String::new();
+        let mut text = Vec::new();
         stderr.rewind().unwrap();
-        stderr.read_to_string(&mut text).unwrap();
-        let text: String = text.chars().take(3000).collect();
-        panic!("{} {args:?} failed: {text}", bin.display());
+        stderr.read_to_end(&mut text).unwrap();
+        failed(bin, args, &text);
     }
     let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Sample {
@@ -95,13 +104,10 @@ fn run(bin: &Path, root: &Path, args: &[&str]) -> Sample {
 #[cfg(not(unix))]
 fn run(bin: &Path, root: &Path, args: &[&str]) -> Sample {
     let started = Instant::now();
-    let out = Command::new(bin)
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{} {args:?} failed", bin.display());
+    let out = command(bin, root, args).output().unwrap();
+    if !out.status.success() {
+        failed(bin, args, &out.stderr);
+    }
     Sample {
         wall: started.elapsed(),
         cpu: Duration::ZERO,

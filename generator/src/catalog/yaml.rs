@@ -201,7 +201,7 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
 pub fn parse_values(text: &str) -> Result<Vec<Value>, YamlError> {
     match build(text, false) {
         Ok(docs) => Ok(docs.into_iter().map(|d| d.value).collect()),
-        Err(fast) => Err(build(text, true).err().unwrap_or(fast)),
+        Err(unplaced) => Err(build(text, true).err().unwrap_or(unplaced)),
     }
 }
 
