@@ -68,17 +68,33 @@ pub use error::{BuildError, Error};
 /// Loads and validates everything under `root`. The catalog is usable only
 /// when the report has no errors.
 pub fn check(root: &Path) -> (Catalog, Report) {
+    check_again(root, &mut CheckMemo::default())
+}
+
+/// What one [`check`] of a project keeps for the next, so that `serve`
+/// checks again only what an edit changed (see [`catalog::memo`]).
+#[derive(Default)]
+pub struct CheckMemo {
+    catalog: catalog::memo::Memo,
+    chapters: whitepaper::Memo,
+    schemes: links::SchemesMemo,
+}
+
+/// [`check`], reusing what `memo` kept from the previous check of `root`
+/// and keeping what this one computed. The result is the one [`check`]
+/// gives.
+pub fn check_again(root: &Path, memo: &mut CheckMemo) -> (Catalog, Report) {
     let config = match config::Config::load(root) {
         Ok(c) => c,
         Err(report) => return (Catalog::default(), report),
     };
-    let (mut catalog, mut report) = catalog::load(&config);
-    whitepaper::check(&config, &catalog, &mut report);
+    let (mut catalog, mut report) = catalog::load_again(&config, &mut memo.catalog);
+    whitepaper::check_again(&config, &catalog, &mut memo.chapters, &mut report);
     if let Some(vocabulary) = vocabulary::check(&config, &catalog, &mut report) {
         catalog.search_synonyms = vocabulary.search_synonyms().to_vec();
     }
     // The chapters' link-scheme rule, for the catalog's markdown fields.
-    links::check_markdown_schemes(&catalog, &mut report);
+    links::check_markdown_schemes(&catalog, &mut memo.schemes, &mut report);
     report.sort();
     (catalog, report)
 }

@@ -23,6 +23,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -76,48 +77,69 @@ struct Pages {
 /// The markdown files of the book's source folder in a stable order:
 /// (path relative to the root, absolute path, path inside the book).
 pub fn chapter_files(config: &Config) -> Vec<(PathBuf, PathBuf, String)> {
-    let src = config.root.join(&config.book_src);
-    if !src.is_dir() {
-        return Vec::new();
-    }
     let Ok(project) = Project::new(&config.root) else {
         return Vec::new();
     };
-    // Refused entries are reported by `check` (see [`check_folders`]).
-    project
-        .walk(&src)
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| {
-            let rel = crate::catalog::load::relative(&config.root, e.path());
-            let in_book = e
+    // Refused entries are reported by `check` (see [`walk_folders`]).
+    source_files(config, &project, &mut |_| {})
+}
+
+/// [`chapter_files`], with each entry the one rule refuses handed to
+/// `refused`.
+fn source_files(
+    config: &Config,
+    project: &Project,
+    refused: &mut dyn FnMut(Box<Diagnostic>),
+) -> Vec<(PathBuf, PathBuf, String)> {
+    let src = config.root.join(&config.book_src);
+    let mut files = Vec::new();
+    if !src.exists() && std::fs::symlink_metadata(&src).is_err() {
+        return files;
+    }
+    for entry in project.walk(&src) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(d) => {
+                refused(d);
+                continue;
+            }
+        };
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+            let rel = crate::catalog::load::relative(&config.root, entry.path());
+            let in_book = entry
                 .path()
                 .strip_prefix(&src)
                 .map(display_path)
                 .unwrap_or_default();
-            (rel, e.path().to_path_buf(), in_book)
-        })
-        .collect()
+            files.push((rel, entry.path().to_path_buf(), in_book));
+        }
+    }
+    if !src.is_dir() {
+        files.clear();
+    }
+    files
 }
 
-/// Reports every entry of the book's source folder and of the theme folder
-/// that the one rule refuses (a link out of the project, a FIFO, ...), at
-/// the entry's own path: the site copies those folders, so nothing in them
-/// may lead outside.
-fn check_folders(config: &Config, project: &Project, report: &mut Report) {
-    for dir in [
-        config.root.join(&config.book_src),
-        config.root.join(&config.settings.theme),
-    ] {
-        if !dir.exists() && std::fs::symlink_metadata(&dir).is_err() {
-            continue;
-        }
-        for entry in project.walk(&dir) {
+/// The book's markdown files ([`chapter_files`]), reporting every entry of
+/// the book's source folder and of the theme folder that the one rule
+/// refuses (a link out of the project, a FIFO, ...) at the entry's own
+/// path: the site copies those folders, so nothing in them may lead
+/// outside. One walk of each folder.
+fn walk_folders(
+    config: &Config,
+    project: &Project,
+    report: &mut Report,
+) -> Vec<(PathBuf, PathBuf, String)> {
+    let files = source_files(config, project, &mut |d| report.push(*d));
+    let theme = config.root.join(&config.settings.theme);
+    if theme.exists() || std::fs::symlink_metadata(&theme).is_ok() {
+        for entry in project.walk(&theme) {
             if let Err(d) = entry {
                 report.push(*d);
             }
         }
     }
+    files
 }
 
 /// The chapters SUMMARY.md lists, by [`links::page_key`]; `None` when it
@@ -202,6 +224,35 @@ fn expand_includes(
 /// Checks every markdown file of the book's source folder, what they
 /// include, and the repository pages the book publishes.
 pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
+    check_again(config, catalog, &mut Memo::default(), report);
+}
+
+/// What one check of the chapters keeps for the next in a `serve` session:
+/// each text's [`Scan`] and each page's heading ids, by the exact text they
+/// were read from, so an unchanged chapter is not parsed again. Both hold
+/// for one markdown setting and one list of tool names; when either
+/// changes, nothing is reused.
+#[derive(Default)]
+pub struct Memo {
+    smart_punctuation: bool,
+    tools: ToolNames,
+    /// By (file, path in the book): the text and what it says.
+    scans: HashMap<(PathBuf, String), (String, Arc<Scan>)>,
+    /// By page key: the text with includes expanded, and its heading ids.
+    ids: HashMap<String, (String, HashSet<String>)>,
+}
+
+/// [`check`], reusing what `memo` kept from the previous check and keeping
+/// what this one read. The findings are the ones [`check`] gives.
+pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: &mut Report) {
+    let smart_punctuation = config.settings.smart_punctuation;
+    let tools = ToolNames::new(catalog);
+    let previous = std::mem::take(memo);
+    let previous = if previous.smart_punctuation == smart_punctuation && previous.tools == tools {
+        previous
+    } else {
+        Memo::default()
+    };
     let project = match Project::new(&config.root) {
         Ok(p) => p,
         Err(e) => {
@@ -214,8 +265,7 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
             return;
         }
     };
-    check_folders(config, &project, report);
-    let files = chapter_files(config);
+    let files = walk_folders(config, &project, report);
     let sources = files.len();
     let repository = links::repository_pages(&config.root, &config.settings.catalog)
         .into_iter()
@@ -223,27 +273,35 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
             let abs = config.root.join(&p.file);
             (p.file, abs, p.book_path)
         });
-    // (chapter, its text with includes expanded, the included texts)
+    // (chapter, its text with includes expanded, the included texts); read
+    // in parallel, since reading under the one rule costs a few system
+    // calls per path component.
+    let files: Vec<_> = files.into_iter().chain(repository).collect();
+    let read: Vec<_> = files
+        .into_par_iter()
+        .map(|(rel, abs, in_book)| {
+            let text = crate::catalog::load::read_text(
+                &config.root,
+                &abs,
+                &rel,
+                config.settings.max_file_size,
+            )?;
+            let mut parts = Vec::new();
+            let expanded = expand_includes(config, &text, &abs, &in_book, &rel, 0, &mut parts);
+            let chapter = Chapter {
+                rel,
+                abs,
+                in_book,
+                text,
+                included_by: None,
+            };
+            Ok::<_, Box<Diagnostic>>((chapter, expanded, parts))
+        })
+        .collect();
     let mut chapters = Vec::new();
-    for (rel, abs, in_book) in files.into_iter().chain(repository) {
-        match crate::catalog::load::read_text(
-            &config.root,
-            &abs,
-            &rel,
-            config.settings.max_file_size,
-        ) {
-            Ok(text) => {
-                let mut parts = Vec::new();
-                let expanded = expand_includes(config, &text, &abs, &in_book, &rel, 0, &mut parts);
-                let chapter = Chapter {
-                    rel,
-                    abs,
-                    in_book,
-                    text,
-                    included_by: None,
-                };
-                chapters.push((chapter, expanded, parts));
-            }
+    for chapter in read {
+        match chapter {
+            Ok(c) => chapters.push(c),
             Err(d) => report.push(*d),
         }
     }
@@ -263,17 +321,20 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
             let key = links::page_key(&chapter.in_book);
             // Repository pages come after the source folder's files.
             let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
-            let ids = published.then(|| {
-                crate::markdown::heading_ids(expanded, config.settings.smart_punctuation)
+            let ids = published.then(|| match previous.ids.get(&key) {
+                Some((text, ids)) if text == expanded => ids.clone(),
+                _ => crate::markdown::heading_ids(expanded, smart_punctuation)
                     .into_iter()
-                    .collect()
+                    .collect(),
             });
             (key, ids)
         })
         .collect();
-    for (key, ids) in anchors {
+    for ((key, ids), (_, expanded, _)) in anchors.into_iter().zip(&chapters) {
         match ids {
             Some(ids) => {
+                memo.ids
+                    .insert(key.clone(), (expanded.clone(), ids.clone()));
                 pages.anchors.insert(key, ids);
             }
             None => {
@@ -282,33 +343,31 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
         }
     }
 
-    let tools = ToolNames::new(catalog);
     let mut seen = HashSet::new();
     let texts: Vec<&Chapter> = chapters
         .iter()
         .flat_map(|(chapter, _, parts)| std::iter::once(chapter).chain(parts))
         .filter(|chapter| seen.insert((chapter.rel.clone(), chapter.in_book.clone())))
         .collect();
-    let found: Vec<Vec<Diagnostic>> = texts
+    let found: Vec<(Vec<Diagnostic>, Arc<Scan>)> = texts
         .par_iter()
         .map(|chapter| {
             let mut out = Vec::new();
             if chapter.included_by.is_none() {
                 check_includes(config, &project, chapter, &mut out);
             }
-            check_chapter(
-                chapter,
-                catalog,
-                &pages,
-                &tools,
-                &project,
-                config.settings.smart_punctuation,
-                &mut out,
-            );
-            out
+            let key = (chapter.rel.clone(), chapter.in_book.clone());
+            let scan = match previous.scans.get(&key) {
+                Some((text, scan)) if *text == chapter.text => scan.clone(),
+                _ => Arc::new(scan_chapter(chapter, &tools, smart_punctuation)),
+            };
+            answer(chapter, &scan, catalog, &pages, &project, &mut out);
+            (out, scan)
         })
         .collect();
-    for (chapter, out) in texts.into_iter().zip(found) {
+    for (chapter, (out, scan)) in texts.into_iter().zip(found) {
+        let key = (chapter.rel.clone(), chapter.in_book.clone());
+        memo.scans.insert(key, (chapter.text.clone(), scan));
         if !out.is_empty() {
             report
                 .sources
@@ -316,6 +375,8 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
             report.diagnostics.extend(out);
         }
     }
+    memo.smart_punctuation = smart_punctuation;
+    memo.tools = tools;
 }
 
 /// The chapter's `{{#include}}`-like directives, expanded as the build
@@ -337,6 +398,7 @@ fn check_includes(
 }
 
 /// Tool names and aliases to look for in prose, longest first.
+#[derive(Default, PartialEq)]
 struct ToolNames {
     names: Vec<(String, String)>,
 }
@@ -391,20 +453,50 @@ struct Block {
     allowed: bool,
 }
 
-fn check_chapter(
+/// What a chapter's text says, read without the catalog or the other
+/// pages: the findings that need nothing else (neutrality, allow
+/// markers), and the links and directives that [`answer`] checks against
+/// the catalog, the pages and the disk. Keyed on the text alone, so a
+/// `serve` session keeps it while the text stays the same (see [`Memo`]).
+struct Scan {
+    found: Vec<Diagnostic>,
+    /// Each link's destination, and where it is written.
+    links: Vec<(String, Span)>,
+    directives: Vec<directives::Found>,
+}
+
+/// Checks a chapter's links and directives (found by [`scan_chapter`])
+/// against the catalog, the pages and the disk.
+fn answer(
     chapter: &Chapter,
+    scan: &Scan,
     catalog: &Catalog,
     pages: &Pages,
-    tools: &ToolNames,
     project: &Project,
-    smart_punctuation: bool,
     out: &mut Vec<Diagnostic>,
 ) {
+    out.extend(scan.found.iter().cloned());
+    if !scan.directives.is_empty() {
+        let index = LineIndex::new(&chapter.text);
+        check_directives(chapter, &scan.directives, catalog, &index, out);
+    }
+    for (dest, span) in &scan.links {
+        if let Some(d) = check_link(dest, chapter, project, catalog, pages, *span) {
+            out.push(d);
+        }
+    }
+}
+
+fn scan_chapter(chapter: &Chapter, tools: &ToolNames, smart_punctuation: bool) -> Scan {
     let index = LineIndex::new(&chapter.text);
     let span = |start: usize, end: usize| index.span(start, end);
     let file = &chapter.rel;
-
-    check_directives(chapter, catalog, &index, smart_punctuation, out);
+    let mut scan = Scan {
+        found: Vec::new(),
+        links: Vec::new(),
+        directives: directives::directives(&chapter.text, smart_punctuation),
+    };
+    let out = &mut scan.found;
 
     let mut block = Block::default();
     let mut allow_next = false;
@@ -419,16 +511,8 @@ fn check_chapter(
                 let at = src
                     .rfind(dest_url.as_ref())
                     .map_or(range.start, |i| range.start + i);
-                if let Some(d) = check_link(
-                    &dest_url,
-                    chapter,
-                    project,
-                    catalog,
-                    pages,
-                    span(at, at + dest_url.len()),
-                ) {
-                    out.push(d);
-                }
+                scan.links
+                    .push((dest_url.to_string(), span(at, at + dest_url.len())));
             }
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
@@ -483,6 +567,7 @@ fn check_chapter(
             _ => {}
         }
     }
+    scan
 }
 
 fn neutrality(
@@ -529,12 +614,12 @@ fn neutrality(
 /// the site finds them.
 fn check_directives(
     chapter: &Chapter,
+    directives: &[directives::Found],
     catalog: &Catalog,
     index: &LineIndex,
-    smart_punctuation: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    for found in directives::directives(&chapter.text, smart_punctuation) {
+    for found in directives {
         if found.name == crate::render::catalog::LAB_DIRECTIVE {
             let id = found.args.as_str();
             if catalog.scenario(id).is_none_or(|s| s.item.lab.is_none()) {

@@ -1087,3 +1087,164 @@ fn warnings_are_shown_and_let_through_errors_stop() {
     assert_eq!(code, Some(1));
     assert!(line.ends_with(": 1 errors, 1 warnings"), "{line}");
 }
+
+/// `serve` checks again with what the previous check kept (`check_again`):
+/// after every kind of edit, what it reports must be what a fresh check
+/// reports. Each edit changes the findings, so a result kept past the
+/// change it depends on shows up as a difference.
+#[test]
+fn a_check_that_reuses_the_previous_one_reports_what_a_fresh_check_reports() {
+    let project = common::fixture_project();
+    let root = project.path();
+    let write = |rel: &str, text: &str| fs::write(root.join(rel), text).unwrap();
+    let replace = |rel: &str, from: &str, to: &str| {
+        let text = fs::read_to_string(root.join(rel)).unwrap();
+        assert!(text.contains(from), "{rel} has {from:?}");
+        write(rel, &text.replacen(from, to, 1));
+    };
+    write(
+        "whitepaper/SUMMARY.md",
+        "# Summary\n\n- [Intro](intro.md)\n- [Other](other.md)\n",
+    );
+    write(
+        "whitepaper/intro.md",
+        "# Intro\n\nSee [the demo](scenario:demo-latency), [a heading](other.md#a-heading) and ![a picture](picture.png).\n\n{{#scenario demo-latency latency_ms=200}}\n\nAnother Tool can do this.\n",
+    );
+    write("whitepaper/other.md", "# Other\n\n## A heading\n");
+    write("whitepaper/picture.png", "not really a picture");
+    let scenario = "catalog/scenarios/network/demo-latency.yaml";
+    let format = "catalog/schema/formats/chaos-mesh.schema.json";
+
+    // (what is edited, the edit, a code the findings then hold or not)
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>, &'a str, bool);
+    let steps: Vec<Step> = vec![
+        ("nothing", Box::new(|| {}), "broken-link", false),
+        (
+            "a manifest, made invalid",
+            Box::new(|| replace(scenario, "action: delay", "action: [delay]")),
+            "manifest-invalid",
+            true,
+        ),
+        (
+            "the manifest, made valid again",
+            Box::new(|| replace(scenario, "action: [delay]", "action: delay")),
+            "manifest-invalid",
+            false,
+        ),
+        (
+            "a format schema, made stricter than the manifest it accepted",
+            Box::new(|| {
+                replace(
+                    format,
+                    "\"required\": [\n    \"apiVersion\",",
+                    "\"required\": [\n    \"no-manifest-has-this\",\n    \"apiVersion\",",
+                )
+            }),
+            "manifest-invalid",
+            true,
+        ),
+        (
+            "the format schema, as it was",
+            Box::new(|| {
+                replace(
+                    format,
+                    "\"required\": [\n    \"no-manifest-has-this\",\n    \"apiVersion\",",
+                    "\"required\": [\n    \"apiVersion\",",
+                )
+            }),
+            "manifest-invalid",
+            false,
+        ),
+        (
+            "a parameter the chapter's embed sets, removed",
+            Box::new(|| {
+                replace(scenario, "name: latency_ms", "name: delay_ms");
+                replace(scenario, "{{ latency_ms }}", "{{ delay_ms }}");
+            }),
+            "unknown-parameter",
+            true,
+        ),
+        (
+            "the scenario the chapter links, renamed",
+            Box::new(|| replace(scenario, "id: demo-latency", "id: demo-delay")),
+            "unknown-reference",
+            true,
+        ),
+        (
+            "the scenario, named as the chapter says",
+            Box::new(|| {
+                replace(scenario, "id: demo-delay", "id: demo-latency");
+                replace(scenario, "name: delay_ms", "name: latency_ms");
+                replace(scenario, "{{ delay_ms }}", "{{ latency_ms }}");
+            }),
+            "unknown-reference",
+            false,
+        ),
+        (
+            "a tool renamed, so a passage of the chapter names it alone",
+            Box::new(|| {
+                replace(
+                    "catalog/tools/other-tool.yaml",
+                    "name: Other Tool",
+                    "name: Another Tool",
+                )
+            }),
+            "neutrality",
+            true,
+        ),
+        (
+            "the heading another chapter links",
+            Box::new(|| replace("whitepaper/other.md", "## A heading", "## A title")),
+            "broken-anchor",
+            true,
+        ),
+        (
+            "the picture a chapter shows, deleted",
+            Box::new(|| fs::remove_file(root.join("whitepaper/picture.png")).unwrap()),
+            "broken-link",
+            true,
+        ),
+        (
+            "a catalog text with a link of a refused scheme",
+            Box::new(|| {
+                replace(
+                    scenario,
+                    "rollback: Delete the experiment resource.",
+                    "rollback: \"Delete it: [how](javascript:alert(1))\"",
+                )
+            }),
+            "unsafe-link",
+            true,
+        ),
+        (
+            "book.toml, with smart punctuation turned off",
+            Box::new(|| {
+                let text = fs::read_to_string(root.join("book.toml")).unwrap();
+                write("book.toml", &format!("{text}smart-punctuation = false\n"));
+            }),
+            "unsafe-link",
+            true,
+        ),
+    ];
+
+    let mut memo = chaosbook::CheckMemo::default();
+    let findings = |report: &chaosbook::Report| format!("{:#?}", report.diagnostics);
+    for (what, edit, code, present) in steps {
+        edit();
+        let (again_catalog, again) = chaosbook::check_again(root, &mut memo);
+        let (fresh_catalog, fresh) = chaosbook::check(root);
+        assert_eq!(findings(&again), findings(&fresh), "after {what}");
+        assert_eq!(
+            format!("{:?}", again_catalog.manifests),
+            format!("{:?}", fresh_catalog.manifests),
+            "after {what}"
+        );
+        assert_eq!(
+            fresh.diagnostics.iter().any(|d| d.code == code),
+            present,
+            "after {what}, `{code}` {}: {}",
+            if present { "is reported" } else { "is gone" },
+            findings(&fresh)
+        );
+    }
+}

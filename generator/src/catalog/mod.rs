@@ -9,6 +9,7 @@
 
 pub mod load;
 pub mod manifest;
+pub mod memo;
 pub mod model;
 pub mod schema;
 pub mod template;
@@ -24,6 +25,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Report};
+use memo::Memo;
 use model::{Kind, Practice, Scenario, Tool};
 use schema::{DocRef, Formats, KindSchemas};
 use yaml::{Document, Span};
@@ -196,6 +198,14 @@ struct Parsed {
 
 /// Loads and validates the catalog under `config`.
 pub fn load(config: &Config) -> (Catalog, Report) {
+    load_again(config, &mut Memo::default())
+}
+
+/// Loads and validates the catalog under `config`, reusing from `memo`
+/// what a previous reading computed from the same texts, and leaving in it
+/// what this reading computed (see [`memo`]).
+pub fn load_again(config: &Config, memo: &mut Memo) -> (Catalog, Report) {
+    let previous = std::mem::take(memo);
     let mut report = Report::default();
     let discovered = load::discover(config, &mut report);
     let schemas = KindSchemas::builtin();
@@ -204,12 +214,12 @@ pub fn load(config: &Config) -> (Catalog, Report) {
         config: Some(config.clone()),
         ..Catalog::default()
     };
-    catalog.formats = load_formats(config, &discovered, &mut report);
+    catalog.formats = load_formats(config, &discovered, &previous, memo, &mut report);
 
     let parsed: Vec<Parsed> = discovered
         .files
         .par_iter()
-        .map(|f| parse_file(config, f, &schemas))
+        .map(|f| parse_file(config, f, &schemas, &previous))
         .collect();
 
     for p in parsed {
@@ -219,6 +229,7 @@ pub fn load(config: &Config) -> (Catalog, Report) {
                 .extend(p.outcome.err().unwrap_or_default());
             continue;
         };
+        memo.keep_parsed(p.found.rel.clone(), p.found.kind, text.clone(), &p.outcome);
         report.sources.insert(p.found.rel.clone(), text.clone());
         let value = match p.outcome {
             Ok(ok) => ok,
@@ -254,7 +265,7 @@ pub fn load(config: &Config) -> (Catalog, Report) {
         .as_ref()
         .and_then(|(rel, abs)| load_lab_runs(config, rel, abs, &mut report));
     validate::cross_references(&mut catalog, &mut report);
-    validate::manifests(&mut catalog, config, &mut report);
+    validate::manifests(&mut catalog, config, &previous, memo, &mut report);
     report.sort();
     (catalog, report)
 }
@@ -308,7 +319,7 @@ fn push_entry<T: DeserializeOwned>(
     }
 }
 
-fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas) -> Parsed {
+fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas, memo: &Memo) -> Parsed {
     let text = match load::read_text(
         &config.root,
         &found.abs,
@@ -324,7 +335,9 @@ fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas) -> Pa
             }
         }
     };
-    let outcome = parse_text(&text, found, schemas);
+    let outcome = memo
+        .parsed(&found.rel, found.kind, &text)
+        .unwrap_or_else(|| parse_text(&text, found, schemas));
     Parsed {
         found: found.clone(),
         text: Some(Arc::from(text)),
@@ -465,7 +478,13 @@ pub(crate) fn yaml_diagnostic(file: &std::path::Path, e: yaml::YamlError) -> Dia
     d
 }
 
-fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Report) -> Formats {
+fn load_formats(
+    config: &Config,
+    discovered: &load::Discovered,
+    previous: &Memo,
+    memo: &mut Memo,
+    report: &mut Report,
+) -> Formats {
     let mut formats = Formats::default();
     for (name, rel, abs) in &discovered.formats {
         let text = match load::read_text(&config.root, abs, rel, config.settings.max_file_size) {
@@ -475,6 +494,11 @@ fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Rep
                 continue;
             }
         };
+        if let Some(f) = previous.format(rel, &text) {
+            memo.keep_format(text, f.clone());
+            formats.by_name.insert(name.clone(), f);
+            continue;
+        }
         let raw = match manifest::json_document(&text) {
             Ok(doc) => doc.value,
             Err(e) => {
@@ -490,6 +514,8 @@ fn load_formats(config: &Config, discovered: &load::Discovered, report: &mut Rep
         };
         match schema::load_format(name, rel, raw) {
             Ok(f) => {
+                let f = Arc::new(f);
+                memo.keep_format(text, f.clone());
                 formats.by_name.insert(name.clone(), f);
             }
             Err(msg) => {

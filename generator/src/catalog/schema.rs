@@ -356,14 +356,15 @@ pub struct Format {
 /// All formats found under `catalog/schema/formats/`, by name.
 #[derive(Default)]
 pub struct Formats {
-    /// Each format by id.
-    pub by_name: BTreeMap<String, Format>,
+    /// Each format by id (shared with the memo of a `serve` session, which
+    /// keeps a format until its schema file changes).
+    pub by_name: BTreeMap<String, std::sync::Arc<Format>>,
 }
 
 impl Formats {
     /// The format with this id, if one was found.
     pub fn get(&self, name: &str) -> Option<&Format> {
-        self.by_name.get(name)
+        self.by_name.get(name).map(|f| &**f)
     }
 
     /// Every format id, in sorted order.

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::catalog::manifest::{self, Placement};
+use crate::catalog::memo::Memo;
 use crate::catalog::model::{LabRunner, ParamType, Parameter, Scenario, Tool, VerifiedBy};
 use crate::catalog::template::{self, parse_duration_ms};
 use crate::catalog::yaml::{LineIndex, Span};
@@ -704,14 +705,24 @@ pub fn check_value(p: &Parameter, value: &Value) -> Result<(), String> {
 }
 
 /// Renders every supported implementation's manifest with the scenario's
-/// defaults and validates it against its format.
-pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
+/// defaults and validates it against its format; a manifest its format
+/// accepted in the `previous` reading is not validated again, and `memo`
+/// keeps those it accepts now.
+pub fn manifests(
+    catalog: &mut Catalog,
+    config: &Config,
+    previous: &Memo,
+    memo: &mut Memo,
+    report: &mut Report,
+) {
     let root = &config.root;
-    // The bool marks a lab manifest.
+    // The bool marks a lab manifest; the last list holds the manifests their
+    // format accepted: (format file, rendered manifest).
     type Out = (
         Vec<Diagnostic>,
         Vec<((String, String), Manifest, bool)>,
         Sources,
+        Vec<(PathBuf, String)>,
     );
     let results: Vec<Out> = catalog
         .scenarios
@@ -720,6 +731,7 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
             let mut diags = Vec::new();
             let mut found = Vec::new();
             let mut sources = Sources::default();
+            let mut accepted = Vec::new();
             let scenario_source = entry.source();
             let defaults = template::defaults(&entry.item.parameters);
             let lab_values = lab_values(&entry.item);
@@ -826,7 +838,10 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                         continue;
                     }
                 };
-                if !manifest::quick_valid(format, &rendered) {
+                if previous.accepted(format, &rendered) || manifest::quick_valid(format, &rendered)
+                {
+                    accepted.push((format.file.clone(), rendered.clone()));
+                } else {
                     diags.extend(manifest::check(
                         format,
                         &rendered,
@@ -847,14 +862,16 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
                     list != "/implementations",
                 ));
             }
-            (diags, found, sources)
+            (diags, found, sources, accepted)
         })
         .collect();
     let mut all = BTreeMap::new();
     let mut lab = BTreeMap::new();
-    for (diags, found, sources) in results {
+    let mut accepted = Vec::new();
+    for (diags, found, sources, formats_accepted) in results {
         report.diagnostics.extend(diags);
         report.sources.extend(sources);
+        accepted.extend(formats_accepted);
         for (key, manifest, is_lab) in found {
             if is_lab {
                 lab.insert(key, manifest)
@@ -863,6 +880,7 @@ pub fn manifests(catalog: &mut Catalog, config: &Config, report: &mut Report) {
             };
         }
     }
+    memo.keep_accepted(accepted);
     catalog.manifests = all;
     catalog.lab_manifests = lab;
     catalog.prerequisites = prerequisites(catalog, report);

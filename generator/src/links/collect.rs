@@ -4,6 +4,7 @@
 //! and column.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -270,38 +271,58 @@ const ALLOWED_SCHEMES: [&str; 7] = [
 /// `check`'s rule for chapters, applied to the catalog's markdown fields:
 /// only http, https and mailto (and catalog cross-references) are followed;
 /// `javascript:`, `data:`, `file:` and the like, and scheme-relative `//`
-/// links, are errors (`unsafe-link`).
-pub fn check_markdown_schemes(catalog: &Catalog, report: &mut Report) {
-    fn each<T: serde::Serialize>(entry: &Entry<T>, fields: &[&str], report: &mut Report) {
-        let value = value_of(entry);
-        let index = LineIndex::new(entry.source());
-        let mut any = false;
-        for pattern in fields {
-            for (ptr, text) in strings_at(&value, pattern) {
-                for link in field_links(entry, &ptr, text, &index) {
-                    if let Some(d) = unsafe_link(&link.dest, &entry.file, link.span) {
-                        any = true;
-                        report.push(d);
+/// links, are errors (`unsafe-link`). An entry whose file has the same text
+/// as in `memo` (the previous check of a `serve` session) is not read
+/// again; `memo` is left with this check's findings.
+pub fn check_markdown_schemes(catalog: &Catalog, memo: &mut SchemesMemo, report: &mut Report) {
+    fn each<T: serde::Serialize>(
+        entry: &Entry<T>,
+        fields: &[&str],
+        previous: &SchemesMemo,
+        memo: &mut SchemesMemo,
+        report: &mut Report,
+    ) {
+        let found = match previous.0.get(&entry.file) {
+            Some((text, found)) if **text == *entry.source() => found.clone(),
+            _ => {
+                let value = value_of(entry);
+                let index = LineIndex::new(entry.source());
+                let mut found = Vec::new();
+                for pattern in fields {
+                    for (ptr, text) in strings_at(&value, pattern) {
+                        for link in field_links(entry, &ptr, text, &index) {
+                            found.extend(unsafe_link(&link.dest, &entry.file, link.span));
+                        }
                     }
                 }
+                found
             }
-        }
-        if any {
+        };
+        if !found.is_empty() {
             report
                 .sources
                 .insert(entry.file.clone(), entry.source().to_string());
+            report.diagnostics.extend(found.iter().cloned());
         }
+        memo.0
+            .insert(entry.file.clone(), (entry.source().into(), found));
     }
+    let previous = std::mem::take(memo);
     for t in &catalog.tools {
-        each(t, TOOL_MARKDOWN, report);
+        each(t, TOOL_MARKDOWN, &previous, memo, report);
     }
     for s in &catalog.scenarios {
-        each(s, SCENARIO_MARKDOWN, report);
+        each(s, SCENARIO_MARKDOWN, &previous, memo, report);
     }
     for p in &catalog.practices {
-        each(p, PRACTICE_MARKDOWN, report);
+        each(p, PRACTICE_MARKDOWN, &previous, memo, report);
     }
 }
+
+/// The findings of [`check_markdown_schemes`] by catalog file, with the
+/// text they were found in.
+#[derive(Default)]
+pub struct SchemesMemo(HashMap<PathBuf, (Box<str>, Vec<Diagnostic>)>);
 
 fn unsafe_link(dest: &str, file: &Path, span: Span) -> Option<Diagnostic> {
     let help =

@@ -813,6 +813,7 @@ mod tests {
         let before = fingerprint(&catalog);
         assert_eq!(before, fingerprint(&catalog));
         let format = catalog.formats.by_name.values_mut().next().unwrap();
+        let format = std::sync::Arc::get_mut(format).expect("no one else holds the format");
         format.label.push_str(" (edited)");
         assert_ne!(before, fingerprint(&catalog));
     }

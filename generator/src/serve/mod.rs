@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::book::LoadedBook;
 use crate::render::{Renderer, Site, Stats};
-use crate::{BuildError, Catalog, Report};
+use crate::{BuildError, Catalog, CheckMemo, Report};
 
 const RELOAD_JS: &str = include_str!("reload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -69,6 +69,8 @@ pub struct Session {
     root: PathBuf,
     /// The last catalog check: the catalog, or the report of its errors.
     catalog: Option<Result<Catalog, Report>>,
+    /// What the last check computed, for the next one.
+    memo: CheckMemo,
     renderer: Option<Renderer>,
     /// The folders watched for each kind of change (absolute).
     pub paths: WatchPaths,
@@ -126,6 +128,7 @@ impl Session {
             paths: watch_paths(&root, None),
             root,
             catalog: None,
+            memo: CheckMemo::default(),
             renderer: None,
         }
     }
@@ -133,7 +136,7 @@ impl Session {
     /// Rebuilds after `changes` (use [`Changes::ALL`] the first time).
     pub fn rebuild(&mut self, changes: Changes) -> Result<(Site, Stats), BuildError> {
         if changes.catalog || changes.config || self.catalog.is_none() {
-            let (catalog, report) = crate::check(&self.root);
+            let (catalog, report) = crate::check_again(&self.root, &mut self.memo);
             self.catalog = Some(if report.has_errors() {
                 Err(report)
             } else {
