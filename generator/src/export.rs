@@ -726,7 +726,7 @@ pub fn catalog_json(catalog: &Catalog) -> String {
                     .iter()
                     .map(|i| Implementation {
                         implementation: i,
-                        rendered: catalog.manifest(id, &i.tool).map(|m| m.rendered.as_str()),
+                        rendered: catalog.manifest(id, &i.tool).map(|m| &*m.rendered),
                     })
                     .collect(),
                 lab: lab.as_ref(),

@@ -68,7 +68,7 @@ struct Chapter {
 struct Pages {
     /// The book's source folder (files other than markdown are copied from it).
     src: PathBuf,
-    anchors: HashMap<String, HashSet<String>>,
+    anchors: HashMap<String, Arc<HashSet<String>>>,
     /// Markdown files of the source folder that SUMMARY.md does not list:
     /// no page is made of them.
     unlisted: HashSet<String>,
@@ -239,7 +239,7 @@ pub struct Memo {
     /// By (file, path in the book): the text and what it says.
     scans: HashMap<(PathBuf, String), (String, Arc<Scan>)>,
     /// By page key: the text with includes expanded, and its heading ids.
-    ids: HashMap<String, (String, HashSet<String>)>,
+    ids: HashMap<String, (String, Arc<HashSet<String>>)>,
 }
 
 /// [`check`], reusing what `memo` kept from the previous check and keeping
@@ -314,7 +314,7 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
     };
     // Each chapter is parsed on its own, so in parallel; what they share
     // (the anchors, the report) is assembled in the chapters' order.
-    let anchors: Vec<(String, Option<HashSet<String>>)> = chapters
+    let anchors: Vec<(String, Option<Arc<HashSet<String>>>)> = chapters
         .par_iter()
         .enumerate()
         .map(|(n, (chapter, expanded, _))| {
@@ -323,18 +323,18 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
             let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
             let ids = published.then(|| match previous.ids.get(&key) {
                 Some((text, ids)) if text == expanded => ids.clone(),
-                _ => crate::markdown::heading_ids(expanded, smart_punctuation)
-                    .into_iter()
-                    .collect(),
+                _ => Arc::new(
+                    crate::markdown::heading_ids(expanded, smart_punctuation)
+                        .into_iter()
+                        .collect(),
+                ),
             });
             (key, ids)
         })
         .collect();
-    for ((key, ids), (_, expanded, _)) in anchors.into_iter().zip(&chapters) {
+    for (key, ids) in anchors {
         match ids {
             Some(ids) => {
-                memo.ids
-                    .insert(key.clone(), (expanded.clone(), ids.clone()));
                 pages.anchors.insert(key, ids);
             }
             None => {
@@ -365,14 +365,31 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
             (out, scan)
         })
         .collect();
+    let mut scans = HashMap::new();
     for (chapter, (out, scan)) in texts.into_iter().zip(found) {
-        let key = (chapter.rel.clone(), chapter.in_book.clone());
-        memo.scans.insert(key, (chapter.text.clone(), scan));
         if !out.is_empty() {
             report
                 .sources
                 .insert(chapter.rel.clone(), chapter.text.clone());
             report.diagnostics.extend(out);
+        }
+        scans.insert((chapter.rel.clone(), chapter.in_book.clone()), scan);
+    }
+    // What this check read is kept for the next one: moved, not copied, as
+    // a one-off check pays for it too.
+    for (chapter, expanded, parts) in chapters {
+        let page = links::page_key(&chapter.in_book);
+        if let Some(ids) = pages.anchors.get(&page) {
+            memo.ids.insert(page, (expanded, ids.clone()));
+        }
+        for Chapter {
+            rel, in_book, text, ..
+        } in std::iter::once(chapter).chain(parts)
+        {
+            let key = (rel, in_book);
+            if let Some(scan) = scans.remove(&key) {
+                memo.scans.insert(key, (text, scan));
+            }
         }
     }
     memo.smart_punctuation = smart_punctuation;

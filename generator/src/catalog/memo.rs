@@ -33,7 +33,7 @@ pub struct Memo {
 struct File {
     kind: Kind,
     text: Arc<str>,
-    outcome: Result<Value, Vec<Diagnostic>>,
+    outcome: Arc<Result<Value, Vec<Diagnostic>>>,
 }
 
 /// A format schema as it was compiled, and the rendered manifests it
@@ -41,7 +41,7 @@ struct File {
 struct Compiled {
     text: String,
     format: Arc<Format>,
-    accepted: HashSet<String>,
+    accepted: HashSet<Arc<str>>,
 }
 
 impl Memo {
@@ -52,7 +52,7 @@ impl Memo {
         rel: &Path,
         kind: Kind,
         text: &str,
-    ) -> Option<Result<Value, Vec<Diagnostic>>> {
+    ) -> Option<Arc<Result<Value, Vec<Diagnostic>>>> {
         self.files
             .get(rel)
             .filter(|f| f.kind == kind && *f.text == *text)
@@ -65,9 +65,8 @@ impl Memo {
         rel: PathBuf,
         kind: Kind,
         text: Arc<str>,
-        outcome: &Result<Value, Vec<Diagnostic>>,
+        outcome: Arc<Result<Value, Vec<Diagnostic>>>,
     ) {
-        let outcome = outcome.clone();
         self.files.insert(
             rel,
             File {
@@ -110,7 +109,10 @@ impl Memo {
 
     /// Keeps the manifests each format accepted in this reading: (format
     /// file, rendered manifest).
-    pub(crate) fn keep_accepted(&mut self, accepted: impl IntoIterator<Item = (PathBuf, String)>) {
+    pub(crate) fn keep_accepted(
+        &mut self,
+        accepted: impl IntoIterator<Item = (PathBuf, Arc<str>)>,
+    ) {
         for (file, manifest) in accepted {
             if let Some(c) = self.formats.get_mut(&file) {
                 c.accepted.insert(manifest);

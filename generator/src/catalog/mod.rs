@@ -70,6 +70,12 @@ impl<T> Entry<T> {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// The file's text, shared rather than copied (for a `serve` session's
+    /// memo).
+    pub fn shared_source(&self) -> Arc<str> {
+        self.source.clone()
+    }
 }
 
 /// A manifest as written and as rendered with the scenario's defaults.
@@ -83,8 +89,10 @@ pub struct Manifest {
     pub template: String,
     /// Where the template was written (the scenario file or its own file).
     pub file: PathBuf,
-    /// Rendered with the scenario's default parameters.
-    pub rendered: String,
+    /// Rendered with the scenario's default parameters (shared with the
+    /// memo of a `serve` session, which keeps the manifests their format
+    /// accepted).
+    pub rendered: Arc<str>,
 }
 
 /// The validated catalog. Items are sorted by id.
@@ -193,7 +201,8 @@ pub fn tab_order(scenario: &Scenario, rank: usize) -> Vec<&model::Implementation
 struct Parsed {
     found: load::Found,
     text: Option<Arc<str>>,
-    outcome: Result<serde_json::Value, Vec<Diagnostic>>,
+    /// Shared with the memo, which keeps it for the next reading.
+    outcome: Arc<Result<serde_json::Value, Vec<Diagnostic>>>,
 }
 
 /// Loads and validates the catalog under `config`.
@@ -224,17 +233,22 @@ pub fn load_again(config: &Config, memo: &mut Memo) -> (Catalog, Report) {
 
     for p in parsed {
         let Some(text) = p.text else {
-            report
-                .diagnostics
-                .extend(p.outcome.err().unwrap_or_default());
+            if let Err(diags) = &*p.outcome {
+                report.diagnostics.extend(diags.iter().cloned());
+            }
             continue;
         };
-        memo.keep_parsed(p.found.rel.clone(), p.found.kind, text.clone(), &p.outcome);
+        memo.keep_parsed(
+            p.found.rel.clone(),
+            p.found.kind,
+            text.clone(),
+            p.outcome.clone(),
+        );
         report.sources.insert(p.found.rel.clone(), text.clone());
-        let value = match p.outcome {
-            Ok(ok) => ok,
+        let value = match &*p.outcome {
+            Ok(value) => value,
             Err(diags) => {
-                report.diagnostics.extend(diags);
+                report.diagnostics.extend(diags.iter().cloned());
                 continue;
             }
         };
@@ -291,12 +305,12 @@ fn check_folder(entry: &Entry<Scenario>, cat: &str, folder: &str, report: &mut R
 /// Adds the item to `list`, returning its index.
 fn push_entry<T: DeserializeOwned>(
     list: &mut Vec<Entry<T>>,
-    value: serde_json::Value,
+    value: &serde_json::Value,
     file: PathBuf,
     source: Arc<str>,
     report: &mut Report,
 ) -> Option<usize> {
-    match serde_json::from_value::<T>(value) {
+    match T::deserialize(value) {
         Ok(item) => {
             list.push(Entry::new(item, file, source));
             Some(list.len() - 1)
@@ -331,13 +345,13 @@ fn parse_file(config: &Config, found: &load::Found, schemas: &KindSchemas, memo:
             return Parsed {
                 found: found.clone(),
                 text: None,
-                outcome: Err(vec![*d]),
+                outcome: Arc::new(Err(vec![*d])),
             }
         }
     };
     let outcome = memo
         .parsed(&found.rel, found.kind, &text)
-        .unwrap_or_else(|| parse_text(&text, found, schemas));
+        .unwrap_or_else(|| Arc::new(parse_text(&text, found, schemas)));
     Parsed {
         found: found.clone(),
         text: Some(Arc::from(text)),
@@ -460,7 +474,7 @@ fn load_lab_runs(
         return None;
     }
     let mut list = Vec::new();
-    push_entry(&mut list, doc.value, rel.to_path_buf(), text, report)?;
+    push_entry(&mut list, &doc.value, rel.to_path_buf(), text, report)?;
     list.pop()
 }
 
@@ -553,7 +567,7 @@ mod tests {
         let mut report = Report::default();
         let at = push_entry(
             &mut tools,
-            serde_json::json!({"id": 5}),
+            &serde_json::json!({"id": 5}),
             PathBuf::from("catalog/tools/x.yaml"),
             Arc::from("id: 5\n"),
             &mut report,

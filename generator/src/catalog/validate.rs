@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -722,7 +723,7 @@ pub fn manifests(
         Vec<Diagnostic>,
         Vec<((String, String), Manifest, bool)>,
         Sources,
-        Vec<(PathBuf, String)>,
+        Vec<(PathBuf, Arc<str>)>,
     );
     let results: Vec<Out> = catalog
         .scenarios
@@ -824,8 +825,8 @@ pub fn manifests(
                         })
                     })
                 };
-                let rendered = match template::render(&template_text, values) {
-                    Ok(r) => r,
+                let rendered: Arc<str> = match template::render(&template_text, values) {
+                    Ok(r) => r.into(),
                     Err(errors) => {
                         let index = LineIndex::new(&source);
                         let tindex = LineIndex::new(&template_text);
@@ -943,7 +944,7 @@ fn prerequisites(catalog: &Catalog, report: &mut Report) -> BTreeMap<String, Man
                         format: pre.format.clone(),
                         template: pre.manifest.clone(),
                         file: tool.file.clone(),
-                        rendered,
+                        rendered: rendered.into(),
                     },
                 );
             }

@@ -494,7 +494,7 @@ pub fn export(catalog: &crate::Catalog, out: &Path) -> Result<usize> {
         let dir = out.join(tool);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
         let file = dir.join(format!("{scenario}.{}", format.extension));
-        std::fs::write(&file, &manifest.rendered)
+        std::fs::write(&file, manifest.rendered.as_bytes())
             .map_err(|e| Error::io("cannot write", &file, e))?;
         written += 1;
     }

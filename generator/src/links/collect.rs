@@ -305,7 +305,7 @@ pub fn check_markdown_schemes(catalog: &Catalog, memo: &mut SchemesMemo, report:
             report.diagnostics.extend(found.iter().cloned());
         }
         memo.0
-            .insert(entry.file.clone(), (entry.source().into(), found));
+            .insert(entry.file.clone(), (entry.shared_source(), found));
     }
     let previous = std::mem::take(memo);
     for t in &catalog.tools {
@@ -322,7 +322,7 @@ pub fn check_markdown_schemes(catalog: &Catalog, memo: &mut SchemesMemo, report:
 /// The findings of [`check_markdown_schemes`] by catalog file, with the
 /// text they were found in.
 #[derive(Default)]
-pub struct SchemesMemo(HashMap<PathBuf, (Box<str>, Vec<Diagnostic>)>);
+pub struct SchemesMemo(HashMap<PathBuf, (std::sync::Arc<str>, Vec<Diagnostic>)>);
 
 fn unsafe_link(dest: &str, file: &Path, span: Span) -> Option<Diagnostic> {
     let help =

@@ -594,7 +594,7 @@ fn lab_view<'a>(catalog: &'a Catalog, s: &'a Scenario, lab: &'a Lab) -> LabView<
         .map(|(i, imp)| {
             let mut implementation = implementation(catalog, s, imp);
             let manifest = catalog.lab_manifests.get(&(s.id.clone(), imp.tool.clone()));
-            implementation.manifest = manifest.map(|m| m.rendered.as_str());
+            implementation.manifest = manifest.map(|m| &*m.rendered);
             // The lab needs no set-up of the tool's own, and runs the
             // experiment itself (`command`).
             implementation.prerequisites = false;
@@ -675,7 +675,7 @@ fn implementation<'a>(
         notes: imp.notes.as_deref(),
         reason: imp.reason.as_deref(),
         alternative: imp.alternative.as_deref(),
-        manifest: manifest.map(|m| m.rendered.as_str()),
+        manifest: manifest.map(|m| &*m.rendered),
         run: match (&file, format) {
             (Some(file), Some(f)) => Some(f.run.replace("{file}", file)),
             _ => None,
@@ -876,7 +876,7 @@ pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
                     .range((v.id.to_string(), String::new())..)
                     .take_while(|((scenario, _), _)| scenario == v.id);
                 for (key, m) in own {
-                    (key, &m.format, &m.template, &m.rendered).write_json(&mut h);
+                    (key, &m.format, &m.template, &*m.rendered).write_json(&mut h);
                 }
             }
             (v.id.to_string(), h.finish())
@@ -916,7 +916,7 @@ pub fn fingerprints(catalog: &Catalog, view: &CatalogView<'_>) -> Fingerprints {
         p.item.write_json(&mut h);
     }
     for (key, m) in &catalog.prerequisites {
-        (key, &m.format, &m.template, &m.rendered).write_json(&mut h);
+        (key, &m.format, &m.template, &*m.rendered).write_json(&mut h);
     }
     Fingerprints {
         catalog: h.finish(),
