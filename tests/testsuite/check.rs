@@ -1088,163 +1088,235 @@ fn warnings_are_shown_and_let_through_errors_stop() {
     assert!(line.ends_with(": 1 errors, 1 warnings"), "{line}");
 }
 
-/// `serve` checks again with what the previous check kept (`check_again`):
-/// after every kind of edit, what it reports must be what a fresh check
-/// reports. Each edit changes the findings, so a result kept past the
-/// change it depends on shows up as a difference.
-#[test]
-fn a_check_that_reuses_the_previous_one_reports_what_a_fresh_check_reports() {
+/// One thing a kept check result depends on, flipped between two states:
+/// (what it is, the file, the text in one state, the text in the other, a
+/// code the findings hold in the second state and not the first). An empty
+/// first text creates the file, an empty second one deletes it.
+type Toggle = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const FORMAT: &str = "catalog/schema/formats/chaos-mesh.schema.json";
+
+/// Every kind of input `check_again` keeps results of, or answers against.
+const TOGGLES: [Toggle; 12] = [
+    (
+        "a manifest, made invalid",
+        SCENARIO,
+        "action: delay",
+        "action: [delay]",
+        "manifest-invalid",
+    ),
+    (
+        "a format schema, made stricter than the manifest it accepted",
+        FORMAT,
+        "\"required\": [\n    \"apiVersion\",",
+        "\"required\": [\n    \"no-manifest-has-this\",\n    \"apiVersion\",",
+        "manifest-invalid",
+    ),
+    (
+        "a parameter the chapter's embed sets, renamed",
+        SCENARIO,
+        "name: latency_ms",
+        "name: delay_ms",
+        "unknown-parameter",
+    ),
+    (
+        "the id of the scenario the chapter links",
+        SCENARIO,
+        "id: demo-latency",
+        "id: demo-delay",
+        "unknown-reference",
+    ),
+    (
+        "a tool's name, so that a passage of the chapter names it alone",
+        "catalog/tools/other-tool.yaml",
+        "name: Other Tool",
+        "name: Another Tool",
+        "neutrality",
+    ),
+    (
+        "the heading another chapter links",
+        "whitepaper/other.md",
+        "## A heading",
+        "## A title",
+        "broken-anchor",
+    ),
+    (
+        "the picture a chapter shows",
+        "whitepaper/picture.png",
+        "not really a picture",
+        "",
+        "broken-link",
+    ),
+    (
+        "a catalog text with a link of a refused scheme",
+        SCENARIO,
+        "rollback: Delete the experiment resource.",
+        "rollback: \"Delete it: [how](javascript:alert(1))\"",
+        "unsafe-link",
+    ),
+    (
+        "smart punctuation, which changes the heading ids",
+        "book.toml",
+        "catalog = \"catalog\"\n",
+        "catalog = \"catalog\"\nsmart-punctuation = false\n",
+        "broken-anchor",
+    ),
+    (
+        "a chapter's text, with a link to a tool tab",
+        "whitepaper/other.md",
+        "# Other\n",
+        "# Other\n\nSee [it](scenario:demo-latency?tool=no-such-tool).\n",
+        "unknown-reference",
+    ),
+    (
+        "a second scenario with the first one's id",
+        "catalog/scenarios/network/demo-copy.yaml",
+        "",
+        "COPY",
+        "duplicate-id",
+    ),
+    (
+        "a manifest file of the scenario",
+        "catalog/scenarios/network/demo-latency/demo.sh",
+        "kubectl get pods",
+        "kubectl get pods {{ no_such_parameter }}",
+        "unknown-parameter",
+    ),
+];
+
+/// A fixture project with a second chapter, a picture and a chapter that
+/// asks the catalog every kind of question.
+fn memo_project() -> tempfile::TempDir {
     let project = common::fixture_project();
     let root = project.path();
     let write = |rel: &str, text: &str| fs::write(root.join(rel), text).unwrap();
-    let replace = |rel: &str, from: &str, to: &str| {
-        let text = fs::read_to_string(root.join(rel)).unwrap();
-        assert!(text.contains(from), "{rel} has {from:?}");
-        write(rel, &text.replacen(from, to, 1));
-    };
     write(
         "whitepaper/SUMMARY.md",
         "# Summary\n\n- [Intro](intro.md)\n- [Other](other.md)\n",
     );
     write(
         "whitepaper/intro.md",
-        "# Intro\n\nSee [the demo](scenario:demo-latency), [a heading](other.md#a-heading) and ![a picture](picture.png).\n\n{{#scenario demo-latency latency_ms=200}}\n\nAnother Tool can do this.\n",
+        "# Intro\n\nSee [the demo](scenario:demo-latency), [a heading](other.md#a-heading) and ![a picture](picture.png).\n\n{{#scenario demo-latency latency_ms=200}}\n\nAnother Tool can do this.\n\n## Before -- after\n\nSee [the section](#before--after).\n",
     );
     write("whitepaper/other.md", "# Other\n\n## A heading\n");
     write("whitepaper/picture.png", "not really a picture");
-    let scenario = "catalog/scenarios/network/demo-latency.yaml";
-    let format = "catalog/schema/formats/chaos-mesh.schema.json";
+    let scenario = fs::read_to_string(root.join(SCENARIO)).unwrap();
+    let other = "  - tool: other-tool\n    support: unsupported\n    reason: The other tool has no network fault for pods.\n";
+    assert!(scenario.contains(other));
+    write(
+        SCENARIO,
+        &scenario.replace(
+            other,
+            "  - tool: other-tool\n    support: native\n    format: shell\n    docs: https://other.example.org/docs\n    verified: {version: \"1.0.0\", by: schema, date: 2026-01-15}\n    manifest_file: demo-latency/demo.sh\n",
+        ),
+    );
+    project
+}
 
-    // (what is edited, the edit, a code the findings then hold or not)
-    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>, &'a str, bool);
-    let steps: Vec<Step> = vec![
-        ("nothing", Box::new(|| {}), "broken-link", false),
-        (
-            "a manifest, made invalid",
-            Box::new(|| replace(scenario, "action: delay", "action: [delay]")),
-            "manifest-invalid",
-            true,
-        ),
-        (
-            "the manifest, made valid again",
-            Box::new(|| replace(scenario, "action: [delay]", "action: delay")),
-            "manifest-invalid",
-            false,
-        ),
-        (
-            "a format schema, made stricter than the manifest it accepted",
-            Box::new(|| {
-                replace(
-                    format,
-                    "\"required\": [\n    \"apiVersion\",",
-                    "\"required\": [\n    \"no-manifest-has-this\",\n    \"apiVersion\",",
-                )
-            }),
-            "manifest-invalid",
-            true,
-        ),
-        (
-            "the format schema, as it was",
-            Box::new(|| {
-                replace(
-                    format,
-                    "\"required\": [\n    \"no-manifest-has-this\",\n    \"apiVersion\",",
-                    "\"required\": [\n    \"apiVersion\",",
-                )
-            }),
-            "manifest-invalid",
-            false,
-        ),
-        (
-            "a parameter the chapter's embed sets, removed",
-            Box::new(|| {
-                replace(scenario, "name: latency_ms", "name: delay_ms");
-                replace(scenario, "{{ latency_ms }}", "{{ delay_ms }}");
-            }),
-            "unknown-parameter",
-            true,
-        ),
-        (
-            "the scenario the chapter links, renamed",
-            Box::new(|| replace(scenario, "id: demo-latency", "id: demo-delay")),
-            "unknown-reference",
-            true,
-        ),
-        (
-            "the scenario, named as the chapter says",
-            Box::new(|| {
-                replace(scenario, "id: demo-delay", "id: demo-latency");
-                replace(scenario, "name: delay_ms", "name: latency_ms");
-                replace(scenario, "{{ delay_ms }}", "{{ latency_ms }}");
-            }),
-            "unknown-reference",
-            false,
-        ),
-        (
-            "a tool renamed, so a passage of the chapter names it alone",
-            Box::new(|| {
-                replace(
-                    "catalog/tools/other-tool.yaml",
-                    "name: Other Tool",
-                    "name: Another Tool",
-                )
-            }),
-            "neutrality",
-            true,
-        ),
-        (
-            "the heading another chapter links",
-            Box::new(|| replace("whitepaper/other.md", "## A heading", "## A title")),
-            "broken-anchor",
-            true,
-        ),
-        (
-            "the picture a chapter shows, deleted",
-            Box::new(|| fs::remove_file(root.join("whitepaper/picture.png")).unwrap()),
-            "broken-link",
-            true,
-        ),
-        (
-            "a catalog text with a link of a refused scheme",
-            Box::new(|| {
-                replace(
-                    scenario,
-                    "rollback: Delete the experiment resource.",
-                    "rollback: \"Delete it: [how](javascript:alert(1))\"",
-                )
-            }),
-            "unsafe-link",
-            true,
-        ),
-        (
-            "book.toml, with smart punctuation turned off",
-            Box::new(|| {
-                let text = fs::read_to_string(root.join("book.toml")).unwrap();
-                write("book.toml", &format!("{text}smart-punctuation = false\n"));
-            }),
-            "unsafe-link",
-            true,
-        ),
-    ];
+/// Puts toggle `t` in state `on` (`true`: its second text).
+fn set(root: &std::path::Path, t: &Toggle, on: bool) {
+    let (_, rel, first, second, _) = *t;
+    let path = root.join(rel);
+    let (from, to) = if on { (first, second) } else { (second, first) };
+    if to.is_empty() {
+        fs::remove_file(&path).unwrap();
+    } else if from.is_empty() || to == "COPY" {
+        let text = if to == "COPY" {
+            fs::read_to_string(root.join(SCENARIO)).unwrap()
+        } else {
+            to.to_string()
+        };
+        fs::write(&path, text).unwrap();
+    } else if from == "COPY" {
+        fs::remove_file(&path).unwrap();
+    } else {
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
 
-    let mut memo = chaosbook::CheckMemo::default();
+/// `check_again` with `memo`, against a fresh `check`: the same findings and
+/// the same manifests, or the difference.
+fn same_as_fresh(
+    root: &std::path::Path,
+    memo: &mut chaosbook::CheckMemo,
+) -> Result<Vec<String>, String> {
     let findings = |report: &chaosbook::Report| format!("{:#?}", report.diagnostics);
-    for (what, edit, code, present) in steps {
-        edit();
-        let (again_catalog, again) = chaosbook::check_again(root, &mut memo);
-        let (fresh_catalog, fresh) = chaosbook::check(root);
-        assert_eq!(findings(&again), findings(&fresh), "after {what}");
-        assert_eq!(
-            format!("{:?}", again_catalog.manifests),
-            format!("{:?}", fresh_catalog.manifests),
-            "after {what}"
-        );
-        assert_eq!(
-            fresh.diagnostics.iter().any(|d| d.code == code),
-            present,
-            "after {what}, `{code}` {}: {}",
-            if present { "is reported" } else { "is gone" },
+    let (again_catalog, again) = chaosbook::check_again(root, memo);
+    let (fresh_catalog, fresh) = chaosbook::check(root);
+    if findings(&again) != findings(&fresh) {
+        return Err(format!(
+            "kept:\n{}\nfresh:\n{}",
+            findings(&again),
             findings(&fresh)
-        );
+        ));
+    }
+    let manifests = |c: &chaosbook::Catalog| format!("{:?}", c.manifests);
+    if manifests(&again_catalog) != manifests(&fresh_catalog) {
+        return Err("the manifests differ".into());
+    }
+    Ok(fresh
+        .diagnostics
+        .iter()
+        .map(|d| d.code.to_string())
+        .collect())
+}
+
+/// `serve` checks again with what the previous check kept (`check_again`):
+/// after each kind of edit, and after it is undone, it must report what a
+/// fresh check reports. Each edit changes the findings, so a result kept
+/// past a change it depends on shows as a difference.
+#[test]
+fn a_check_that_reuses_the_previous_one_reports_what_a_fresh_check_reports() {
+    let project = memo_project();
+    let root = project.path();
+    let mut memo = chaosbook::CheckMemo::default();
+    let codes = same_as_fresh(root, &mut memo).unwrap();
+    assert!(codes.is_empty(), "the project starts clean: {codes:?}");
+    for t in &TOGGLES {
+        let (what, _, _, _, code) = *t;
+        for on in [true, false] {
+            set(root, t, on);
+            let codes = same_as_fresh(root, &mut memo)
+                .unwrap_or_else(|e| panic!("{what} ({}): {e}", if on { "made" } else { "undone" }));
+            assert_eq!(
+                codes.iter().any(|c| c == code),
+                on,
+                "{what} ({}): `{code}` in {codes:?}",
+                if on { "made" } else { "undone" }
+            );
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Any sequence of those edits, several at once: the kept results never
+    /// differ from a fresh check (shrunk to the shortest sequence that
+    /// shows a difference).
+    #[test]
+    fn any_sequence_of_edits_is_checked_again_as_a_fresh_check_would(
+        flips in proptest::collection::vec(proptest::collection::vec(0..TOGGLES.len(), 1..4), 1..6),
+    ) {
+        let project = memo_project();
+        let root = project.path();
+        let mut memo = chaosbook::CheckMemo::default();
+        let mut state = [false; TOGGLES.len()];
+        same_as_fresh(root, &mut memo).map_err(proptest::test_runner::TestCaseError::fail)?;
+        for step in flips {
+            for t in step {
+                state[t] = !state[t];
+                set(root, &TOGGLES[t], state[t]);
+            }
+            same_as_fresh(root, &mut memo).map_err(proptest::test_runner::TestCaseError::fail)?;
+        }
     }
 }
