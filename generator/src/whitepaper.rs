@@ -228,10 +228,10 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
 }
 
 /// What one check of the chapters keeps for the next in a `serve` session:
-/// each text's [`Scan`] and each page's heading ids, by the exact text they
-/// were read from, so an unchanged chapter is not parsed again. Both hold
-/// for one markdown setting and one list of tool names; when either
-/// changes, nothing is reused.
+/// each text's scan (what it says without the catalog) and each page's
+/// heading ids, by the exact text they were read from, so an unchanged
+/// chapter is not parsed again. Both hold for one markdown setting and one
+/// list of tool names; when either changes, nothing is reused.
 #[derive(Default)]
 pub struct Memo {
     smart_punctuation: bool,

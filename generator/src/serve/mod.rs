@@ -4,7 +4,9 @@
 //! The site is kept in memory ([`Session`]) rather than written to disk, so
 //! a rebuild swaps one `Arc` and readers never see a half-built site. A
 //! rebuild after an edit does only what the edit touched: the catalog is
-//! checked again only when a catalog file or book.toml changed, the theme is
+//! checked again only when a catalog file or book.toml changed (and that
+//! check reuses what the previous one computed from the same texts, see
+//! [`crate::check_again`]), the theme is
 //! reloaded only when a theme file or book.toml changed, and only pages whose
 //! inputs changed are rendered again (see [`crate::render::Renderer`]).
 //!
