@@ -261,7 +261,7 @@ impl Conductor {
 
     /// The journal of the run. `status` is the run's (`completed`,
     /// `failed`, `interrupted`, `aborted`); `script` is the entry of the
-    /// script itself; `cleanup` the entry of [`Conductor::verify_cleanup`].
+    /// script itself; `cleanup` the entry of [`ProxyWatch::verify_cleanup`].
     pub fn journal(&self, status: &str, script: Option<Value>, cleanup: Option<Value>) -> Value {
         let before_met = all_met(&self.before);
         let held = self.during.iter().chain(&self.after).all(met);

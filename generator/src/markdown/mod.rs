@@ -5,7 +5,7 @@
 //!
 //! - [`parser_options`]: the pulldown-cmark extensions, smart punctuation
 //!   included (`[output.chaosbook] smart-punctuation`);
-//! - [`headings`]: the one rule that turns a heading into its id, from the
+//! - [`headings()`]: the one rule that turns a heading into its id, from the
 //!   heading's rendered text, de-duplicated per page;
 //! - [`directives`]: `{{#name args}}` paragraphs (`{{#scenario ID}}`,
 //!   `{{#catalog}}`) and mdBook's `{{#include FILE}}`;

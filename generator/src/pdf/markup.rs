@@ -11,7 +11,7 @@
 //! - structure is written with function calls (`#list(..)`, `#table(..)`,
 //!   `#heading(..)`), never with indentation-sensitive markup.
 //!
-//! Headings get the ids the site gives them ([`crate::markdown::headings`]),
+//! Headings get the ids the site gives them ([`crate::markdown::headings()`]),
 //! as labels
 //! `ch:{chapter}#{id}` ([`anchor_label`]), so `file.md#anchor` links land on
 //! the same heading as on the site.
@@ -23,7 +23,7 @@ use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, Tag, TagEn
 
 use crate::markdown::directives::paragraph_directive;
 
-/// The site's heading ids ([`crate::markdown::headings`]), in order.
+/// The site's heading ids ([`crate::markdown::headings()`]), in order.
 fn heading_ids(events: &[Event<'_>]) -> Vec<String> {
     crate::markdown::headings(events)
         .into_iter()

@@ -221,7 +221,7 @@ pub fn highlight(code: &str, lang: &str) -> String {
 }
 
 /// [`highlight`], appended to `out`: a page writes its manifests straight
-/// into its own buffer. Remembered by language and text ([`Memo`]).
+/// into its own buffer. Remembered by language and text (`Memo`).
 pub fn highlight_into(out: &mut String, code: &str, lang: &str) {
     if let Some(html) = MEMO.get(lang, code) {
         out.push_str(&html);

@@ -1,7 +1,7 @@
 //! Markdown to HTML for one chapter: pulldown-cmark events, transformed on
 //! the way through.
 //!
-//! - headings get their ids from [`crate::markdown::headings`] (the rule
+//! - headings get their ids from [`crate::markdown::headings()`] (the rule
 //!   `check` and the PDF use too) and a self-link;
 //! - fenced code is highlighted with syntect ([`super::highlight`]);
 //! - links to `.md` files point to the `.html` pages; links with a scheme

@@ -17,11 +17,11 @@
 //!   from per-page results, page bodies spliced into the rendered templates
 //!   rather than copied through tera ([`theme::Theme::render_with_bodies`]);
 //! - the output is deterministic (sorted maps, no clocks) and written
-//!   atomically ([`write`]).
+//!   atomically ([`write`](mod@write)).
 //!
 //! A [`Renderer`] keeps the pages it rendered last time, keyed by a hash
 //! of the page's own inputs, with the questions each page asked the hooks
-//! ([`deps`]): `serve` re-renders only the pages an edit reaches, a chapter
+//! (`deps`): `serve` re-renders only the pages an edit reaches, a chapter
 //! edit or a catalog edit alike.
 
 pub mod catalog;

@@ -116,7 +116,7 @@ struct Index<'a> {
 
 /// Splits text into index words, lower-cased, the same way search.js splits
 /// queries: runs of letters and digits (`_` separates, so `delete_pod` is
-/// two words), of two to [`MAX_WORD`] characters.
+/// two words), of two to `MAX_WORD` (40) characters.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| {

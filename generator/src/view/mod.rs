@@ -8,7 +8,7 @@
 //! stay markdown (each output converts them), URLs are relative to the site
 //! root (`catalog/tools/x.html`; a page prefixes its own way back), and
 //! manifests are the rendered text (highlighting is the site's business).
-//! [`fingerprint`] hashes exactly what the views and the published data
+//! [`fingerprints`] hashes exactly what the views and the published data
 //! files are made from, so `serve` renders the catalog again when, and only
 //! when, something a reader could see changed.
 
