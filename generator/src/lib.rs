@@ -48,6 +48,7 @@ pub mod export;
 pub mod lab;
 pub mod links;
 pub mod markdown;
+mod memo;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;

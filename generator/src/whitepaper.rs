@@ -35,6 +35,7 @@ use crate::content_path::{Project, Refusal};
 use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Report};
 use crate::markdown::directives;
 use crate::markdown::links::{self, Link};
+use crate::memo::ByText;
 
 /// Pages the `catalog:` link scheme names.
 pub const CATALOG_PAGES: [&str; 3] = ["index", "matrix", "tools"];
@@ -236,10 +237,10 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
 pub struct Memo {
     smart_punctuation: bool,
     tools: ToolNames,
-    /// By (file, path in the book): the text and what it says.
-    scans: HashMap<(PathBuf, String), (String, Arc<Scan>)>,
-    /// By page key: the text with includes expanded, and its heading ids.
-    ids: HashMap<String, (String, Arc<HashSet<String>>)>,
+    /// By (file, path in the book): what its text says.
+    scans: ByText<(PathBuf, String), String, Arc<Scan>>,
+    /// By page key: its heading ids, by its text with includes expanded.
+    ids: ByText<String, String, Arc<HashSet<String>>>,
 }
 
 /// [`check`], reusing what `memo` kept from the previous check and keeping
@@ -321,9 +322,9 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
             let key = links::page_key(&chapter.in_book);
             // Repository pages come after the source folder's files.
             let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
-            let ids = published.then(|| match previous.ids.get(&key) {
-                Some((text, ids)) if text == expanded => ids.clone(),
-                _ => Arc::new(
+            let ids = published.then(|| match previous.ids.get(&key, expanded) {
+                Some(ids) => ids.clone(),
+                None => Arc::new(
                     crate::markdown::heading_ids(expanded, smart_punctuation)
                         .into_iter()
                         .collect(),
@@ -357,9 +358,9 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
                 check_includes(config, &project, chapter, &mut out);
             }
             let key = (chapter.rel.clone(), chapter.in_book.clone());
-            let scan = match previous.scans.get(&key) {
-                Some((text, scan)) if *text == chapter.text => scan.clone(),
-                _ => Arc::new(scan_chapter(chapter, &tools, smart_punctuation)),
+            let scan = match previous.scans.get(&key, &chapter.text) {
+                Some(scan) => scan.clone(),
+                None => Arc::new(scan_chapter(chapter, &tools, smart_punctuation)),
             };
             answer(chapter, &scan, catalog, &pages, &project, &mut out);
             (out, scan)
@@ -380,7 +381,7 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
     for (chapter, expanded, parts) in chapters {
         let page = links::page_key(&chapter.in_book);
         if let Some(ids) = pages.anchors.get(&page) {
-            memo.ids.insert(page, (expanded, ids.clone()));
+            memo.ids.insert(page, expanded, ids.clone());
         }
         for Chapter {
             rel, in_book, text, ..
@@ -388,7 +389,7 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
         {
             let key = (rel, in_book);
             if let Some(scan) = scans.remove(&key) {
-                memo.scans.insert(key, (text, scan));
+                memo.scans.insert(key, text, scan);
             }
         }
     }

@@ -4,7 +4,6 @@
 //! and column.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -13,6 +12,7 @@ use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{Catalog, Entry};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Report};
+use crate::memo::ByText;
 
 /// One place that uses a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,9 +282,9 @@ pub fn check_markdown_schemes(catalog: &Catalog, memo: &mut SchemesMemo, report:
         memo: &mut SchemesMemo,
         report: &mut Report,
     ) {
-        let found = match previous.0.get(&entry.file) {
-            Some((text, found)) if **text == *entry.source() => found.clone(),
-            _ => {
+        let found = match previous.0.get(&entry.file, entry.source()) {
+            Some(found) => found.clone(),
+            None => {
                 let value = value_of(entry);
                 let index = LineIndex::new(entry.source());
                 let mut found = Vec::new();
@@ -305,7 +305,7 @@ pub fn check_markdown_schemes(catalog: &Catalog, memo: &mut SchemesMemo, report:
             report.diagnostics.extend(found.iter().cloned());
         }
         memo.0
-            .insert(entry.file.clone(), (entry.shared_source(), found));
+            .insert(entry.file.clone(), entry.shared_source(), found);
     }
     let previous = std::mem::take(memo);
     for t in &catalog.tools {
@@ -319,10 +319,10 @@ pub fn check_markdown_schemes(catalog: &Catalog, memo: &mut SchemesMemo, report:
     }
 }
 
-/// The findings of [`check_markdown_schemes`] by catalog file, with the
+/// The findings of [`check_markdown_schemes`] by catalog file, kept by the
 /// text they were found in.
 #[derive(Default)]
-pub struct SchemesMemo(HashMap<PathBuf, (std::sync::Arc<str>, Vec<Diagnostic>)>);
+pub struct SchemesMemo(ByText<PathBuf, std::sync::Arc<str>, Vec<Diagnostic>>);
 
 fn unsafe_link(dest: &str, file: &Path, span: Span) -> Option<Diagnostic> {
     let help =
