@@ -951,6 +951,31 @@ fn a_shared_reason_is_referenced_by_id() {
     assert_eq!(at(d), (SCENARIO.into(), 62, 17));
     assert_eq!(d["message"], "unknown shared reason `no-pod`");
     assert_eq!(d["help"], "did you mean `no-pods`?");
+
+    // The shared text is the tool's: a refused link in it is reported once,
+    // where it is written, not at each scenario that refers to it.
+    p.edit(
+        SCENARIO,
+        "    reason_ref: no-pod",
+        "    reason_ref: no-pods",
+    );
+    p.edit(
+        "catalog/tools/other-tool.yaml",
+        "    reason: The other tool has no fault for pods at all.",
+        "    reason: \"No fault for pods: [how](javascript:alert(1))\"",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let unsafe_links: Vec<_> = out
+        .errors()
+        .into_iter()
+        .filter(|d| d["code"] == "unsafe-link")
+        .collect();
+    assert_eq!(unsafe_links.len(), 1, "{unsafe_links:#?}");
+    assert_eq!(
+        at(unsafe_links[0]),
+        ("catalog/tools/other-tool.yaml".into(), 26, 39)
+    );
 }
 
 #[test]
@@ -1103,7 +1128,7 @@ type Toggle = (
 const FORMAT: &str = "catalog/schema/formats/chaos-mesh.schema.json";
 
 /// Every kind of input `check_again` keeps results of, or answers against.
-const TOGGLES: [Toggle; 12] = [
+const TOGGLES: [Toggle; 13] = [
     (
         "a manifest, made invalid",
         SCENARIO,
@@ -1161,6 +1186,13 @@ const TOGGLES: [Toggle; 12] = [
         "unsafe-link",
     ),
     (
+        "a tool's shared reason, which a scenario refers to, with a link of a refused scheme",
+        "catalog/tools/third-tool.yaml",
+        "reason: The third tool has no fault for pods.",
+        "reason: \"No fault for pods: [how](javascript:alert(1))\"",
+        "unsafe-link",
+    ),
+    (
         "smart punctuation, which changes the heading ids",
         "book.toml",
         "catalog = \"catalog\"\n",
@@ -1190,8 +1222,9 @@ const TOGGLES: [Toggle; 12] = [
     ),
 ];
 
-/// A fixture project with a second chapter, a picture and a chapter that
-/// asks the catalog every kind of question.
+/// A fixture project with a second chapter, a picture, a chapter that
+/// asks the catalog every kind of question and a third tool whose shared
+/// reason the scenario refers to.
 fn memo_project() -> tempfile::TempDir {
     let project = common::fixture_project();
     let root = project.path();
@@ -1213,8 +1246,16 @@ fn memo_project() -> tempfile::TempDir {
         SCENARIO,
         &scenario.replace(
             other,
-            "  - tool: other-tool\n    support: native\n    format: shell\n    docs: https://other.example.org/docs\n    verified: {version: \"1.0.0\", by: schema, date: 2026-01-15}\n    manifest_file: demo-latency/demo.sh\n",
+            "  - tool: other-tool\n    support: native\n    format: shell\n    docs: https://other.example.org/docs\n    verified: {version: \"1.0.0\", by: schema, date: 2026-01-15}\n    manifest_file: demo-latency/demo.sh\n  - tool: third-tool\n    support: unsupported\n    reason_ref: no-pods\n",
         ),
+    );
+    let other_tool = fs::read_to_string(root.join("catalog/tools/other-tool.yaml")).unwrap();
+    write(
+        "catalog/tools/third-tool.yaml",
+        &(other_tool
+            .replace("id: other-tool", "id: third-tool")
+            .replace("name: Other Tool", "name: Third Tool")
+            + "unsupported_reasons:\n  - id: no-pods\n    reason: The third tool has no fault for pods.\n"),
     );
     project
 }

@@ -65,7 +65,7 @@ fn markdown_links(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
 
 /// Fields of catalog items written in markdown, as JSON Pointers; `*`
 /// stands for every index of a list.
-const TOOL_MARKDOWN: &[&str] = &["/summary"];
+const TOOL_MARKDOWN: &[&str] = &["/summary", "/unsupported_reasons/*/reason"];
 const SCENARIO_MARKDOWN: &[&str] = &[
     "/summary",
     "/hypothesis",
@@ -151,9 +151,28 @@ fn field_links<T>(
         .collect()
 }
 
-/// An entry's value as JSON (the model serialises as its schema reads).
+/// An entry's value as JSON (the model serialises as its schema reads),
+/// holding only the entry's own text: the `reason` that validation copies
+/// into an implementation with a `reason_ref` is the tool's text, checked
+/// (and its links collected) at its place in the tool's file. Checked here
+/// too, it would be reported at the scenario, and a finding kept by the
+/// scenario's text would outlive an edit of the tool's.
 fn value_of<T: serde::Serialize>(entry: &Entry<T>) -> serde_json::Value {
-    serde_json::to_value(&entry.item).unwrap_or_default()
+    let mut value = serde_json::to_value(&entry.item).unwrap_or_default();
+    if let Some(implementations) = value
+        .get_mut("implementations")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for imp in implementations
+            .iter_mut()
+            .filter_map(serde_json::Value::as_object_mut)
+        {
+            if imp.contains_key("reason_ref") {
+                imp.remove("reason");
+            }
+        }
+    }
+    value
 }
 
 fn entry_uses<T: serde::Serialize>(
