@@ -45,9 +45,6 @@ pub const NEUTRAL_MENTIONS: usize = 3;
 
 const ALLOW_MARKER: &str = "chaosbook:allow-tool-mention";
 
-/// How deep `{{#include}}` nests (mdBook's own limit).
-const MAX_INCLUDE_DEPTH: usize = 10;
-
 /// A markdown text of the book as `check` reads it.
 struct Chapter {
     /// The file the text is in, relative to the project root (where
@@ -60,8 +57,73 @@ struct Chapter {
     /// from. An included file reads as part of the chapter including it.
     in_book: String,
     text: String,
-    /// Set for an included file: the chapter that includes it.
-    included_by: Option<PathBuf>,
+    /// Set for an included text: where it comes from.
+    included: Option<Inclusion>,
+}
+
+impl Chapter {
+    /// Which text this is: its file and place in the book, and for an
+    /// included part, which lines of the file.
+    fn identity(&self) -> (PathBuf, String, Option<Vec<usize>>) {
+        let lines = self.included.as_ref().map(|i| i.lines.clone());
+        (self.rel.clone(), self.in_book.clone(), lines)
+    }
+
+    /// Where the memo keeps its scan: by file, place in the book and first
+    /// line, so that two parts of one file in one chapter are both kept.
+    fn memo_key(&self) -> (PathBuf, String, usize) {
+        let first = self.included.as_ref().and_then(|i| i.lines.first());
+        (
+            self.rel.clone(),
+            self.in_book.clone(),
+            first.copied().unwrap_or(0),
+        )
+    }
+}
+
+/// Where an included text stands: the chapter that includes it, and its
+/// place in its own file, where its findings are reported.
+struct Inclusion {
+    /// The chapter (relative to the project root).
+    by: PathBuf,
+    /// The included file's whole text.
+    whole: String,
+    /// For each line of the included text, its line in `whole` (from 0).
+    lines: Vec<usize>,
+}
+
+impl Inclusion {
+    /// `d`, found in the included text, moved to its place in the file
+    /// (the lines are the file's own, so a column stays as it is).
+    fn place(&self, text: &str, mut d: Diagnostic) -> Diagnostic {
+        let (part, whole) = (LineIndex::new(text), LineIndex::new(&self.whole));
+        let moved = |offset: usize| {
+            let (line, column) = part.line_col(offset);
+            let line = self.lines.get(line - 1).map_or(line, |n| n + 1);
+            (whole.offset(line, column - 1), line, column)
+        };
+        let (start, line, column) = moved(d.span.start);
+        let (end, _, _) = moved(d.span.end);
+        d.span = Span {
+            start,
+            end: end.max(start),
+            line,
+            column,
+        };
+        d
+    }
+}
+
+/// A chapter as read: its text with includes expanded as the build expands
+/// them, the texts it includes, and what the expansion found.
+struct ReadChapter {
+    chapter: Chapter,
+    expanded: String,
+    parts: Vec<Chapter>,
+    /// A repository page is published whether SUMMARY.md lists it or not.
+    repository_page: bool,
+    /// Refused, missing or too deeply nested includes.
+    findings: Vec<Diagnostic>,
 }
 
 /// What the links of the book can reach: each page (by
@@ -167,61 +229,6 @@ fn summary_pages(config: &Config) -> Option<HashSet<String>> {
     Some(pages)
 }
 
-/// `text` (of the file `abs`) as mdBook hands it to a renderer: its
-/// `{{#include FILE}}`s replaced by the files' text, nested ones too. Each
-/// included text is pushed to `parts`, to be checked as part of the
-/// chapter `in_book`. A file that cannot be read stays a directive: mdBook
-/// reports it when it builds.
-fn expand_includes(
-    config: &Config,
-    text: &str,
-    abs: &Path,
-    in_book: &str,
-    includer: &Path,
-    depth: usize,
-    parts: &mut Vec<Chapter>,
-) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for include in directives::includes(text) {
-        out.push_str(&text[copied..include.range.start]);
-        copied = include.range.end;
-        let file = abs.parent().unwrap_or(Path::new("")).join(include.path);
-        // `whitepaper/../CONTRIBUTING.md` is shown as `CONTRIBUTING.md`.
-        let rel = crate::catalog::load::relative(&config.root, &file);
-        let rel = links::normalize("", &display_path(&rel)).map_or(rel, PathBuf::from);
-        let read = crate::catalog::load::read_text(
-            &config.root,
-            &file,
-            &rel,
-            config.settings.max_file_size,
-        );
-        let (Ok(whole), true) = (read, depth < MAX_INCLUDE_DEPTH) else {
-            out.push_str(&text[include.range.clone()]);
-            continue;
-        };
-        let part = directives::take_part(&whole, &include.part);
-        out.push_str(&expand_includes(
-            config,
-            &part,
-            &file,
-            in_book,
-            includer,
-            depth + 1,
-            parts,
-        ));
-        parts.push(Chapter {
-            rel,
-            abs: file.clone(),
-            in_book: in_book.to_string(),
-            text: part,
-            included_by: Some(includer.to_path_buf()),
-        });
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
 /// Checks every markdown file of the book's source folder, what they
 /// include, and the repository pages the book publishes.
 pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
@@ -237,8 +244,9 @@ pub fn check(config: &Config, catalog: &Catalog, report: &mut Report) {
 pub struct Memo {
     smart_punctuation: bool,
     tools: ToolNames,
-    /// By (file, path in the book): what its text says.
-    scans: ByText<(PathBuf, String), String, Arc<Scan>>,
+    /// By (file, path in the book, first line of the text in the file):
+    /// what its text says.
+    scans: ByText<(PathBuf, String, usize), String, Arc<Scan>>,
     /// By page key: its heading ids, by its text with includes expanded.
     ids: ByText<String, String, Arc<HashSet<String>>>,
 }
@@ -266,43 +274,87 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
             return;
         }
     };
-    let files = walk_folders(config, &project, report);
-    let sources = files.len();
+    // Each file with whether it is a repository page, which is published
+    // whether or not SUMMARY.md lists it.
+    let sources = walk_folders(config, &project, report)
+        .into_iter()
+        .map(|file| (file, false));
     let repository = links::repository_pages(&config.root, &config.settings.catalog)
         .into_iter()
         .map(|p| {
             let abs = config.root.join(&p.file);
-            (p.file, abs, p.book_path)
+            ((p.file, abs, p.book_path), true)
         });
-    // (chapter, its text with includes expanded, the included texts); read
-    // in parallel, since reading under the one rule costs a few system
-    // calls per path component.
-    let files: Vec<_> = files.into_iter().chain(repository).collect();
+    // (chapter, its text with includes expanded, the included texts,
+    // whether it is a repository page); read in parallel, since reading
+    // under the one rule costs a few system calls per path component.
+    let files: Vec<_> = sources.chain(repository).collect();
     let read: Vec<_> = files
         .into_par_iter()
-        .map(|(rel, abs, in_book)| {
+        .map(|((rel, abs, in_book), repository_page)| {
             let text = crate::catalog::load::read_text(
                 &config.root,
                 &abs,
                 &rel,
                 config.settings.max_file_size,
             )?;
-            let mut parts = Vec::new();
-            let expanded = expand_includes(config, &text, &abs, &in_book, &rel, 0, &mut parts);
+            let site = crate::book::include::Site {
+                project: &project,
+                max_size: config.settings.max_file_size,
+                file: &rel,
+            };
+            let base = abs.parent().unwrap_or(Path::new("."));
+            let mut findings = Vec::new();
+            let (expanded, included) =
+                crate::book::include::expand_traced(&site, &text, base, &mut findings);
+            let parts = included
+                .into_iter()
+                .map(|inc| {
+                    // `whitepaper/../CONTRIBUTING.md` is shown as `CONTRIBUTING.md`.
+                    let file = crate::catalog::load::relative(&config.root, &inc.file);
+                    let file =
+                        links::normalize("", &display_path(&file)).map_or(file, PathBuf::from);
+                    Chapter {
+                        rel: file,
+                        abs: inc.file,
+                        in_book: in_book.clone(),
+                        text: inc.text,
+                        included: Some(Inclusion {
+                            by: rel.clone(),
+                            whole: inc.whole,
+                            lines: inc.lines,
+                        }),
+                    }
+                })
+                .collect();
             let chapter = Chapter {
                 rel,
                 abs,
                 in_book,
                 text,
-                included_by: None,
+                included: None,
             };
-            Ok::<_, Box<Diagnostic>>((chapter, expanded, parts))
+            Ok::<_, Box<Diagnostic>>(ReadChapter {
+                chapter,
+                expanded,
+                parts,
+                repository_page,
+                findings,
+            })
         })
         .collect();
     let mut chapters = Vec::new();
     for chapter in read {
         match chapter {
-            Ok(c) => chapters.push(c),
+            Ok(mut c) => {
+                if !c.findings.is_empty() {
+                    report
+                        .sources
+                        .insert(c.chapter.rel.clone(), c.chapter.text.clone());
+                    report.diagnostics.append(&mut c.findings);
+                }
+                chapters.push(c);
+            }
             Err(d) => report.push(*d),
         }
     }
@@ -317,11 +369,11 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
     // (the anchors, the report) is assembled in the chapters' order.
     let anchors: Vec<(String, Option<Arc<HashSet<String>>>)> = chapters
         .par_iter()
-        .enumerate()
-        .map(|(n, (chapter, expanded, _))| {
+        .map(|read| {
+            let (chapter, expanded) = (&read.chapter, &read.expanded);
             let key = links::page_key(&chapter.in_book);
-            // Repository pages come after the source folder's files.
-            let published = n >= sources || listed.as_ref().is_none_or(|l| l.contains(&key));
+            let published =
+                read.repository_page || listed.as_ref().is_none_or(|l| l.contains(&key));
             let ids = published.then(|| match previous.ids.get(&key, expanded) {
                 Some(ids) => ids.clone(),
                 None => Arc::new(
@@ -344,75 +396,68 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
         }
     }
 
+    // A text included twice at the same place of one chapter is checked
+    // once; two parts of one file, each.
     let mut seen = HashSet::new();
     let texts: Vec<&Chapter> = chapters
         .iter()
-        .flat_map(|(chapter, _, parts)| std::iter::once(chapter).chain(parts))
-        .filter(|chapter| seen.insert((chapter.rel.clone(), chapter.in_book.clone())))
+        .flat_map(|read| std::iter::once(&read.chapter).chain(&read.parts))
+        .filter(|chapter| seen.insert(chapter.identity()))
         .collect();
     let found: Vec<(Vec<Diagnostic>, Arc<Scan>)> = texts
         .par_iter()
         .map(|chapter| {
             let mut out = Vec::new();
-            if chapter.included_by.is_none() {
-                check_includes(config, &project, chapter, &mut out);
-            }
-            let key = (chapter.rel.clone(), chapter.in_book.clone());
-            let scan = match previous.scans.get(&key, &chapter.text) {
+            let scan = match previous.scans.get(&chapter.memo_key(), &chapter.text) {
                 Some(scan) => scan.clone(),
                 None => Arc::new(scan_chapter(chapter, &tools, smart_punctuation)),
             };
             answer(chapter, &scan, catalog, &pages, &project, &mut out);
+            if let Some(inclusion) = &chapter.included {
+                out = out
+                    .into_iter()
+                    .map(|d| match d.file == chapter.rel {
+                        true => inclusion.place(&chapter.text, d),
+                        false => d,
+                    })
+                    .collect();
+            }
             (out, scan)
         })
         .collect();
     let mut scans = HashMap::new();
     for (chapter, (out, scan)) in texts.into_iter().zip(found) {
         if !out.is_empty() {
-            report
-                .sources
-                .insert(chapter.rel.clone(), chapter.text.clone());
+            let whole = chapter
+                .included
+                .as_ref()
+                .map_or(&chapter.text, |i| &i.whole);
+            report.sources.insert(chapter.rel.clone(), whole.clone());
             report.diagnostics.extend(out);
         }
-        scans.insert((chapter.rel.clone(), chapter.in_book.clone()), scan);
+        scans.insert(chapter.identity(), scan);
     }
     // What this check read is kept for the next one: moved, not copied, as
     // a one-off check pays for it too.
-    for (chapter, expanded, parts) in chapters {
+    for ReadChapter {
+        chapter,
+        expanded,
+        parts,
+        ..
+    } in chapters
+    {
         let page = links::page_key(&chapter.in_book);
         if let Some(ids) = pages.anchors.get(&page) {
             memo.ids.insert(page, expanded, ids.clone());
         }
-        for Chapter {
-            rel, in_book, text, ..
-        } in std::iter::once(chapter).chain(parts)
-        {
-            let key = (rel, in_book);
-            if let Some(scan) = scans.remove(&key) {
-                memo.scans.insert(key, text, scan);
+        for chapter in std::iter::once(chapter).chain(parts) {
+            if let Some(scan) = scans.remove(&chapter.identity()) {
+                memo.scans.insert(chapter.memo_key(), chapter.text, scan);
             }
         }
     }
     memo.smart_punctuation = smart_punctuation;
     memo.tools = tools;
-}
-
-/// The chapter's `{{#include}}`-like directives, expanded as the build
-/// expands them (nested ones too), so each path the rule refuses is an
-/// error here, at the directive.
-fn check_includes(
-    config: &Config,
-    project: &Project,
-    chapter: &Chapter,
-    out: &mut Vec<Diagnostic>,
-) {
-    let site = crate::book::include::Site {
-        project,
-        max_size: config.settings.max_file_size,
-        file: &chapter.rel,
-    };
-    let base = chapter.abs.parent().unwrap_or(Path::new("."));
-    crate::book::include::expand(&site, &chapter.text, base, &mut None, out);
 }
 
 /// Tool names and aliases to look for in prose, longest first.
@@ -722,10 +767,10 @@ fn check_link(
 ) -> Option<Diagnostic> {
     let file = &chapter.rel;
     // Where relative links of an included file start from.
-    let from_includer = |d: Diagnostic| match &chapter.included_by {
-        Some(includer) => d.with_help(format!(
+    let from_includer = |d: Diagnostic| match &chapter.included {
+        Some(inclusion) => d.with_help(format!(
             "this file is included by {}: its links resolve from there, as on the site",
-            display_path(includer)
+            display_path(&inclusion.by)
         )),
         None => d,
     };

@@ -1361,3 +1361,86 @@ proptest::proptest! {
         }
     }
 }
+
+/// What a chapter includes is checked as the build includes it: the same
+/// directive syntax, line ranges and anchors (one implementation), each
+/// part of a file on its own, and every finding at its own line of the
+/// included file.
+#[test]
+fn included_text_is_checked_as_the_build_includes_it() {
+    let p = Project::minimal();
+    let lines: Vec<String> = (1..=8)
+        .map(|n| match n {
+            3 => "See [a](missing-three.md).".to_string(),
+            6 => "See [b](missing-six.md).".to_string(),
+            _ => format!("Line {n}."),
+        })
+        .collect();
+    p.write("snippets/part.md", lines.join("\n") + "\n");
+    p.write(
+        "snippets/anchored.md",
+        "Before.\n<!-- ANCHOR:spaced -->\nSee [c](missing-anchor.md).\n<!-- ANCHOR_END:spaced -->\n",
+    );
+    p.write(
+        "whitepaper/intro.md",
+        "# Intro\n\n{{#include ../snippets/part.md:3:3}}\n\n{{#include ../snippets/part.md:6}}\n\n{{ #include ../snippets/anchored.md:spaced }}\n",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let mut broken: Vec<(String, u64, u64)> = out
+        .errors()
+        .into_iter()
+        .filter(|d| d["code"] == "broken-link")
+        .map(at)
+        .collect();
+    broken.sort();
+    assert_eq!(
+        broken,
+        [
+            ("snippets/anchored.md".to_string(), 3, 9),
+            ("snippets/part.md".to_string(), 3, 9),
+            ("snippets/part.md".to_string(), 6, 9),
+        ],
+        "{:#?}",
+        out.diags
+    );
+}
+
+/// A chapter that cannot be read is reported alone: the pages published
+/// besides the chapters (catalog/schema/README.md) stay published, so links
+/// to them stay good.
+#[test]
+fn an_unreadable_chapter_leaves_the_repository_pages_published() {
+    let p = Project::minimal();
+    p.write(
+        "catalog/schema/README.md",
+        "# Schemas\n\nHow the catalog's schemas work.\n",
+    );
+    p.write(
+        "whitepaper/intro.md",
+        "# Intro\n\nSee [the schemas](catalog/schema/README.md).\n",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 0, "{:#?}", out.diags);
+    p.write("whitepaper/zz-draft.md", b"# Draft\n\xff\n".as_slice());
+    let out = p.check();
+    let errors: Vec<(String, String)> = out
+        .errors()
+        .into_iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "file-encoding".to_string(),
+            "whitepaper/zz-draft.md".to_string()
+        )],
+        "{:#?}",
+        out.diags
+    );
+}

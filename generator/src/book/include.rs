@@ -146,36 +146,47 @@ fn split_lines(arg: &str) -> (&str, Lines) {
     (path, lines)
 }
 
-fn take(text: &str, lines: &Lines) -> String {
+/// The lines of `text` a selection keeps, each with its line number in
+/// `text` (from 0), so that a finding in them can name its place in the file.
+fn kept_lines<'t>(text: &'t str, lines: &Lines) -> Vec<(usize, &'t str)> {
     match lines {
         Lines::Range(start, end) => {
-            let kept = text.lines().skip(*start);
+            let kept = text.lines().enumerate().skip(*start);
             match end {
-                Some(e) => kept
-                    .take(e.saturating_sub(*start))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                None => kept.collect::<Vec<_>>().join("\n"),
+                Some(e) => kept.take(e.saturating_sub(*start)).collect(),
+                None => kept.collect(),
             }
         }
         Lines::Anchor(name) => {
             let mut kept = Vec::new();
             let mut inside = false;
-            for line in text.lines() {
+            for (n, line) in text.lines().enumerate() {
                 if inside {
                     match anchor_end().captures(line) {
                         Some(c) if &c[1] == name => break,
                         Some(_) => {}
                         None if anchor_start().is_match(line) => {}
-                        None => kept.push(line),
+                        None => kept.push((n, line)),
                     }
                 } else if anchor_start().captures(line).is_some_and(|c| &c[1] == name) {
                     inside = true;
                 }
             }
-            kept.join("\n")
+            kept
         }
     }
+}
+
+#[cfg(test)]
+fn take(text: &str, lines: &Lines) -> String {
+    joined(&kept_lines(text, lines))
+}
+
+fn joined(kept: &[(usize, &str)]) -> String {
+    kept.iter()
+        .map(|(_, line)| *line)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// rustdoc's form: every line is kept, those outside the selection behind
@@ -238,19 +249,57 @@ pub fn expand(
     out: &mut Vec<Diagnostic>,
 ) -> String {
     let index = LineIndex::new(text);
-    expand_at(site, text, base, 0, title, &mut |path_at, len, d| {
+    expand_at(site, text, base, 0, title, None, &mut |path_at, len, d| {
         out.push(d(index.span(path_at, path_at + len)));
     })
 }
 
+/// What an `{{#include}}` put into a chapter: markdown the site shows as
+/// part of the chapter, with each line traced back to its file.
+pub struct Included {
+    /// The included file (absolute).
+    pub file: PathBuf,
+    /// The file's whole text.
+    pub whole: String,
+    /// What was included, before its own directives were expanded.
+    pub text: String,
+    /// For each line of `text`, its line in `whole` (from 0).
+    pub lines: Vec<usize>,
+}
+
+/// [`expand`] for `check`: also every text an `{{#include}}` put in,
+/// nested ones too, exactly as the build takes them (the same syntax, line
+/// ranges and anchors), so what `check` reads is what the site shows.
+pub fn expand_traced(
+    site: &Site<'_>,
+    text: &str,
+    base: &Path,
+    out: &mut Vec<Diagnostic>,
+) -> (String, Vec<Included>) {
+    let index = LineIndex::new(text);
+    let mut included = Vec::new();
+    let expanded = expand_at(
+        site,
+        text,
+        base,
+        0,
+        &mut None,
+        Some(&mut included),
+        &mut |path_at, len, d| out.push(d(index.span(path_at, path_at + len))),
+    );
+    (expanded, included)
+}
+
 type Report<'r> = dyn FnMut(usize, usize, &dyn Fn(crate::catalog::yaml::Span) -> Diagnostic) + 'r;
 
+#[allow(clippy::too_many_arguments)]
 fn expand_at(
     site: &Site<'_>,
     text: &str,
     base: &Path,
     depth: usize,
     title: &mut Option<String>,
+    mut included: Option<&mut Vec<Included>>,
     report: &mut Report<'_>,
 ) -> String {
     let mut done = String::with_capacity(text.len());
@@ -303,8 +352,17 @@ fn expand_at(
                 continue;
             }
         };
+        let mut kept = None;
         let piece = match &found.directive {
-            Directive::Include(_, lines) => take(&content, lines),
+            Directive::Include(_, lines) => {
+                let lines = kept_lines(&content, lines);
+                let piece = joined(&lines);
+                if included.is_some() {
+                    let numbers = lines.iter().map(|(n, _)| *n).collect();
+                    kept = Some((content.clone(), piece.clone(), numbers));
+                }
+                piece
+            }
             Directive::RustdocInclude(_, lines) => take_rustdoc(&content, lines),
             Directive::Playground(_, attrs) => {
                 let mut body = content;
@@ -334,6 +392,14 @@ fn expand_at(
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| base.to_path_buf());
+        if let (Some(list), Some((whole, text, lines))) = (included.as_deref_mut(), kept) {
+            list.push(Included {
+                file: target.clone(),
+                whole,
+                text,
+                lines,
+            });
+        }
         // An included file's own directives are reported at the directive
         // of the chapter that led to them.
         let at = found.path_at;
@@ -344,6 +410,7 @@ fn expand_at(
             &inner_base,
             depth + 1,
             title,
+            included.as_deref_mut(),
             &mut |_, _, d| report(at, len, d),
         );
         done.push_str(&expanded);
