@@ -523,11 +523,19 @@ fn serve_rebuilds_reloads_and_recovers_from_broken_edits() {
             .as_str()
             .is_some_and(|e| e.contains("missing.md"))
     });
+    // A SUMMARY.md that drops the chapter another one links: the link
+    // would be dead on the site, so the preview says so, as check would.
     write(
         root,
         "src/SUMMARY.md",
         "- [Intro](intro.md)\n- [Last](last.md)\n",
     );
+    wait_for(&server.base, |v| {
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("broken-link") && e.contains("guide/index.md"))
+    });
+    write(root, "src/intro.md", "# Intro\n\nWelcome.\n");
     wait_for(&server.base, |v| {
         v["error"].is_null() && get(&server.base, "/guide/index.html").0 == 404
     });
@@ -684,4 +692,37 @@ fn a_serve_rebuild_gives_the_site_a_fresh_build_gives() {
         stats.pages
     );
     same_as_fresh(&served, "a scenario's hypothesis");
+}
+
+/// A chapter's edit is checked as `check` checks it: a broken link shows
+/// in the preview (and fails the rebuild) as it would fail the pull
+/// request, and the fix recovers.
+#[test]
+fn serve_checks_a_chapter_edit() {
+    use chaosbook::serve::{Changes, Session};
+    let project = crate::common::fixture_project();
+    let root = project.path();
+    let mut session = Session::new(root);
+    session.rebuild(Changes::ALL).expect("the fixture builds");
+    let book = Changes {
+        book: true,
+        ..Changes::default()
+    };
+    let intro = fs::read_to_string(root.join("whitepaper/intro.md")).unwrap();
+    write(
+        root,
+        "whitepaper/intro.md",
+        &format!("{intro}\nSee [a page](no-such-page.md).\n"),
+    );
+    match session.rebuild(book) {
+        Err(chaosbook::BuildError::Input(report)) => assert!(
+            report.diagnostics.iter().any(|d| d.code == "broken-link"),
+            "{:#?}",
+            report.diagnostics
+        ),
+        Err(e) => panic!("not a check error: {e}"),
+        Ok(_) => panic!("a chapter with a broken link was served without an error"),
+    }
+    write(root, "whitepaper/intro.md", &intro);
+    session.rebuild(book).expect("the fixed chapter builds");
 }

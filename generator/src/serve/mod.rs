@@ -2,13 +2,13 @@
 //! the browser.
 //!
 //! The site is kept in memory ([`Session`]) rather than written to disk, so
-//! a rebuild swaps one `Arc` and readers never see a half-built site. A
-//! rebuild after an edit does only what the edit touched: the catalog is
-//! checked again only when a catalog file or book.toml changed (and that
-//! check reuses what the previous one computed from the same texts, see
-//! [`crate::check_again`]), the theme is
-//! reloaded only when a theme file or book.toml changed, and only pages whose
-//! inputs changed are rendered again (see [`crate::render::Renderer`]).
+//! a rebuild swaps one `Arc` and readers never see a half-built site. Every
+//! edit is checked as `check` would check it (a chapter's broken link shows
+//! in the preview as it would fail the pull request), reusing what the
+//! previous check computed from texts that did not change (see
+//! [`crate::check_again`]); the theme is reloaded only when a theme file or
+//! book.toml changed, and only pages whose inputs changed are rendered
+//! again (see [`crate::render::Renderer`]).
 //!
 //! Served pages get one extra script, `/__chaosbook/reload.js`, which polls
 //! `/__chaosbook/version`: it reloads the page after a good rebuild, and
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::book::LoadedBook;
 use crate::render::{Renderer, Site, Stats};
-use crate::{BuildError, Catalog, CheckMemo, Report};
+use crate::{BuildError, CheckMemo};
 
 const RELOAD_JS: &str = include_str!("reload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -69,8 +69,6 @@ impl Changes {
 /// Builds a book again and again, reusing what did not change.
 pub struct Session {
     root: PathBuf,
-    /// The last catalog check: the catalog, or the report of its errors.
-    catalog: Option<Result<Catalog, Report>>,
     /// What the last check computed, for the next one.
     memo: CheckMemo,
     renderer: Option<Renderer>,
@@ -129,7 +127,6 @@ impl Session {
         Session {
             paths: watch_paths(&root, None),
             root,
-            catalog: None,
             memo: CheckMemo::default(),
             renderer: None,
         }
@@ -137,25 +134,16 @@ impl Session {
 
     /// Rebuilds after `changes` (use [`Changes::ALL`] the first time).
     pub fn rebuild(&mut self, changes: Changes) -> Result<(Site, Stats), BuildError> {
-        if changes.catalog || changes.config || self.catalog.is_none() {
-            let (catalog, report) = crate::check_again(&self.root, &mut self.memo);
-            self.catalog = Some(if report.has_errors() {
-                Err(report)
-            } else {
-                Ok(catalog)
-            });
+        let (catalog, report) = crate::check_again(&self.root, &mut self.memo);
+        if report.has_errors() {
+            return Err(BuildError::Input(report));
         }
         if changes.theme || changes.config {
             self.renderer = None;
         }
-        let catalog = match self.catalog.as_ref() {
-            Some(Ok(c)) => c,
-            Some(Err(report)) => return Err(BuildError::Input(report.clone())),
-            None => unreachable!("checked above"),
-        };
-        let mut book: LoadedBook = crate::book::load(&crate::config_of(&self.root, catalog)?)?;
+        let mut book: LoadedBook = crate::book::load(&crate::config_of(&self.root, &catalog)?)?;
         self.paths = watch_paths(&self.root, Some(&book));
-        let hooks = crate::catalog_content(catalog, &mut book)?;
+        let hooks = crate::catalog_content(&catalog, &mut book)?;
         let renderer = match self.renderer.take() {
             Some(r) => r,
             None => Renderer::new(&book)?,
