@@ -295,13 +295,21 @@ pub fn render_prerequisites(
 }
 
 /// Renders and writes the selection to `out_dir` atomically: into a fresh
-/// folder beside it, then swapped in. An existing `out_dir` is replaced only
-/// if it is empty or a previous export (it has an `index.json`).
+/// folder beside it, then swapped in. An `out_dir` in or over the
+/// `sources` is refused; an existing one is replaced only if it is empty or
+/// a previous export (it has an `index.json`).
 pub fn write(
     catalog: &Catalog,
     selection: &Selection,
     out_dir: &Path,
+    sources: &crate::destination::Sources,
 ) -> Result<Vec<Exported>, ExportError> {
+    if let Some(why) = sources.overlap(out_dir) {
+        return Err(ExportError::Usage(format!(
+            "refusing to export to {}: {why}; choose an --out outside them",
+            out_dir.display()
+        )));
+    }
     let files = render(catalog, selection)?;
     if files.is_empty() {
         return Err(ExportError::Usage("the selection matches no runnable implementation; check --tool, --scenario and --category".into()));

@@ -41,6 +41,7 @@ pub mod book;
 pub mod catalog;
 pub mod config;
 pub mod content_path;
+pub mod destination;
 pub mod diagnostics;
 pub mod embed;
 pub mod error;
@@ -287,23 +288,26 @@ pub fn build_with(
     })
 }
 
-/// Writes a rendered site, refusing a destination that would replace the
-/// project or its sources, or (unless `force`) a non-empty folder that is
-/// not a previous site.
+/// The sources of the project at `root` (see [`destination`]), which no
+/// command writes into.
+pub fn sources(root: &Path, catalog: &Catalog) -> Result<destination::Sources, BuildError> {
+    Ok(destination::Sources::of(&config_of(root, catalog)?))
+}
+
+/// Writes a rendered site, refusing a destination in or over the project's
+/// sources ([`destination`]), or (unless `force`) a non-empty folder that
+/// is not a previous site.
 pub fn write_site(
     book: &book::LoadedBook,
     site: &render::Site,
     dest: &Path,
     force: bool,
 ) -> Result<(), BuildError> {
-    let catalog_dir = book.root.join(&book.settings.catalog);
-    let theme_dir = book.root.join(&book.settings.theme);
-    render::write::write_site(
-        site,
-        dest,
-        &[&book.root, &book.src_dir, &catalog_dir, &theme_dir],
-        force,
-    )
+    let sources = destination::Sources::in_project(
+        &book.root,
+        [&book.src_dir, &book.settings.catalog, &book.settings.theme],
+    );
+    render::write::write_site(site, dest, &sources, force)
 }
 
 /// `chaosbook mdbook-backend`: run by `mdbook build` as the

@@ -412,7 +412,12 @@ fn pdf(
     };
     let out = out.unwrap_or_else(|| chaosbook::pdf::default_out(root));
     let pdf = chaosbook::pdf::render(root, &catalog, &opts)?;
-    chaosbook::pdf::write(&out, &pdf.bytes, force)?;
+    chaosbook::pdf::write(
+        &out,
+        &pdf.bytes,
+        &chaosbook::sources(root, &catalog)?,
+        force,
+    )?;
     eprintln!(
         "wrote {} ({} pages) in {} ms",
         out.display(),
@@ -548,7 +553,8 @@ fn export(
             return Ok(code);
         }
     };
-    let items = chaosbook::export::write(&catalog, selection, out)?;
+    let sources = chaosbook::sources(root, &catalog)?;
+    let items = chaosbook::export::write(&catalog, selection, out, &sources)?;
     let mut per_tool = std::collections::BTreeMap::<&str, usize>::new();
     for i in &items {
         *per_tool.entry(i.tool.as_str()).or_default() += 1;

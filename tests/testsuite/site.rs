@@ -288,6 +288,33 @@ fn input_and_environment_errors_have_their_exit_codes() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
+/// No command writes into the sources, or over a folder that holds them,
+/// even with `--force` (which only lets it replace other files it did not
+/// write): the site, the PDF and an export each go somewhere else.
+#[test]
+fn no_output_goes_into_the_sources_even_forced() {
+    let project = fixture();
+    let root = project.path();
+    let before = crate::common::snapshot(root);
+    let path = |rel: &str| root.join(rel).to_str().unwrap().to_string();
+    for args in [
+        vec!["build", "--dest", &path("src/guide"), "--force"],
+        vec!["build", "--dest", &path("catalog/tools"), "--force"],
+        vec!["build", "--dest", &path("book.toml"), "--force"],
+        vec!["pdf", "--out", &path("src/intro.md"), "--force"],
+        vec!["pdf", "--out", &path("theme/book.pdf"), "--force"],
+        vec!["export", "--out", &path("catalog/export")],
+    ] {
+        let o = run(root, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("sources"), "{args:?}: {}", stderr(&o));
+    }
+    assert!(
+        crate::common::snapshot(root) == before,
+        "a refused command changed the project"
+    );
+}
+
 #[test]
 fn raw_html_is_sanitised() {
     let project = fixture();

@@ -224,10 +224,24 @@ pub fn replaceable(path: &Path) -> bool {
 }
 
 /// Writes `bytes` to `path` atomically (a temporary file in the same folder,
-/// then a rename), creating the folder. An existing file that is not a PDF
-/// chaosbook wrote is refused unless `force`: `pdf --out` never deletes
-/// what it did not write.
-pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<(), BuildError> {
+/// then a rename), creating the folder. A path in the `sources` is refused,
+/// `force` or not; an existing file that is not a PDF chaosbook wrote is
+/// refused unless `force`: `pdf --out` never deletes what it did not write.
+pub fn write(
+    path: &Path,
+    bytes: &[u8],
+    sources: &crate::destination::Sources,
+    force: bool,
+) -> Result<(), BuildError> {
+    if let Some(why) = sources.overlap(path) {
+        return Err(BuildError::Destination {
+            path: path.to_path_buf(),
+            reason: format!(
+                "refusing to write the PDF to {}: {why}; choose an --out outside them",
+                path.display()
+            ),
+        });
+    }
     if path.is_dir() {
         return Err(BuildError::Destination {
             path: path.to_path_buf(),

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::Site;
+use crate::destination::Sources;
 use crate::BuildError;
 
 /// The file every site holds, so a later build knows the folder is its own.
@@ -21,30 +22,24 @@ pub const MARKER: &str = ".chaosbook-site";
 const MARKER_TEXT: &str =
     "This folder is a site chaosbook built; chaosbook replaces it whole on the next build.\n";
 
-/// Writes `site` to `dest`, replacing what was there. `protected` are
-/// folders that must never be replaced or deleted (the project root, the
-/// sources): a `--dest` pointing at or above one of them is refused. A
-/// non-empty `dest` without the [`MARKER`] of a previous site is refused
-/// too, unless `force`.
+/// Writes `site` to `dest`, replacing what was there. A `dest` in or over
+/// the `sources` is refused, `force` or not; a non-empty `dest` without the
+/// [`MARKER`] of a previous site is refused unless `force`.
 pub fn write_site(
     site: &Site,
     dest: &Path,
-    protected: &[&Path],
+    sources: &Sources,
     force: bool,
 ) -> Result<(), BuildError> {
     let dest = absolute(dest).map_err(|e| BuildError::io("cannot resolve", dest, e))?;
-    for p in protected {
-        let p = absolute(p).map_err(|e| BuildError::io("cannot resolve", p, e))?;
-        if p.starts_with(&dest) {
-            return Err(BuildError::Destination {
-                path: dest.clone(),
-                reason: format!(
-                    "refusing to write the site to {}: it would replace {}, which holds sources",
-                    dest.display(),
-                    p.display()
-                ),
-            });
-        }
+    if let Some(why) = sources.overlap(&dest) {
+        return Err(BuildError::Destination {
+            path: dest.clone(),
+            reason: format!(
+                "refusing to write the site to {}: {why}; choose a --dest outside them",
+                dest.display()
+            ),
+        });
     }
     if dest.exists() && !dest.is_dir() {
         return Err(BuildError::Destination {
@@ -148,14 +143,14 @@ mod tests {
         write_site(
             &site(&[("index.html", "one"), ("old.html", "x")]),
             &dest,
-            &[],
+            &Sources::default(),
             false,
         )
         .unwrap();
         write_site(
             &site(&[("index.html", "two"), ("a/b.html", "b")]),
             &dest,
-            &[],
+            &Sources::default(),
             false,
         )
         .unwrap();
@@ -179,9 +174,12 @@ mod tests {
         let dest = dir.path().join("photos");
         std::fs::create_dir_all(&dest).unwrap();
         std::fs::write(dest.join("holiday.jpg"), "mine").unwrap();
-        let Err(BuildError::Destination { path, reason: msg }) =
-            write_site(&site(&[("index.html", "x")]), &dest, &[], false)
-        else {
+        let Err(BuildError::Destination { path, reason: msg }) = write_site(
+            &site(&[("index.html", "x")]),
+            &dest,
+            &Sources::default(),
+            false,
+        ) else {
             panic!("expected a refusal")
         };
         assert_eq!(path, dest);
@@ -194,15 +192,33 @@ mod tests {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dest.join("holiday.jpg"), dest.join(MARKER)).unwrap();
-            assert!(write_site(&site(&[("index.html", "x")]), &dest, &[], false).is_err());
+            assert!(write_site(
+                &site(&[("index.html", "x")]),
+                &dest,
+                &Sources::default(),
+                false
+            )
+            .is_err());
             std::fs::remove_file(dest.join(MARKER)).unwrap();
         }
-        write_site(&site(&[("index.html", "x")]), &dest, &[], true).unwrap();
+        write_site(
+            &site(&[("index.html", "x")]),
+            &dest,
+            &Sources::default(),
+            true,
+        )
+        .unwrap();
         assert!(!dest.join("holiday.jpg").exists());
         // An empty folder is fine.
         let empty = dir.path().join("empty");
         std::fs::create_dir_all(&empty).unwrap();
-        write_site(&site(&[("index.html", "x")]), &empty, &[], false).unwrap();
+        write_site(
+            &site(&[("index.html", "x")]),
+            &empty,
+            &Sources::default(),
+            false,
+        )
+        .unwrap();
     }
 
     #[test]
@@ -210,7 +226,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
         std::fs::create_dir_all(&src).unwrap();
-        let err = write_site(&site(&[("index.html", "x")]), dir.path(), &[&src], true).unwrap_err();
+        let sources = Sources::in_project(dir.path(), [&src, &dir.path().join("c"), &src]);
+        let err =
+            write_site(&site(&[("index.html", "x")]), dir.path(), &sources, true).unwrap_err();
+        assert!(matches!(err, BuildError::Destination { .. }), "{err:?}");
+        let err = write_site(
+            &site(&[("index.html", "x")]),
+            &src.join("in"),
+            &sources,
+            true,
+        )
+        .unwrap_err();
         assert!(matches!(err, BuildError::Destination { .. }), "{err:?}");
         assert!(src.exists());
     }
