@@ -113,6 +113,39 @@ fn an_embed_shows_its_values_and_says_which_differ_from_the_defaults() {
     assert!(!page.contains("100ms"), "{page}");
 }
 
+/// Smart punctuation (on by default) never reaches a directive's
+/// arguments: a quoted value is read as written, by check, the site and
+/// the PDF alike.
+#[test]
+fn a_quoted_embed_value_is_read_as_written() {
+    let project = common::fixture_project();
+    let root = project.path();
+    fs::write(
+        root.join(CHAPTER),
+        "# Intro\n\n{{#scenario demo-latency latency_ms=\"250\" duration=2m}}\n",
+    )
+    .unwrap();
+    let dest = root.join("site");
+    let out = run(root, &["build", "--dest", dest.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = fs::read_to_string(dest.join("intro.html")).unwrap();
+    assert!(
+        page.contains("defaults: latency_ms = 250 (default 100).</p>"),
+        "{page}"
+    );
+    let pdf = root.join("book.pdf");
+    let out = run(root, &["pdf", "--out", pdf.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 const TERMS: &str = "terms:\n  - term: refuted\n    topic: verdict\n    meaning: the evidence contradicts the hypothesis\n    banned: [disproved, hypothesis failed]\n";
 
 #[test]

@@ -43,7 +43,8 @@ pub struct Found {
 }
 
 /// The directives the site expands: paragraphs that are only `{{#name
-/// args}}` (never in code), read as the renderer reads them.
+/// args}}` (never in code), read as the renderer reads them: as written
+/// (see [`super::events`]).
 pub fn directives(markdown: &str, smart_punctuation: bool) -> Vec<Found> {
     let mut out = Vec::new();
     let events: Vec<(Event<'_>, Range<usize>)> =
@@ -55,19 +56,15 @@ pub fn directives(markdown: &str, smart_punctuation: bool) -> Vec<Found> {
         if let Event::Start(Tag::Paragraph) = events[i].0 {
             // The paragraph's text, which the parser may split in pieces.
             let mut j = i + 1;
-            let mut text = String::new();
             let mut only_text = true;
             while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Paragraph)) {
-                match &events[j].0 {
-                    Event::Text(t) => text.push_str(t),
-                    _ => only_text = false,
-                }
+                only_text &= matches!(events[j].0, Event::Text(_));
                 j += 1;
             }
             if only_text && j > i + 1 && j < events.len() {
                 let range = events[i + 1].1.start..events[j - 1].1.end;
-                if let Some((name, args)) = paragraph_directive(&text) {
-                    let source = &markdown[range.clone()];
+                let source = &markdown[range.clone()];
+                if let Some((name, args)) = paragraph_directive(source) {
                     let args_at = match source.rfind(args).filter(|_| !args.is_empty()) {
                         Some(at) => range.start + at..range.start + at + args.len(),
                         None => range.end..range.end,

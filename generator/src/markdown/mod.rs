@@ -8,7 +8,8 @@
 //! - [`headings()`]: the one rule that turns a heading into its id, from the
 //!   heading's rendered text, de-duplicated per page;
 //! - [`directives`]: `{{#name args}}` paragraphs (`{{#scenario ID}}`,
-//!   `{{#catalog}}`) and mdBook's `{{#include FILE}}`;
+//!   `{{#catalog}}`), read as written: smart punctuation never touches a
+//!   directive's arguments;
 //! - [`links`]: what a link destination points to (the web, the catalog, a
 //!   page or file of the book) and the page a chapter becomes;
 //! - [`languages`]: the language of a fenced code block and its aliases.
@@ -18,7 +19,7 @@ pub mod headings;
 pub mod languages;
 pub mod links;
 
-use pulldown_cmark::{Event, Options, Parser, TextMergeStream};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 pub use headings::{heading_ids, headings, id_from_content, Heading, HeadingIds};
 
@@ -41,7 +42,35 @@ pub fn parser_options(smart_punctuation: bool) -> Options {
     options
 }
 
-/// The events of `markdown`, adjacent text merged (one `Text` per run).
+/// The events of `markdown`, adjacent text merged (one `Text` per run). A
+/// paragraph that is only a directive keeps its text as written, so that
+/// smart punctuation never turns the quotes of `key="a b"` (or a `--` in a
+/// value) into typography the directive cannot read.
 pub fn events(markdown: &str, smart_punctuation: bool) -> Vec<Event<'_>> {
-    TextMergeStream::new(Parser::new_ext(markdown, parser_options(smart_punctuation))).collect()
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in
+        Parser::new_ext(markdown, parser_options(smart_punctuation)).into_offset_iter()
+    {
+        if let (Event::Text(text), Some(Event::Text(before))) = (&event, events.last_mut()) {
+            *before = CowStr::from(format!("{before}{text}"));
+            if let Some(last) = ranges.last_mut() {
+                last.end = range.end;
+            }
+            continue;
+        }
+        events.push(event);
+        ranges.push(range);
+    }
+    for i in 1..events.len().saturating_sub(1) {
+        let alone = matches!(events[i - 1], Event::Start(Tag::Paragraph))
+            && matches!(events[i + 1], Event::End(TagEnd::Paragraph));
+        if let (true, Event::Text(_)) = (alone, &events[i]) {
+            let written = &markdown[ranges[i].clone()];
+            if directives::paragraph_directive(written).is_some() {
+                events[i] = Event::Text(CowStr::Borrowed(written));
+            }
+        }
+    }
+    events
 }
