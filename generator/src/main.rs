@@ -515,7 +515,8 @@ fn lab(root: &std::path::Path, command: LabCommand) -> Result<ExitCode> {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
-            let written = chaosbook::lab::export(&catalog, &out)?;
+            let sources = chaosbook::sources(root, &catalog)?;
+            let written = chaosbook::lab::export(&catalog, &out, &sources)?;
             println!("wrote {written} lab experiments to {}", out.display());
         }
     }

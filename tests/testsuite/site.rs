@@ -304,6 +304,7 @@ fn no_output_goes_into_the_sources_even_forced() {
         vec!["pdf", "--out", &path("src/intro.md"), "--force"],
         vec!["pdf", "--out", &path("theme/book.pdf"), "--force"],
         vec!["export", "--out", &path("catalog/export")],
+        vec!["lab", "export", "--out", &path("src")],
     ] {
         let o = run(root, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

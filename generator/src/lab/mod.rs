@@ -484,8 +484,22 @@ fn serve_proxy(port: u16) -> std::result::Result<(), String> {
 
 /// `chaosbook lab export`: every lab implementation rendered with the lab's
 /// values, as `OUT/TOOL/SCENARIO.EXT` (what tests/validate-exports.sh
-/// checks with the tools' own validators). Returns how many were written.
-pub fn export(catalog: &crate::Catalog, out: &Path) -> Result<usize> {
+/// checks with the tools' own validators). An `out` in or over the
+/// `sources` is refused. Returns how many were written.
+pub fn export(
+    catalog: &crate::Catalog,
+    out: &Path,
+    sources: &crate::destination::Sources,
+) -> Result<usize> {
+    if let Some(why) = sources.overlap(out) {
+        return Err(Error::Destination {
+            path: out.to_path_buf(),
+            reason: format!(
+                "refusing to export the lab experiments to {}: {why}; choose an --out outside them",
+                out.display()
+            ),
+        });
+    }
     let mut written = 0;
     for ((scenario, tool), manifest) in &catalog.lab_manifests {
         let Some(format) = catalog.formats.get(&manifest.format) else {
