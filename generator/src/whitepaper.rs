@@ -560,6 +560,21 @@ fn scan_chapter(chapter: &Chapter, tools: &ToolNames, smart_punctuation: bool) -
         directives: directives::directives(&chapter.text, smart_punctuation),
     };
     let out = &mut scan.found;
+    for stray in directives::stray(&chapter.text, smart_punctuation) {
+        let written = &chapter.text[stray.clone()];
+        out.push(
+            Diagnostic::error(
+                "directive-syntax",
+                file,
+                span(stray.start, stray.end),
+                format!("`{written}` is not a directive the site expands: readers would see it as text"),
+            )
+            .with_help(format!(
+                "write the directive alone in its paragraph, on a line of its own, as `{{{{#name args}}}}` ({}); to show it as text, put it in backticks",
+                directives::IN_CHAPTERS.map(|d| format!("{{{{#{d}}}}}")).join(", ")
+            )),
+        );
+    }
 
     let mut block = Block::default();
     let mut allow_next = false;
@@ -683,6 +698,24 @@ fn check_directives(
     out: &mut Vec<Diagnostic>,
 ) {
     for found in directives {
+        let name = found.name.as_str();
+        if directives::FILE_DIRECTIVES.contains(&name) {
+            continue;
+        }
+        if !directives::IN_CHAPTERS.contains(&name) {
+            let name_at = chapter.text[..found.args_at.start]
+                .rfind(found.name.as_str())
+                .unwrap_or(found.args_at.start);
+            out.push(crate::catalog::validate::unknown(
+                &chapter.rel,
+                index.span(name_at, name_at + found.name.len()),
+                "directive",
+                &found.name,
+                &directives::IN_CHAPTERS,
+                "a chapter holds these directives; the site would show any other as text",
+            ));
+            continue;
+        }
         if found.name == crate::render::catalog::LAB_DIRECTIVE {
             let id = found.args.as_str();
             if catalog.scenario(id).is_none_or(|s| s.item.lab.is_none()) {

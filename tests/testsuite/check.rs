@@ -1444,3 +1444,44 @@ fn an_unreadable_chapter_leaves_the_repository_pages_published() {
         out.diags
     );
 }
+
+/// A directive the site would not expand is an error, not text printed on
+/// the page: a misspelt name, a missing brace, text beside it in its
+/// paragraph, spaces inside the braces. One in code is left alone.
+#[test]
+fn a_directive_nothing_expands_is_reported() {
+    let p = Project::minimal();
+    p.write(
+        "whitepaper/intro.md",
+        "# Intro\n\n{{#scenarios demo-latency}}\n\n{{#scenario demo-latency}\n\n{{#scenario demo-latency}} (with its defaults)\n\n{{ #scenario demo-latency }}\n\n`{{#scenario in-code}}`\n\n{{#scenario demo-latency}}\n",
+    );
+    let out = p.check();
+    assert_eq!(out.code, 1);
+    let mut found: Vec<(String, u64, u64)> = out
+        .errors()
+        .into_iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("directive-syntax".to_string(), 5, 1),
+            ("directive-syntax".to_string(), 7, 1),
+            ("directive-syntax".to_string(), 9, 1),
+            ("unknown-reference".to_string(), 3, 4),
+        ],
+        "{:#?}",
+        out.diags
+    );
+    assert_eq!(
+        out.find("unknown-reference")["help"],
+        "did you mean `scenario`?"
+    );
+}

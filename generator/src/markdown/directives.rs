@@ -83,9 +83,95 @@ pub fn directives(markdown: &str, smart_punctuation: bool) -> Vec<Found> {
     out
 }
 
+/// The directives a chapter may hold: those the site and the PDF both
+/// expand in a chapter.
+pub const IN_CHAPTERS: [&str; 4] = [
+    SCENARIO,
+    CATALOG,
+    crate::render::catalog::LAB_DIRECTIVE,
+    crate::render::catalog::SAFETY_DIRECTIVE,
+];
+
+/// mdBook's file directives, expanded wherever they stand before a chapter
+/// is read ([`crate::book::include`]).
+pub const FILE_DIRECTIVES: [&str; 5] = [
+    "include",
+    "rustdoc_include",
+    "playground",
+    "playpen",
+    "title",
+];
+
+/// Where `markdown` writes `{{#` (or `{{ #`) in prose that nothing will
+/// expand, so the reader would see the braces: not in code, not escaped
+/// (mdBook's links preprocessor takes the backslash away and leaves the
+/// directive to the site), not one of mdBook's file directives, and not a
+/// directive standing alone in its paragraph ([`directives`]). Each range
+/// runs to the closing `}}` or the end of the line.
+pub fn stray(markdown: &str, smart_punctuation: bool) -> Vec<Range<usize>> {
+    let expanded: Vec<usize> = directives(markdown, smart_punctuation)
+        .iter()
+        .filter_map(|d| markdown[..d.args_at.start].rfind("{{"))
+        .collect();
+    let mut out = Vec::new();
+    let mut in_code = 0usize;
+    for (event, range) in
+        Parser::new_ext(markdown, super::parser_options(smart_punctuation)).into_offset_iter()
+    {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Text(_) if in_code == 0 => {
+                let source = &markdown[range.clone()];
+                let mut from = 0;
+                while let Some(at) = source[from..].find("{{").map(|i| from + i) {
+                    from = at + 2;
+                    let after = source[from..].trim_start();
+                    let Some(name) = after.strip_prefix('#') else {
+                        continue;
+                    };
+                    let name_end = name
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                        .unwrap_or(name.len());
+                    let start = range.start + at;
+                    if markdown[..start].ends_with('\\')
+                        || FILE_DIRECTIVES.contains(&&name[..name_end])
+                        || expanded.contains(&start)
+                    {
+                        continue;
+                    }
+                    let rest = &markdown[start..];
+                    let end = rest
+                        .find("}}")
+                        .map(|i| i + 2)
+                        .into_iter()
+                        .chain(rest.find('\n'))
+                        .min()
+                        .unwrap_or(rest.len());
+                    out.push(start..start + end);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directives_nothing_expands_are_found() {
+        // `{{#scenarios c}}` stands alone: a directive, whose name `check`
+        // then looks up.
+        let md = "{{#scenario a}}\n\nSee {{#scenario b}} here.\n\n{{#scenarios c}}\n\n{{#scenario d}\n\n{{ #scenario e }}\n\n\\{{#scenario f}}\n\n`{{#scenario g}}`\n\n```\n{{#scenario h}}\n```\n\n{{#include x.md}} and {{#title T}}\n";
+        let found: Vec<&str> = stray(md, true).into_iter().map(|r| &md[r]).collect();
+        assert_eq!(
+            found,
+            ["{{#scenario b}}", "{{#scenario d}", "{{ #scenario e }}"]
+        );
+    }
 
     #[test]
     fn paragraph_directives_only() {
