@@ -10,6 +10,50 @@ use crate::config::Config;
 /// left as written.
 pub const PLACEHOLDER_REASON: &str = "Not written yet";
 
+const TOOL_SUMMARY: &str =
+    "What the tool is and how it injects faults, in two to four neutral sentences.";
+const SCENARIO_SUMMARY: &str = "What fails, and why it matters to the people who run the system.";
+const SCENARIO_METHOD: &str =
+    "What the fault does, to what, for how long, and how the experiment runs.";
+const SCENARIO_ROLLBACK: &str = "How to stop the fault and restore the steady state.";
+const SCENARIO_OBSERVABILITY: &str =
+    "what to watch, and how the experiment is marked in metrics, logs and traces";
+const PRACTICE_SUMMARY: &str =
+    "One or two sentences that say what the practice is and why it matters.";
+const PRACTICE_BODY: &str = "Write the practice here in markdown";
+const STOP: &str = "How an operator stops a running experiment.";
+const AUTOMATIC_STOP: &str = "What stops an experiment without an operator.";
+const INJECTOR_FAILURE: &str = "What happens to an injected fault when the injector dies.";
+const VERIFY_CLEANUP: &str = "How to check that the fault is gone after a stop.";
+/// Where `chaosbook new` points a new tool's links: example.org is reserved
+/// for examples, so no real page is there.
+const EXAMPLE_URL: &str = "https://example.org/";
+
+/// The texts `chaosbook new` writes for the writer to replace, by the kind of
+/// file and the field that holds them (`*`: any list index or key); `check`
+/// warns (`placeholder`) while a field still starts with one. The
+/// templates below are written from these, so the two cannot drift apart.
+pub const PLACEHOLDERS: [(Kind, &str, &str); 14] = [
+    (Kind::Tool, "/summary", TOOL_SUMMARY),
+    (Kind::Tool, "/homepage", EXAMPLE_URL),
+    (Kind::Tool, "/docs", EXAMPLE_URL),
+    (Kind::Tool, "/safety/stop/text", STOP),
+    (Kind::Tool, "/safety/automatic_stop/text", AUTOMATIC_STOP),
+    (
+        Kind::Tool,
+        "/safety/injector_failure/text",
+        INJECTOR_FAILURE,
+    ),
+    (Kind::Tool, "/safety/verify_cleanup/text", VERIFY_CLEANUP),
+    (Kind::Tool, "/safety/*/docs", EXAMPLE_URL),
+    (Kind::Scenario, "/summary", SCENARIO_SUMMARY),
+    (Kind::Scenario, "/method", SCENARIO_METHOD),
+    (Kind::Scenario, "/rollback", SCENARIO_ROLLBACK),
+    (Kind::Scenario, "/observability/*", SCENARIO_OBSERVABILITY),
+    (Kind::Practice, "/summary", PRACTICE_SUMMARY),
+    (Kind::Practice, "/body", PRACTICE_BODY),
+];
+
 /// The scenario categories (the folders under `catalog/scenarios/`).
 pub fn categories() -> Vec<&'static str> {
     crate::view::labels::CATEGORIES
@@ -119,9 +163,9 @@ fn tool(id: &str) -> String {
 id: {id}
 name: {title}
 summary: >-
-  What the tool is and how it injects faults, in two to four neutral sentences.
-homepage: https://example.org/{id}
-docs: https://example.org/{id}/docs
+  {TOOL_SUMMARY}
+homepage: {EXAMPLE_URL}{id}
+docs: {EXAMPLE_URL}{id}/docs
 license: Apache-2.0          # SPDX id, or `proprietary`
 governance: open-source      # cncf-sandbox | cncf-incubating | cncf-graduated | open-source | vendor-open-source | commercial
 current_version: "1.0.0"     # latest release; implementations say which one they were verified with
@@ -132,17 +176,17 @@ formats: [shell]             # manifest formats, each a schema in catalog/schema
 # say so plainly.
 safety:
   stop:                      # stop, pause or kill switch, by command or API
-    text: How an operator stops a running experiment.
-    docs: https://example.org/{id}/docs
+    text: {STOP}
+    docs: {EXAMPLE_URL}{id}/docs
   automatic_stop:            # conditions under which the tool stops by itself
-    text: What stops an experiment without an operator.
-    docs: https://example.org/{id}/docs
+    text: {AUTOMATIC_STOP}
+    docs: {EXAMPLE_URL}{id}/docs
   injector_failure:          # what happens to the fault when the injector dies
-    text: What happens to an injected fault when the injector dies.
-    docs: https://example.org/{id}/docs
+    text: {INJECTOR_FAILURE}
+    docs: {EXAMPLE_URL}{id}/docs
   verify_cleanup:            # how to check that nothing is left behind
-    text: How to check that the fault is gone after a stop.
-    docs: https://example.org/{id}/docs
+    text: {VERIFY_CLEANUP}
+    docs: {EXAMPLE_URL}{id}/docs
 "#,
         title = title_of(id)
     )
@@ -156,9 +200,9 @@ id: {id}
 title: {title}
 area: experiment-design   # testing-in-production | cd-integration | security | observability | gameday | multi-tenancy | hybrid | adoption | safety | experiment-design | learning
 summary: >-
-  One or two sentences that say what the practice is and why it matters.
+  {PRACTICE_SUMMARY}
 body: |
-  Write the practice here in markdown: when it applies, how to do it, what
+  {PRACTICE_BODY}: when it applies, how to do it, what
   evidence shows it is in place, and the mistakes to avoid.
 scenarios: []             # ids of scenarios that exercise this practice
 "#,
@@ -183,7 +227,7 @@ fn scenario(id: &str, category: &str, tools: &[String], practice: &str) -> Strin
 id: {id}
 title: {title}
 summary: >-
-  What fails, and why it matters to the people who run the system.
+  {SCENARIO_SUMMARY}
 category: {category}
 targets: [kubernetes]
 personas: [developer, sre]
@@ -198,7 +242,7 @@ steady_state:
     threshold: below 1% over 1 minute
     query: sum(rate(http_requests_total{{code=~"5.."}}[1m])) / sum(rate(http_requests_total[1m]))
 method: >-
-  What the fault does, to what, for how long, and how the experiment runs.
+  {SCENARIO_METHOD}
 parameters:
   # Manifests use them as {{{{ name }}}}; durations render per tool with
   # filters: {{{{ duration | seconds }}}}, {{{{ duration | iso8601 }}}}.
@@ -213,9 +257,9 @@ parameters:
 abort_conditions:
   - the error ratio stays above 5% for 2 minutes
 rollback: >-
-  How to stop the fault and restore the steady state.
+  {SCENARIO_ROLLBACK}
 observability:
-  - what to watch, and how the experiment is marked in metrics, logs and traces
+  - {SCENARIO_OBSERVABILITY}
 practices: [{practice}]
 implementations:
   # One entry per tool of catalog/tools/: an implementation (with format,

@@ -559,15 +559,37 @@ fn scaffolds_pass_check_as_written() {
     let out = p.check();
     assert_eq!(out.code, 0, "{:#?}", out.diags);
     // Its placeholder entries are flagged until they are written.
-    let placeholders = out
+    // Every text and link it wrote for the writer to replace is flagged
+    // until it is written: the scenario's reasons (one per tool: the
+    // fixture's two and the new one) and its prose, the practice's prose,
+    // the tool's prose and its example.org links.
+    let mut placeholders: Vec<(String, u64)> = out
         .diags
         .iter()
         .filter(|d| d["code"] == "placeholder" && d["severity"] == "warning")
-        .count();
-    assert_eq!(
-        placeholders, 3,
-        "one per tool: the fixture's two and the new one"
-    );
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    placeholders.sort();
+    let expected: Vec<(String, u64)> = [
+        ("catalog/practices/new-practice.yaml", vec![7, 9]),
+        (
+            "catalog/scenarios/resource/new-fault.yaml",
+            vec![7, 22, 37, 39, 51, 55, 59],
+        ),
+        (
+            "catalog/tools/new-tool.yaml",
+            vec![8, 9, 10, 21, 22, 24, 25, 27, 28, 30, 31],
+        ),
+    ]
+    .into_iter()
+    .flat_map(|(file, lines)| lines.into_iter().map(move |l| (file.to_string(), l)))
+    .collect();
+    assert_eq!(placeholders, expected);
     // Writing over an existing file is refused.
     assert_eq!(p.run(&["new", "tool", "new-tool"]).status.code(), Some(2));
 }

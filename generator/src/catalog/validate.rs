@@ -246,6 +246,82 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
         }
     }
     check_lab_runs(catalog, report);
+    check_placeholders(catalog, report);
+}
+
+/// A field that still holds what `chaosbook new` wrote for the writer to
+/// replace ([`crate::scaffold::PLACEHOLDERS`]) is a warning, so a new file
+/// cannot be published with its template text or example.org links.
+fn check_placeholders(catalog: &Catalog, report: &mut Report) {
+    use crate::catalog::model::Kind;
+    fn each<T: serde::Serialize>(entry: &Entry<T>, kind: Kind, report: &mut Report) {
+        let Ok(value) = serde_json::to_value(&entry.item) else {
+            return;
+        };
+        for (of, pattern, text) in crate::scaffold::PLACEHOLDERS {
+            if of != kind {
+                continue;
+            }
+            let mut found = Vec::new();
+            strings_at(
+                &value,
+                pattern.trim_start_matches('/'),
+                String::new(),
+                &mut found,
+            );
+            for (pointer, field) in found {
+                if field.trim_start().starts_with(text) {
+                    report.push(
+                        Diagnostic::warning(
+                            "placeholder",
+                            &entry.file,
+                            entry.doc().locate(&pointer),
+                            format!("`{pointer}` still holds the text `chaosbook new` wrote"),
+                        )
+                        .with_help("replace it with the real text or link"),
+                    );
+                }
+            }
+        }
+    }
+    for t in &catalog.tools {
+        each(t, Kind::Tool, report);
+    }
+    for s in &catalog.scenarios {
+        each(s, Kind::Scenario, report);
+    }
+    for p in &catalog.practices {
+        each(p, Kind::Practice, report);
+    }
+}
+
+/// The strings of `value` under `pattern` (`/`-separated, `*` for any list
+/// index or key), with their JSON pointers.
+fn strings_at<'v>(value: &'v Value, pattern: &str, at: String, out: &mut Vec<(String, &'v str)>) {
+    let (head, rest) = pattern.split_once('/').unwrap_or((pattern, ""));
+    let children: Vec<(String, &Value)> = match (head, value) {
+        ("", v) => {
+            if let Value::String(s) = v {
+                out.push((at, s));
+            }
+            return;
+        }
+        ("*", Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        ("*", Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        (key, Value::Object(map)) => map
+            .get(key)
+            .map(|v| (key.to_string(), v))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (key, child) in children {
+        strings_at(child, rest, format!("{at}/{key}"), out);
+    }
 }
 
 /// The recorded lab runs name lab experiments of the catalog, once each;
