@@ -335,8 +335,16 @@ impl Report {
 
 fn clamp(span: Span, text: Option<&str>) -> std::ops::Range<usize> {
     let len = text.map_or(0, str::len);
-    let start = span.start.min(len);
-    let mut end = span.end.clamp(start, len);
+    // A span from offsets into a text the parser changed (smart
+    // punctuation) can end, or start, inside a character.
+    let floor = |mut at: usize| {
+        while at > 0 && !text.unwrap_or("").is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(span.start.min(len));
+    let mut end = floor(span.end.clamp(start, len));
     if end == start && start < len {
         // Underline at least one character so the caret is visible.
         let next = text.unwrap_or("")[start..]

@@ -50,6 +50,7 @@ pub mod lab;
 pub mod links;
 pub mod markdown;
 mod memo;
+pub mod neutrality;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;
@@ -79,7 +80,7 @@ pub fn check(root: &Path) -> (Catalog, Report) {
 pub struct CheckMemo {
     catalog: catalog::memo::Memo,
     chapters: whitepaper::Memo,
-    schemes: links::SchemesMemo,
+    prose: catalog::prose::Memo,
 }
 
 /// [`check`], reusing what `memo` kept from the previous check of `root`
@@ -95,8 +96,8 @@ pub fn check_again(root: &Path, memo: &mut CheckMemo) -> (Catalog, Report) {
     if let Some(vocabulary) = vocabulary::check(&config, &catalog, &mut report) {
         catalog.search_synonyms = vocabulary.search_synonyms().to_vec();
     }
-    // The chapters' link-scheme rule, for the catalog's markdown fields.
-    links::check_markdown_schemes(&catalog, &mut memo.schemes, &mut report);
+    // The chapters' rules for prose, for the catalog's text.
+    catalog::prose::check(&catalog, &mut memo.prose, &mut report);
     report.sort();
     (catalog, report)
 }

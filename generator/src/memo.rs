@@ -4,8 +4,8 @@
 //!
 //! No list of fields and no watcher flag decides whether a result still
 //! holds: an entry whose text differs is simply not found, so a stale
-//! result cannot be used. The catalog's files, format schemas and link
-//! schemes ([`crate::catalog::memo`], [`crate::links::SchemesMemo`]) and
+//! result cannot be used. The catalog's files, format schemas and prose
+//! findings ([`crate::catalog::memo`], [`crate::catalog::prose::Memo`]) and
 //! the chapters' scans and heading ids ([`crate::whitepaper::Memo`]) are
 //! all kept this way.
 

@@ -15,17 +15,13 @@
 //!   chapter, as on the site), with findings on the file's own lines.
 //! - Only http, https and mailto are followed; `javascript:`, `data:`,
 //!   `file:` and other schemes are errors.
-//! - Neutrality: a block of prose (paragraph, list item, heading, table
-//!   cell) that names one or two tools of the catalog, outside code, is a
-//!   warning: name several tools together or link the catalog instead. A
-//!   comment `<!-- chaosbook:allow-tool-mention: why -->` right before the
-//!   block accepts it, with its reason on record.
+//! - Neutrality, as [`crate::neutrality`] says.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag};
 use rayon::prelude::*;
 
 use crate::catalog::yaml::{LineIndex, Span};
@@ -36,14 +32,10 @@ use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Report};
 use crate::markdown::directives;
 use crate::markdown::links::{self, Link};
 use crate::memo::ByText;
+use crate::neutrality::{self, ToolNames};
 
 /// Pages the `catalog:` link scheme names.
 pub const CATALOG_PAGES: [&str; 3] = ["index", "matrix", "tools"];
-
-/// The fewest tools a passage must name together to pass the neutrality lint.
-pub const NEUTRAL_MENTIONS: usize = 3;
-
-const ALLOW_MARKER: &str = "chaosbook:allow-tool-mention";
 
 /// A markdown text of the book as `check` reads it.
 struct Chapter {
@@ -460,62 +452,6 @@ pub fn check_again(config: &Config, catalog: &Catalog, memo: &mut Memo, report: 
     memo.tools = tools;
 }
 
-/// Tool names and aliases to look for in prose, longest first.
-#[derive(Default, PartialEq)]
-struct ToolNames {
-    names: Vec<(String, String)>,
-}
-
-impl ToolNames {
-    fn new(catalog: &Catalog) -> Self {
-        let mut names: Vec<(String, String)> = catalog
-            .tools
-            .iter()
-            .flat_map(|t| {
-                std::iter::once(t.item.name.clone())
-                    .chain(t.item.aliases.iter().cloned())
-                    .map(move |n| (n, t.item.id.clone()))
-            })
-            .collect();
-        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        Self { names }
-    }
-
-    /// Tool ids named in `text`, with the byte offset of their first mention.
-    fn find(&self, text: &str) -> BTreeMap<String, usize> {
-        let mut found = BTreeMap::new();
-        let mut taken = vec![false; text.len()];
-        for (name, id) in &self.names {
-            for (at, _) in text.match_indices(name.as_str()) {
-                let end = at + name.len();
-                let word_start = text[..at]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                let word_end = text[end..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                if word_start && word_end && !taken[at..end].iter().any(|t| *t) {
-                    taken[at..end].iter_mut().for_each(|t| *t = true);
-                    let first = found.entry(id.clone()).or_insert(at);
-                    *first = (*first).min(at);
-                }
-            }
-        }
-        found
-    }
-}
-
-/// A block of prose being collected for the neutrality lint: its text and,
-/// for each piece, where it starts in the file.
-#[derive(Default)]
-struct Block {
-    text: String,
-    offsets: Vec<(usize, usize)>,
-    allowed: bool,
-}
-
 /// What a chapter's text says, read without the catalog or the other
 /// pages: the findings that need nothing else (neutrality, allow
 /// markers), and the links and directives that [`answer`] checks against
@@ -576,116 +512,20 @@ fn scan_chapter(chapter: &Chapter, tools: &ToolNames, smart_punctuation: bool) -
         );
     }
 
-    let mut block = Block::default();
-    let mut allow_next = false;
-    let mut in_code = 0usize;
-    let mut depth = 0usize;
+    let mut lint = neutrality::Lint::new(tools, file);
     let options = crate::markdown::parser_options(smart_punctuation);
     for (event, range) in Parser::new_ext(&chapter.text, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => {
-                let src = &chapter.text[range.clone()];
-                let at = src
-                    .rfind(dest_url.as_ref())
-                    .map_or(range.start, |i| range.start + i);
-                scan.links
-                    .push((dest_url.to_string(), span(at, at + dest_url.len())));
-            }
-            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
-            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) if html.contains(ALLOW_MARKER) => {
-                let reason = html
-                    .split(ALLOW_MARKER)
-                    .nth(1)
-                    .map(|r| {
-                        r.trim_start_matches(':')
-                            .trim()
-                            .trim_end_matches("-->")
-                            .trim()
-                    })
-                    .unwrap_or("");
-                if reason.is_empty() {
-                    out.push(
-                        Diagnostic::error(
-                            "neutrality-marker",
-                            file,
-                            span(range.start, range.end),
-                            "an allow marker needs a reason",
-                        )
-                        .with_help(format!(
-                            "write `<!-- {ALLOW_MARKER}: why this passage names the tool -->`"
-                        )),
-                    );
-                }
-                allow_next = true;
-            }
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::TableCell) => {
-                if depth == 0 {
-                    block = Block {
-                        allowed: std::mem::take(&mut allow_next),
-                        ..Block::default()
-                    };
-                }
-                depth += 1;
-            }
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
-            ) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    neutrality(&block, tools, file, &span, out);
-                }
-            }
-            Event::Text(t) if in_code == 0 && depth > 0 => {
-                block.offsets.push((block.text.len(), range.start));
-                block.text.push_str(&t);
-                block.text.push(' ');
-            }
-            _ => {}
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            let src = &chapter.text[range.clone()];
+            let at = src
+                .rfind(dest_url.as_ref())
+                .map_or(range.start, |i| range.start + i);
+            scan.links
+                .push((dest_url.to_string(), span(at, at + dest_url.len())));
         }
+        lint.feed(&event, range, &span, out);
     }
     scan
-}
-
-fn neutrality(
-    block: &Block,
-    tools: &ToolNames,
-    file: &Path,
-    span: &dyn Fn(usize, usize) -> Span,
-    out: &mut Vec<Diagnostic>,
-) {
-    if block.allowed || block.text.is_empty() {
-        return;
-    }
-    let found = tools.find(&block.text);
-    if found.is_empty() || found.len() >= NEUTRAL_MENTIONS {
-        return;
-    }
-    let (first_id, first_at) = found
-        .iter()
-        .min_by_key(|(_, at)| **at)
-        .map(|(id, at)| (id.clone(), *at))
-        .unwrap_or_default();
-    let in_file = block
-        .offsets
-        .iter()
-        .rev()
-        .find(|(b, _)| *b <= first_at)
-        .map_or(0, |(b, f)| f + (first_at - b));
-    let names: Vec<&str> = found.keys().map(String::as_str).collect();
-    out.push(
-        Diagnostic::warning(
-            "neutrality",
-            file,
-            span(in_file, in_file + 1),
-            format!("this passage names {} on its own ({})", if names.len() == 1 { "one tool" } else { "two tools" }, names.join(", ")),
-        )
-        .with_label(format!("`{first_id}` named here"))
-        .with_help(format!(
-            "describe the capability without naming a tool and link the catalog (e.g. [coverage matrix](catalog:matrix)), name at least {NEUTRAL_MENTIONS} tools together, or justify it with <!-- {ALLOW_MARKER}: reason -->"
-        )),
-    );
 }
 
 /// `{{#scenario ID}}` embeds and `{{#lab-experiment ID}}` widgets, found as

@@ -696,6 +696,39 @@ fn prose_that_names_a_single_tool_is_flagged() {
 }
 
 #[test]
+fn catalog_prose_that_names_a_single_tool_is_flagged_in_any_case() {
+    let p = Project::minimal();
+    // A scenario's design and a practice are tool-neutral: the chapters'
+    // rule holds there too, whatever the letter case.
+    p.edit(
+        SCENARIO,
+        "  Delay egress packets of the demo pods",
+        "  As other tool does it, delay egress packets of the demo pods",
+    );
+    p.edit(
+        PRACTICE,
+        "  practice body, which asks",
+        "  practice body (DEMO TOOL and Other Tool agree), which asks",
+    );
+    // An implementation's own text names its tool by nature: the
+    // fixture's reason ("The other tool has no ...") is not flagged.
+    let out = p.check();
+    let warnings: Vec<(String, u64, u64)> = out
+        .diags
+        .iter()
+        .filter(|d| d["code"] == "neutrality")
+        .map(at)
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![(PRACTICE.into(), 7, 18), (SCENARIO.into(), 16, 6)],
+        "{:#?}",
+        out.diags
+    );
+    assert_eq!(out.code, 0, "a warning, not an error");
+}
+
+#[test]
 fn images_are_found_relative_to_their_chapter_from_any_working_folder() {
     let p = Project::minimal();
     p.write("whitepaper/img/pic.png", [0x89, b'P', b'N', b'G']);

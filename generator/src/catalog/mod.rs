@@ -11,6 +11,7 @@ pub mod load;
 pub mod manifest;
 pub mod memo;
 pub mod model;
+pub mod prose;
 pub mod schema;
 pub mod template;
 pub mod validate;

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
+use crate::catalog::prose::{
+    strings_at, value_of, PRACTICE_MARKDOWN, SCENARIO_MARKDOWN, TOOL_MARKDOWN,
+};
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{Catalog, Entry};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Report};
-use crate::memo::ByText;
+use crate::diagnostics::Diagnostic;
 
 /// One place that uses a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,61 +65,23 @@ fn markdown_links(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
         .collect()
 }
 
-/// Fields of catalog items written in markdown, as JSON Pointers; `*`
-/// stands for every index of a list.
-const TOOL_MARKDOWN: &[&str] = &["/summary", "/unsupported_reasons/*/reason"];
-const SCENARIO_MARKDOWN: &[&str] = &[
-    "/summary",
-    "/hypothesis",
-    "/method",
-    "/rollback",
-    "/security",
-    "/implementations/*/notes",
-    "/implementations/*/reason",
-    "/implementations/*/alternative",
-];
-const PRACTICE_MARKDOWN: &[&str] = &["/summary", "/body"];
-
 /// Plain URL fields of catalog items.
 const TOOL_URLS: &[&str] = &["/homepage", "/docs", "/source"];
 const SCENARIO_URLS: &[&str] = &["/references/*/url", "/implementations/*/docs"];
 const PRACTICE_URLS: &[&str] = &["/references/*/url"];
 
-/// The string values at `pattern` (with `*` expanded) of a JSON value,
-/// with their concrete pointers.
-fn strings_at<'a>(value: &'a serde_json::Value, pattern: &str) -> Vec<(String, &'a str)> {
-    let mut found = vec![(String::new(), value)];
-    for token in pattern.split('/').skip(1) {
-        let mut next = Vec::new();
-        for (ptr, v) in found {
-            if token == "*" {
-                if let Some(items) = v.as_array() {
-                    for (i, item) in items.iter().enumerate() {
-                        next.push((format!("{ptr}/{i}"), item));
-                    }
-                }
-            } else if let Some(child) = v.get(token) {
-                next.push((format!("{ptr}/{token}"), child));
-            }
-        }
-        found = next;
-    }
-    found
-        .into_iter()
-        .filter_map(|(p, v)| v.as_str().map(|s| (p, s)))
-        .collect()
-}
-
 /// A markdown link found in a catalog field, placed in the file.
-struct FieldLink {
-    dest: String,
-    span: Span,
+pub(crate) struct FieldLink {
+    /// The destination as written.
+    pub(crate) dest: String,
+    /// Where it is written in the file.
+    pub(crate) span: Span,
 }
 
 /// The links of one markdown field of an entry, placed in the file: the
 /// destination is looked for in the field's source text, else the field's
 /// start is used.
-fn field_links<T>(
+pub(crate) fn field_links<T>(
     entry: &Entry<T>,
     pointer: &str,
     text: &str,
@@ -149,30 +113,6 @@ fn field_links<T>(
             FieldLink { dest, span }
         })
         .collect()
-}
-
-/// An entry's value as JSON (the model serialises as its schema reads),
-/// holding only the entry's own text: the `reason` that validation copies
-/// into an implementation with a `reason_ref` is the tool's text, checked
-/// (and its links collected) at its place in the tool's file. Checked here
-/// too, it would be reported at the scenario, and a finding kept by the
-/// scenario's text would outlive an edit of the tool's.
-fn value_of<T: serde::Serialize>(entry: &Entry<T>) -> serde_json::Value {
-    let mut value = serde_json::to_value(&entry.item).unwrap_or_default();
-    if let Some(implementations) = value
-        .get_mut("implementations")
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        for imp in implementations
-            .iter_mut()
-            .filter_map(serde_json::Value::as_object_mut)
-        {
-            if imp.contains_key("reason_ref") {
-                imp.remove("reason");
-            }
-        }
-    }
-    value
 }
 
 fn entry_uses<T: serde::Serialize>(
@@ -287,63 +227,11 @@ const ALLOWED_SCHEMES: [&str; 7] = [
     "http", "https", "mailto", "scenario", "practice", "tool", "catalog",
 ];
 
-/// `check`'s rule for chapters, applied to the catalog's markdown fields:
-/// only http, https and mailto (and catalog cross-references) are followed;
-/// `javascript:`, `data:`, `file:` and the like, and scheme-relative `//`
-/// links, are errors (`unsafe-link`). An entry whose file has the same text
-/// as in `memo` (the previous check of a `serve` session) is not read
-/// again; `memo` is left with this check's findings.
-pub fn check_markdown_schemes(catalog: &Catalog, memo: &mut SchemesMemo, report: &mut Report) {
-    fn each<T: serde::Serialize>(
-        entry: &Entry<T>,
-        fields: &[&str],
-        previous: &SchemesMemo,
-        memo: &mut SchemesMemo,
-        report: &mut Report,
-    ) {
-        let found = match previous.0.get(&entry.file, entry.source()) {
-            Some(found) => found.clone(),
-            None => {
-                let value = value_of(entry);
-                let index = LineIndex::new(entry.source());
-                let mut found = Vec::new();
-                for pattern in fields {
-                    for (ptr, text) in strings_at(&value, pattern) {
-                        for link in field_links(entry, &ptr, text, &index) {
-                            found.extend(unsafe_link(&link.dest, &entry.file, link.span));
-                        }
-                    }
-                }
-                found
-            }
-        };
-        if !found.is_empty() {
-            report
-                .sources
-                .insert(entry.file.clone(), entry.source().to_string());
-            report.diagnostics.extend(found.iter().cloned());
-        }
-        memo.0
-            .insert(entry.file.clone(), entry.shared_source(), found);
-    }
-    let previous = std::mem::take(memo);
-    for t in &catalog.tools {
-        each(t, TOOL_MARKDOWN, &previous, memo, report);
-    }
-    for s in &catalog.scenarios {
-        each(s, SCENARIO_MARKDOWN, &previous, memo, report);
-    }
-    for p in &catalog.practices {
-        each(p, PRACTICE_MARKDOWN, &previous, memo, report);
-    }
-}
-
-/// The findings of [`check_markdown_schemes`] by catalog file, kept by the
-/// text they were found in.
-#[derive(Default)]
-pub struct SchemesMemo(ByText<PathBuf, std::sync::Arc<str>, Vec<Diagnostic>>);
-
-fn unsafe_link(dest: &str, file: &Path, span: Span) -> Option<Diagnostic> {
+/// `check`'s rule for chapters, applied to a link of the catalog's
+/// markdown fields: only http, https and mailto (and catalog
+/// cross-references) are followed; `javascript:`, `data:`, `file:` and the
+/// like, and scheme-relative `//` links, are errors (`unsafe-link`).
+pub(crate) fn unsafe_link(dest: &str, file: &Path, span: Span) -> Option<Diagnostic> {
     let help =
         "link with http or https, or to the catalog with scenario:, practice:, tool: or catalog:";
     if let Some(s) = scheme(dest) {
@@ -419,20 +307,6 @@ mod tests {
             "https://example.org/a"
         );
         assert_eq!(url_key("https://example.org"), "https://example.org/");
-    }
-
-    #[test]
-    fn pointers_expand_lists() {
-        let v = serde_json::json!({"references": [{"url": "a"}, {"url": "b"}], "x": 1});
-        let got = strings_at(&v, "/references/*/url");
-        assert_eq!(
-            got,
-            [
-                ("/references/0/url".to_string(), "a"),
-                ("/references/1/url".to_string(), "b")
-            ]
-        );
-        assert!(strings_at(&v, "/x").is_empty());
     }
 
     #[test]

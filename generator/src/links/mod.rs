@@ -62,7 +62,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 pub use cache::Cache;
-pub use collect::{check_markdown_schemes, collect, is_external, url_key, Found, SchemesMemo, Use};
+pub use collect::{collect, is_external, url_key, Found, Use};
+pub(crate) use collect::{field_links, unsafe_link};
 pub use engine::parse_retry_after;
 pub use settings::{
     parse_duration, LinksConfig, Settings, DEFAULT_CACHE_TTL, DEFAULT_MAX_CONCURRENCY,
