@@ -59,6 +59,11 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places the finding refers to, shown as secondary labels.
     pub related: Vec<Related>,
+    /// For a finding about a reference to a catalog item (an unknown id):
+    /// the kind and id it names. When that item's own file failed to load,
+    /// [`Report::fold_references`] folds the finding into that file's
+    /// error, so one mistake is reported once.
+    pub refers_to: Option<(&'static str, String)>,
 }
 
 impl Diagnostic {
@@ -78,6 +83,7 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            refers_to: None,
         }
     }
 
@@ -118,6 +124,13 @@ impl Diagnostic {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    /// Marks the finding as one about a reference to the `kind` item `id`
+    /// (see [`Diagnostic::refers_to`]).
+    pub fn referring_to(mut self, kind: &'static str, id: impl Into<String>) -> Self {
+        self.refers_to = Some((kind, id.into()));
         self
     }
 
@@ -213,6 +226,67 @@ impl Report {
             ))
         });
         self.diagnostics.dedup();
+    }
+
+    /// Folds the findings about references to items whose own file did
+    /// not load as that item (`unloaded`: kind, id, file; a file with a
+    /// syntax or schema error, or whose id is not its file's name) into
+    /// the first error of that file: an unknown id there is a consequence,
+    /// not a second mistake. The error shows the first references beside
+    /// it and says how many wait for the file; a reference without such
+    /// an error stays as it is.
+    pub fn fold_references(&mut self, unloaded: &[(&'static str, String, PathBuf)]) {
+        const SHOWN: usize = 3;
+        for (kind, id, file) in unloaded {
+            let Some(root) = self.diagnostics.iter().position(|d| {
+                d.severity == Severity::Error && &d.file == file && d.refers_to.is_none()
+            }) else {
+                continue;
+            };
+            let refers = |d: &Diagnostic| {
+                d.refers_to
+                    .as_ref()
+                    .is_some_and(|(k, i)| k == kind && i == id)
+            };
+            let folded: Vec<Diagnostic> = self
+                .diagnostics
+                .iter()
+                .filter(|d| refers(d))
+                .cloned()
+                .collect();
+            if folded.is_empty() {
+                continue;
+            }
+            let root_at = self.diagnostics[root].clone();
+            self.diagnostics.retain(|d| !refers(d));
+            let Some(root) = self.diagnostics.iter_mut().find(|d| **d == root_at) else {
+                continue;
+            };
+            for d in folded.iter().take(SHOWN) {
+                let message = format!("`{id}` is named here");
+                root.related.push(Related {
+                    file: d.file.clone(),
+                    span: d.span,
+                    message,
+                });
+            }
+            let files: std::collections::BTreeSet<String> =
+                folded.iter().map(Diagnostic::file_display).collect();
+            let mut named: Vec<String> = files.iter().take(SHOWN).cloned().collect();
+            if files.len() > SHOWN {
+                named.push(format!("{} other files", files.len() - SHOWN));
+            }
+            let wait = format!(
+                "{} reference{} to the {kind} `{id}` (in {}) will be checked once this file loads",
+                folded.len(),
+                if folded.len() == 1 { "" } else { "s" },
+                named.join(", ")
+            );
+            root.help = Some(match root.help.take() {
+                Some(help) => format!("{help}; {wait}"),
+                None => wait,
+            });
+        }
     }
 
     /// rustc-style output with source snippets.

@@ -99,6 +99,9 @@ pub fn check_again(root: &Path, memo: &mut CheckMemo) -> (Catalog, Report) {
     // The chapters' rules for prose, for the catalog's text.
     catalog::prose::check(&catalog, &mut memo.prose, &mut report);
     report.sort();
+    // One mistake in a file, one finding: references to what the file
+    // should have held wait for it.
+    report.fold_references(&catalog.unloaded);
     (catalog, report)
 }
 

@@ -823,7 +823,11 @@ fn an_approximation_must_say_what_differs() {
     assert_eq!(d["message"], "missing required field `differs`");
     // The implementation's mapping starts at `tool:` on line 38.
     assert_eq!(at(d), (SCENARIO.into(), 38, 5));
-    assert_eq!(d["help"], "add `differs:` to this mapping");
+    // The practice that lists the scenario waits for it.
+    assert_eq!(
+        d["help"],
+        "add `differs:` to this mapping; 1 reference to the scenario `demo-latency` (in catalog/practices/demo-practice.yaml) will be checked once this file loads"
+    );
 }
 
 #[test]
@@ -892,6 +896,68 @@ fn via_cannot_name_the_implementations_own_tool() {
 }
 
 #[test]
+fn a_file_that_does_not_load_is_one_error_not_one_per_reference() {
+    let p = Project::minimal();
+    // A schema error keeps the scenario out of the catalog; the practice
+    // that lists it and the chapter that embeds it are not two more
+    // mistakes, and the error says they wait for the file.
+    p.edit(SCENARIO, "support: native", "support: approximation");
+    p.write(CHAPTER, "# Intro\n\n{{#scenario demo-latency}}\n");
+    let out = p.check();
+    let errors: Vec<(String, u64, u64, &str)> = out
+        .errors()
+        .iter()
+        .map(|d| {
+            let (file, line, column) = at(d);
+            (file, line, column, d["code"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(SCENARIO.into(), 38, 5, "missing-field")],
+        "{:#?}",
+        out.diags
+    );
+    let help = out.find("missing-field")["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        help.ends_with("; 2 references to the scenario `demo-latency` (in catalog/practices/demo-practice.yaml, whitepaper/intro.md) will be checked once this file loads"),
+        "{help}"
+    );
+    let human = String::from_utf8(p.run(&["check"]).stderr).unwrap();
+    assert!(
+        human.contains("`demo-latency` is named here"),
+        "the references are shown beside the error: {human}"
+    );
+
+    // A tool whose id is not its file's name: one error, not an unknown
+    // tool in every scenario and a missing entry for the mistaken id.
+    let p = Project::minimal();
+    p.edit(
+        "catalog/tools/other-tool.yaml",
+        "id: other-tool",
+        "id: other-tol",
+    );
+    let out = p.check();
+    let found: Vec<&str> = out
+        .diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, ["id-file-name"], "{:#?}", out.diags);
+    assert!(out.find("id-file-name")["help"].as_str().unwrap().contains(
+        "1 reference to the tool `other-tool` (in catalog/scenarios/network/demo-latency.yaml)"
+    ));
+
+    // A reference that names nothing at all is still its own error.
+    let p = Project::minimal();
+    p.write(CHAPTER, "# Intro\n\n{{#scenario demo-latncy}}\n");
+    assert_eq!(p.check().find("unknown-reference")["file"], CHAPTER);
+}
+
+#[test]
 fn via_and_differs_belong_only_to_their_levels() {
     let out = support_outcome("    support: native\n    via: other-tool\n");
     assert_eq!(out.code, 1);
@@ -920,7 +986,7 @@ fn an_unknown_support_level_lists_the_five() {
     assert_eq!(at(d), (SCENARIO.into(), 39, 14));
     assert_eq!(
         d["help"],
-        "did you mean `approximation`? allowed: \"native\", \"extension\", \"approximation\", \"via\", \"unsupported\""
+        "did you mean `approximation`? allowed: \"native\", \"extension\", \"approximation\", \"via\", \"unsupported\"; 1 reference to the scenario `demo-latency` (in catalog/practices/demo-practice.yaml) will be checked once this file loads"
     );
 }
 
@@ -1206,11 +1272,13 @@ const TOGGLES: [Toggle; 13] = [
         "unknown-parameter",
     ),
     (
+        // The chapter's link then waits for the file: the file's error
+        // counts it, so a chapter scan kept past this edit shows.
         "the id of the scenario the chapter links",
         SCENARIO,
         "id: demo-latency",
         "id: demo-delay",
-        "unknown-reference",
+        "id-file-name",
     ),
     (
         "a tool's name, so that a passage of the chapter names it alone",

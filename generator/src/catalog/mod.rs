@@ -117,6 +117,11 @@ pub struct Catalog {
     pub prerequisites: BTreeMap<String, Manifest>,
     /// The recorded lab runs (`catalog/lab-runs.yaml`), if the file exists.
     pub lab_runs: Option<Entry<model::LabRuns>>,
+    /// Catalog files that did not load as the item their name says (a
+    /// syntax or schema error, or an id that is not the file's name): kind
+    /// name, the id of the file's name, the file. References to those ids
+    /// are folded into the file's error ([`Report::fold_references`]).
+    pub unloaded: Vec<(&'static str, String, PathBuf)>,
     /// Groups of words or phrases that search treats as one, from the
     /// vocabulary file (see [`crate::vocabulary::Vocabulary::search_synonyms`]).
     pub search_synonyms: Vec<Vec<String>>,
@@ -281,8 +286,29 @@ pub fn load_again(config: &Config, memo: &mut Memo) -> (Catalog, Report) {
         .and_then(|(rel, abs)| load_lab_runs(config, rel, abs, &mut report));
     validate::cross_references(&mut catalog, &mut report);
     validate::manifests(&mut catalog, config, &previous, memo, &mut report);
+    catalog.unloaded = unloaded(&catalog, &discovered);
     report.sort();
     (catalog, report)
+}
+
+/// The files of `discovered` that hold no item under their file's name.
+fn unloaded(
+    catalog: &Catalog,
+    discovered: &load::Discovered,
+) -> Vec<(&'static str, String, PathBuf)> {
+    discovered
+        .files
+        .iter()
+        .filter_map(|f| {
+            let stem = f.rel.file_stem()?.to_str()?;
+            let loaded = match f.kind {
+                Kind::Tool => catalog.tool(stem).is_some_and(|e| e.file == f.rel),
+                Kind::Scenario => catalog.scenario(stem).is_some_and(|e| e.file == f.rel),
+                Kind::Practice => catalog.practice(stem).is_some_and(|e| e.file == f.rel),
+            };
+            (!loaded).then(|| (f.kind.name(), stem.to_string(), f.rel.clone()))
+        })
+        .collect()
 }
 
 fn check_folder(entry: &Entry<Scenario>, cat: &str, folder: &str, report: &mut Report) {

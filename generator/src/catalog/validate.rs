@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::catalog::manifest::{self, Placement};
 use crate::catalog::memo::Memo;
-use crate::catalog::model::{LabRunner, ParamType, Parameter, Scenario, Tool, VerifiedBy};
+use crate::catalog::model::{Kind, LabRunner, ParamType, Parameter, Scenario, Tool, VerifiedBy};
 use crate::catalog::template::{self, parse_duration_ms};
 use crate::catalog::yaml::{LineIndex, Span};
 use crate::catalog::{load, Catalog, Entry, Manifest};
@@ -228,9 +228,14 @@ pub fn cross_references(catalog: &mut Catalog, report: &mut Report) {
                 }
             }
         }
-        let missing: Vec<&str> = tool_ids
+        // A tool whose id is not its file's name is reported there once;
+        // asking every scenario for an entry under the mistaken id would
+        // repeat that one mistake in every file.
+        let missing: Vec<&str> = catalog
+            .tools
             .iter()
-            .copied()
+            .filter(|t| t.file.file_stem().is_some_and(|s| *s == *t.item.id))
+            .map(|t| t.item.id.as_str())
             .filter(|t| !seen.contains_key(&("/implementations", *t)))
             .collect();
         if !missing.is_empty() {
@@ -446,13 +451,20 @@ pub(crate) fn unknown(
     known: &[&str],
     fallback: &str,
 ) -> Diagnostic {
-    let d = Diagnostic::error(
+    let mut d = Diagnostic::error(
         "unknown-reference",
         file,
         span,
         format!("unknown {what} `{id}`"),
     )
     .with_label(format!("no {what} has this id"));
+    // A lab scenario or tool is a scenario or tool of the catalog.
+    if let Some(kind) = Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == what.trim_start_matches("lab "))
+    {
+        d = d.referring_to(kind.name(), id);
+    }
     match did_you_mean(id, known.iter().copied()) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(fallback.to_string()),
