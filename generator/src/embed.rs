@@ -245,7 +245,11 @@ pub fn resolve(catalog: &Catalog, scenario: &Scenario, args: &[Arg]) -> Result<E
                 "the values of this embed",
             )
             .map_err(|e| whole(e.to_string()))?;
-            if !crate::catalog::manifest::quick_valid(format, &text) {
+            // A manifest that fails with its defaults is reported at the
+            // scenario; the embed's values are not the mistake then.
+            if !crate::catalog::manifest::quick_valid(format, &text)
+                && crate::catalog::manifest::quick_valid(format, &manifest.rendered)
+            {
                 return Err(whole(format!(
                     "with these values the {} manifest no longer validates against the `{}` format",
                     imp.tool, format.name

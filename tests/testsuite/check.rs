@@ -958,6 +958,31 @@ fn a_file_that_does_not_load_is_one_error_not_one_per_reference() {
 }
 
 #[test]
+fn an_embed_is_blamed_only_for_what_its_values_break() {
+    let p = Project::minimal();
+    // A namespace that is no DNS label breaks the manifest: the embed's
+    // values are the mistake.
+    p.write(
+        CHAPTER,
+        "# Intro\n\n{{#scenario demo-latency namespace=Bad_NS}}\n",
+    );
+    let out = p.check();
+    let d = out.find("invalid-value");
+    assert_eq!(at(d), (CHAPTER.into(), 3, 26));
+    assert_eq!(
+        d["message"],
+        "with these values the demo-tool manifest no longer validates against the `chaos-mesh` format"
+    );
+    // A manifest that fails with its defaults is the scenario's mistake,
+    // reported there once; the embed is not told to change its values.
+    p.edit(SCENARIO, "        action: delay", "        action: delayed");
+    let out = p.check();
+    let errors: Vec<(String, u64, u64)> = out.errors().into_iter().map(at).collect();
+    assert_eq!(errors, vec![(SCENARIO.into(), 50, 17)], "{:#?}", out.diags);
+    assert_eq!(out.find("manifest-invalid")["file"], SCENARIO);
+}
+
+#[test]
 fn via_and_differs_belong_only_to_their_levels() {
     let out = support_outcome("    support: native\n    via: other-tool\n");
     assert_eq!(out.code, 1);
