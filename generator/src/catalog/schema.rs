@@ -154,7 +154,7 @@ impl Schema {
                         error.masked().to_string(),
                     )
                     .with_label(format!("this is {}", type_name(error.instance())))
-                    .with_help(type_help(error)),
+                    .with_help(self.type_help(error, &schema_path)),
                 );
             }
             ValidationErrorKind::OneOfNotValid { context }
@@ -210,6 +210,46 @@ impl Schema {
                 );
             }
         }
+    }
+
+    /// How to fix a value of the wrong type. A number or boolean where a
+    /// string is expected needs quotes, and, when the schema asks for a
+    /// form (a `pattern`, as a duration with its unit), that form: quoting
+    /// `60` alone would fail again.
+    fn type_help(&self, error: &ValidationError, schema_path: &str) -> String {
+        let masked = error.masked().to_string();
+        if !(masked.contains("\"string\"")
+            && matches!(error.instance().as_ref(), Value::Number(_) | Value::Bool(_)))
+        {
+            return "change the value to the expected type".to_string();
+        }
+        let pattern = self
+            .keyword_owner(schema_path)
+            .and_then(|s| s.get("pattern"))
+            .and_then(Value::as_str);
+        match pattern {
+            Some(pattern) => format!(
+                "write a quoted string that matches `{pattern}`{}",
+                self.keyword_owner(schema_path)
+                    .and_then(|s| s.get("description"))
+                    .and_then(Value::as_str)
+                    .map(|d| format!(" ({})", d.trim_end_matches('.')))
+                    .unwrap_or_default()
+            ),
+            None => "quote the value so YAML reads it as a string, e.g. \"30\"".to_string(),
+        }
+    }
+
+    /// The schema object that holds the keyword at `schema_path` (a `$ref`
+    /// on the way is followed to its definition).
+    fn keyword_owner(&self, schema_path: &str) -> Option<&Value> {
+        let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+        let (before, after) = match parent.rsplit_once("/$ref") {
+            Some((before, after)) => (before, after),
+            None => return self.raw.pointer(parent),
+        };
+        let target = self.raw.pointer(before)?.get("$ref")?.as_str()?;
+        self.raw.pointer(target.strip_prefix('#')?)?.pointer(after)
     }
 
     /// Property names allowed by the schema object whose keyword failed.
@@ -273,17 +313,6 @@ fn type_name(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
-    }
-}
-
-fn type_help(error: &ValidationError) -> String {
-    let masked = error.masked().to_string();
-    if masked.contains("\"string\"")
-        && matches!(error.instance().as_ref(), Value::Number(_) | Value::Bool(_))
-    {
-        "quote the value so YAML reads it as a string, e.g. \"30\"".to_string()
-    } else {
-        "change the value to the expected type".to_string()
     }
 }
 
@@ -499,6 +528,50 @@ mod tests {
 
     /// A tool without its stopping-safely facts cannot join the catalog, so
     /// the generated safety table always has a row for every tool.
+    #[test]
+    fn a_number_where_a_pattern_wants_a_string_gets_the_pattern_as_help() {
+        // Quoting `60` alone would fail again on the pattern, so the help
+        // gives the form the schema asks for, through its `$ref`.
+        let schema = Schema::compile(serde_json::json!({
+            "type": "object",
+            "properties": {
+                "wait": {"$ref": "#/$defs/duration"},
+                "name": {"type": "string"}
+            },
+            "$defs": {"duration": {
+                "type": "string",
+                "pattern": "^[0-9]+(ms|s)$",
+                "description": "A duration such as 500ms or 30s."
+            }}
+        }))
+        .unwrap();
+        let doc = parse_single("wait: 60\nname: 7\n").unwrap();
+        let file = Path::new("m.yaml");
+        let d = schema.check(
+            &doc.value,
+            &DocRef {
+                file,
+                doc: &doc,
+                shift: None,
+            },
+            "",
+        );
+        let help = |line: usize| {
+            d.iter()
+                .find(|d| d.span.line == line)
+                .and_then(|d| d.help.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            help(1),
+            "write a quoted string that matches `^[0-9]+(ms|s)$` (A duration such as 500ms or 30s)"
+        );
+        assert_eq!(
+            help(2),
+            "quote the value so YAML reads it as a string, e.g. \"30\""
+        );
+    }
+
     #[test]
     fn a_tool_needs_its_safety_block() {
         let without = TOOL.split("safety:").next().unwrap();
