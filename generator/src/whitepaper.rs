@@ -691,6 +691,15 @@ fn check_link(
             let exists = pages.src.join(&path).exists();
             return (!exists).then(|| {
                 let written = dest.split(['#', '?']).next().unwrap_or(dest);
+                // A page of the site, linked as the site names it: the PDF
+                // has no such file, so chapters link the markdown.
+                let source = path.strip_suffix(".html").map(|stem| format!("{stem}.md"));
+                let help = match written.strip_suffix(".html") {
+                    Some(stem) if source.is_some_and(|s| pages.anchors.contains_key(&links::page_key(&s))) => format!(
+                        "link the chapter's markdown file, `{stem}.md`: the site and the PDF each turn it into their own link"
+                    ),
+                    _ => "fix the path; it is relative to this chapter".to_string(),
+                };
                 from_includer(
                     Diagnostic::error(
                         "broken-link",
@@ -698,7 +707,7 @@ fn check_link(
                         span,
                         format!("`{written}` does not exist"),
                     )
-                    .with_help("fix the path; it is relative to this chapter"),
+                    .with_help(help),
                 )
             });
         }

@@ -677,6 +677,32 @@ fn chapter_links_and_anchors_must_resolve() {
 }
 
 #[test]
+fn a_chapter_linked_as_its_html_page_is_pointed_to_its_markdown() {
+    let p = Project::minimal();
+    p.write(
+        CHAPTER,
+        "# Intro\n\nSee [it](intro.html#intro) and [that](nothing.html).\n",
+    );
+    let out = p.check();
+    let helps: Vec<(u64, &str)> = out
+        .diags
+        .iter()
+        .filter(|d| d["code"] == "broken-link")
+        .map(|d| (d["column"].as_u64().unwrap(), d["help"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            (
+                10,
+                "link the chapter's markdown file, `intro.md`: the site and the PDF each turn it into their own link"
+            ),
+            (39, "fix the path; it is relative to this chapter"),
+        ]
+    );
+}
+
+#[test]
 fn prose_that_names_a_single_tool_is_flagged() {
     let p = Project::minimal();
     p.write(
