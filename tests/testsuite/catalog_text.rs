@@ -87,15 +87,10 @@ fn embed_values_are_type_checked_at_their_place_in_the_chapter() {
     assert_eq!(below["message"], "latency_ms=0: 0 is below the minimum 1");
 }
 
-#[test]
-fn an_embed_shows_its_values_and_says_which_differ_from_the_defaults() {
-    let project = common::fixture_project();
-    let root = project.path();
-    fs::write(
-        root.join(CHAPTER),
-        "# Intro\n\n{{#scenario demo-latency latency_ms=250 duration=2m}}\n",
-    )
-    .unwrap();
+/// Writes `text` as the fixture's chapter, builds the site and returns the
+/// chapter's page.
+fn built_chapter(root: &Path, text: &str) -> String {
+    fs::write(root.join(CHAPTER), text).unwrap();
     let dest = root.join("site");
     let out = run(root, &["build", "--dest", dest.to_str().unwrap()]);
     assert!(
@@ -103,7 +98,16 @@ fn an_embed_shows_its_values_and_says_which_differ_from_the_defaults() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let page = fs::read_to_string(dest.join("intro.html")).unwrap();
+    fs::read_to_string(dest.join("intro.html")).unwrap()
+}
+
+#[test]
+fn an_embed_shows_its_values_and_says_which_differ_from_the_defaults() {
+    let project = common::fixture_project();
+    let page = built_chapter(
+        project.path(),
+        "# Intro\n\n{{#scenario demo-latency latency_ms=250 duration=2m}}\n",
+    );
     // duration=2m is the default, so only latency_ms is named.
     assert!(
         page.contains("defaults: latency_ms = 250 (default 100).</p>"),
@@ -120,19 +124,10 @@ fn an_embed_shows_its_values_and_says_which_differ_from_the_defaults() {
 fn a_quoted_embed_value_is_read_as_written() {
     let project = common::fixture_project();
     let root = project.path();
-    fs::write(
-        root.join(CHAPTER),
+    let page = built_chapter(
+        root,
         "# Intro\n\n{{#scenario demo-latency latency_ms=\"250\" duration=2m}}\n",
-    )
-    .unwrap();
-    let dest = root.join("site");
-    let out = run(root, &["build", "--dest", dest.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
-    let page = fs::read_to_string(dest.join("intro.html")).unwrap();
     assert!(
         page.contains("defaults: latency_ms = 250 (default 100).</p>"),
         "{page}"

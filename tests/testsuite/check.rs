@@ -29,6 +29,15 @@ impl Outcome {
             .unwrap_or_else(|| panic!("no `{code}` diagnostic in {:#?}", self.diags))
     }
 
+    /// Where each finding with this code is: (file, line, column).
+    fn places(&self, code: &str) -> Vec<(String, u64, u64)> {
+        self.diags
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(at)
+            .collect()
+    }
+
     fn errors(&self) -> Vec<&Value> {
         self.diags
             .iter()
@@ -710,12 +719,7 @@ fn prose_that_names_a_single_tool_is_flagged() {
         "# Intro\n\nFor this, Demo Tool works well.\n\n```text\nDemo Tool in code is fine\n```\n\n<!-- chaosbook:allow-tool-mention: the tool's own changelog is quoted -->\nDemo Tool and Other Tool, quoted.\n\n<!-- chaosbook:allow-tool-mention -->\nOther Tool again.\n",
     );
     let out = p.check();
-    let warnings: Vec<(String, u64, u64)> = out
-        .diags
-        .iter()
-        .filter(|d| d["code"] == "neutrality")
-        .map(at)
-        .collect();
+    let warnings = out.places("neutrality");
     assert_eq!(warnings, vec![(CHAPTER.into(), 3, 11)], "{:#?}", out.diags);
     // The marker without a reason is an error.
     assert_eq!(at(out.find("neutrality-marker")), (CHAPTER.into(), 12, 1));
@@ -739,12 +743,7 @@ fn catalog_prose_that_names_a_single_tool_is_flagged_in_any_case() {
     // An implementation's own text names its tool by nature: the
     // fixture's reason ("The other tool has no ...") is not flagged.
     let out = p.check();
-    let warnings: Vec<(String, u64, u64)> = out
-        .diags
-        .iter()
-        .filter(|d| d["code"] == "neutrality")
-        .map(at)
-        .collect();
+    let warnings = out.places("neutrality");
     assert_eq!(
         warnings,
         vec![(PRACTICE.into(), 7, 18), (SCENARIO.into(), 16, 6)],
@@ -763,12 +762,7 @@ fn images_are_found_relative_to_their_chapter_from_any_working_folder() {
         "# Intro\n\n![ok](img/pic.png) ![gone](img/none.png)\n",
     );
     let out = p.check();
-    let broken: Vec<(String, u64, u64)> = out
-        .diags
-        .iter()
-        .filter(|d| d["code"] == "broken-link")
-        .map(at)
-        .collect();
+    let broken = out.places("broken-link");
     assert_eq!(broken, vec![(CHAPTER.into(), 3, 28)], "{:#?}", out.diags);
 }
 
@@ -1561,12 +1555,7 @@ fn included_text_is_checked_as_the_build_includes_it() {
     );
     let out = p.check();
     assert_eq!(out.code, 1);
-    let mut broken: Vec<(String, u64, u64)> = out
-        .errors()
-        .into_iter()
-        .filter(|d| d["code"] == "broken-link")
-        .map(at)
-        .collect();
+    let mut broken = out.places("broken-link");
     broken.sort();
     assert_eq!(
         broken,

@@ -476,10 +476,13 @@ mod tests {
     use crate::catalog::yaml::parse_single;
 
     fn diags(kind: Kind, text: &str) -> Vec<Diagnostic> {
+        diags_of(KindSchemas::builtin().get(kind), text)
+    }
+
+    fn diags_of(schema: &Schema, text: &str) -> Vec<Diagnostic> {
         let doc = parse_single(text).unwrap();
-        let schemas = KindSchemas::builtin();
         let file = Path::new("catalog/tools/t.yaml");
-        schemas.get(kind).check(
+        schema.check(
             &doc.value,
             &DocRef {
                 file,
@@ -545,17 +548,7 @@ mod tests {
             }}
         }))
         .unwrap();
-        let doc = parse_single("wait: 60\nname: 7\n").unwrap();
-        let file = Path::new("m.yaml");
-        let d = schema.check(
-            &doc.value,
-            &DocRef {
-                file,
-                doc: &doc,
-                shift: None,
-            },
-            "",
-        );
+        let d = diags_of(&schema, "wait: 60\nname: 7\n");
         let help = |line: usize| {
             d.iter()
                 .find(|d| d.span.line == line)
