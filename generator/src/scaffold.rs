@@ -162,6 +162,7 @@ fn tool(id: &str) -> String {
 # catalog/schema/README.md
 id: {id}
 name: {title}
+# aliases: [Short Name]      # other names prose uses for it; the neutrality lint looks for them too
 summary: >-
   {TOOL_SUMMARY}
 homepage: {EXAMPLE_URL}{id}
@@ -187,6 +188,16 @@ safety:
   verify_cleanup:            # how to check that nothing is left behind
     text: {VERIFY_CLEANUP}
     docs: {EXAMPLE_URL}{id}/docs
+# Why the tool cannot do a whole group of faults, written once: a
+# scenario's `unsupported` entry then says `reason_ref: <id>` instead of
+# repeating it. Check each reason against the tool's own docs or code.
+# unsupported_reasons:
+#   - id: network-faults
+#     reason: >-
+#       What the tool cannot do, and why, in its own terms.
+# What must be installed once before any experiment runs (an operator, a
+# role, an agent), as a manifest of one of the tool's formats:
+# see `prerequisites` in catalog/schema/README.md.
 "#,
         title = title_of(id)
     )

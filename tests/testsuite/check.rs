@@ -592,7 +592,7 @@ fn scaffolds_pass_check_as_written() {
         ),
         (
             "catalog/tools/new-tool.yaml",
-            vec![8, 9, 10, 21, 22, 24, 25, 27, 28, 30, 31],
+            vec![9, 10, 11, 22, 23, 25, 26, 28, 29, 31, 32],
         ),
     ]
     .into_iter()
