@@ -204,9 +204,24 @@ impl Schema {
                 );
             }
             _ => {
+                // The field's own description says what it takes, where
+                // the schema has one; the rule's path is the fallback.
+                let help = self
+                    .keyword_owner(&schema_path)
+                    .and_then(|s| s.get("description"))
+                    .and_then(Value::as_str)
+                    .map_or_else(
+                        || format!("the schema rule that failed: {schema_path}"),
+                        |d| {
+                            format!(
+                                "{} (the schema rule that failed: {schema_path})",
+                                d.trim_end_matches('.')
+                            )
+                        },
+                    );
                 out.push(
                     doc.error("schema", doc.doc.locate(&path), error.masked().to_string())
-                        .with_help(format!("the schema rule that failed: {schema_path}")),
+                        .with_help(help),
                 );
             }
         }
