@@ -496,7 +496,7 @@ fn scan_chapter(chapter: &Chapter, tools: &ToolNames, smart_punctuation: bool) -
         directives: directives::directives(&chapter.text, smart_punctuation),
     };
     let out = &mut scan.found;
-    for stray in directives::stray(&chapter.text, smart_punctuation) {
+    for stray in directives::stray(&chapter.text, smart_punctuation, &scan.directives) {
         let written = &chapter.text[stray.clone()];
         out.push(
             Diagnostic::error(

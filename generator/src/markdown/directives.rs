@@ -106,10 +106,11 @@ pub const FILE_DIRECTIVES: [&str; 5] = [
 /// expand, so the reader would see the braces: not in code, not escaped
 /// (mdBook's links preprocessor takes the backslash away and leaves the
 /// directive to the site), not one of mdBook's file directives, and not a
-/// directive standing alone in its paragraph ([`directives`]). Each range
-/// runs to the closing `}}` or the end of the line.
-pub fn stray(markdown: &str, smart_punctuation: bool) -> Vec<Range<usize>> {
-    let expanded: Vec<usize> = directives(markdown, smart_punctuation)
+/// directive standing alone in its paragraph (`found`, what [`directives`]
+/// gave for this text). Each range runs to the closing `}}` or the end of
+/// the line.
+pub fn stray(markdown: &str, smart_punctuation: bool, found: &[Found]) -> Vec<Range<usize>> {
+    let expanded: Vec<usize> = found
         .iter()
         .filter_map(|d| markdown[..d.args_at.start].rfind("{{"))
         .collect();
@@ -166,7 +167,10 @@ mod tests {
         // `{{#scenarios c}}` stands alone: a directive, whose name `check`
         // then looks up.
         let md = "{{#scenario a}}\n\nSee {{#scenario b}} here.\n\n{{#scenarios c}}\n\n{{#scenario d}\n\n{{ #scenario e }}\n\n\\{{#scenario f}}\n\n`{{#scenario g}}`\n\n```\n{{#scenario h}}\n```\n\n{{#include x.md}} and {{#title T}}\n";
-        let found: Vec<&str> = stray(md, true).into_iter().map(|r| &md[r]).collect();
+        let found: Vec<&str> = stray(md, true, &directives(md, true))
+            .into_iter()
+            .map(|r| &md[r])
+            .collect();
         assert_eq!(
             found,
             ["{{#scenario b}}", "{{#scenario d}", "{{ #scenario e }}"]
