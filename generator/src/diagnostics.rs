@@ -238,30 +238,29 @@ impl Report {
     pub fn fold_references(&mut self, unloaded: &[(&'static str, String, PathBuf)]) {
         const SHOWN: usize = 3;
         for (kind, id, file) in unloaded {
-            let Some(root) = self.diagnostics.iter().position(|d| {
+            let is_root = |d: &Diagnostic| {
                 d.severity == Severity::Error && &d.file == file && d.refers_to.is_none()
-            }) else {
-                continue;
             };
             let refers = |d: &Diagnostic| {
                 d.refers_to
                     .as_ref()
                     .is_some_and(|(k, i)| k == kind && i == id)
             };
-            let folded: Vec<Diagnostic> = self
-                .diagnostics
-                .iter()
-                .filter(|d| refers(d))
-                .cloned()
-                .collect();
+            if !self.diagnostics.iter().any(is_root) {
+                continue;
+            }
+            let (folded, kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                std::mem::take(&mut self.diagnostics)
+                    .into_iter()
+                    .partition(|d| refers(d));
+            self.diagnostics = kept;
+            // Folding takes away references only, never the root.
+            let Some(root) = self.diagnostics.iter_mut().find(|d| is_root(d)) else {
+                continue;
+            };
             if folded.is_empty() {
                 continue;
             }
-            let root_at = self.diagnostics[root].clone();
-            self.diagnostics.retain(|d| !refers(d));
-            let Some(root) = self.diagnostics.iter_mut().find(|d| **d == root_at) else {
-                continue;
-            };
             for d in folded.iter().take(SHOWN) {
                 let message = format!("`{id}` is named here");
                 root.related.push(Related {
