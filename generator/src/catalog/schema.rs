@@ -206,19 +206,11 @@ impl Schema {
             _ => {
                 // The field's own description says what it takes, where
                 // the schema has one; the rule's path is the fallback.
-                let help = self
-                    .keyword_owner(&schema_path)
-                    .and_then(|s| s.get("description"))
-                    .and_then(Value::as_str)
-                    .map_or_else(
-                        || format!("the schema rule that failed: {schema_path}"),
-                        |d| {
-                            format!(
-                                "{} (the schema rule that failed: {schema_path})",
-                                d.trim_end_matches('.')
-                            )
-                        },
-                    );
+                let rule = format!("the schema rule that failed: {schema_path}");
+                let help = match self.described(&schema_path) {
+                    Some(d) => format!("{d} ({rule})"),
+                    None => rule,
+                };
                 out.push(
                     doc.error("schema", doc.doc.locate(&path), error.masked().to_string())
                         .with_help(help),
@@ -245,14 +237,21 @@ impl Schema {
         match pattern {
             Some(pattern) => format!(
                 "write a quoted string that matches `{pattern}`{}",
-                self.keyword_owner(schema_path)
-                    .and_then(|s| s.get("description"))
-                    .and_then(Value::as_str)
-                    .map(|d| format!(" ({})", d.trim_end_matches('.')))
+                self.described(schema_path)
+                    .map(|d| format!(" ({d})"))
                     .unwrap_or_default()
             ),
             None => "quote the value so YAML reads it as a string, e.g. \"30\"".to_string(),
         }
+    }
+
+    /// The description of the field whose keyword failed, without its
+    /// final full stop (it is quoted inside a help sentence).
+    fn described(&self, schema_path: &str) -> Option<&str> {
+        self.keyword_owner(schema_path)?
+            .get("description")?
+            .as_str()
+            .map(|d| d.trim_end_matches('.'))
     }
 
     /// The schema object that holds the keyword at `schema_path` (a `$ref`
