@@ -49,6 +49,19 @@ impl Sources {
         Sources { files, around }
     }
 
+    /// The refusal a command gives when `dest` may not be written (see
+    /// [`Sources::overlap`]): `doing` is what it was asked to do ("write
+    /// the site"), `option` the option that named `dest`, with its article
+    /// ("a --dest").
+    pub fn refusal(&self, dest: &Path, doing: &str, option: &str) -> Option<String> {
+        self.overlap(dest).map(|why| {
+            format!(
+                "refusing to {doing} to {}: {why}; choose {option} outside them",
+                dest.display()
+            )
+        })
+    }
+
     /// Why `dest` may not be written, if it may not: it is a source, lies
     /// inside a source folder, or holds a source (the project root, or a
     /// folder above it).

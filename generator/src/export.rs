@@ -304,11 +304,8 @@ pub fn write(
     out_dir: &Path,
     sources: &crate::destination::Sources,
 ) -> Result<Vec<Exported>, ExportError> {
-    if let Some(why) = sources.overlap(out_dir) {
-        return Err(ExportError::Usage(format!(
-            "refusing to export to {}: {why}; choose an --out outside them",
-            out_dir.display()
-        )));
+    if let Some(refusal) = sources.refusal(out_dir, "export", "an --out") {
+        return Err(ExportError::Usage(refusal));
     }
     let files = render(catalog, selection)?;
     if files.is_empty() {

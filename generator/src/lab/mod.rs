@@ -491,13 +491,10 @@ pub fn export(
     out: &Path,
     sources: &crate::destination::Sources,
 ) -> Result<usize> {
-    if let Some(why) = sources.overlap(out) {
+    if let Some(reason) = sources.refusal(out, "export the lab experiments", "an --out") {
         return Err(Error::Destination {
             path: out.to_path_buf(),
-            reason: format!(
-                "refusing to export the lab experiments to {}: {why}; choose an --out outside them",
-                out.display()
-            ),
+            reason,
         });
     }
     let mut written = 0;

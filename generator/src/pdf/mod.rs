@@ -233,13 +233,10 @@ pub fn write(
     sources: &crate::destination::Sources,
     force: bool,
 ) -> Result<(), BuildError> {
-    if let Some(why) = sources.overlap(path) {
+    if let Some(reason) = sources.refusal(path, "write the PDF", "an --out") {
         return Err(BuildError::Destination {
             path: path.to_path_buf(),
-            reason: format!(
-                "refusing to write the PDF to {}: {why}; choose an --out outside them",
-                path.display()
-            ),
+            reason,
         });
     }
     if path.is_dir() {

@@ -32,13 +32,10 @@ pub fn write_site(
     force: bool,
 ) -> Result<(), BuildError> {
     let dest = absolute(dest).map_err(|e| BuildError::io("cannot resolve", dest, e))?;
-    if let Some(why) = sources.overlap(&dest) {
+    if let Some(reason) = sources.refusal(&dest, "write the site", "a --dest") {
         return Err(BuildError::Destination {
             path: dest.clone(),
-            reason: format!(
-                "refusing to write the site to {}: {why}; choose a --dest outside them",
-                dest.display()
-            ),
+            reason,
         });
     }
     if dest.exists() && !dest.is_dir() {
